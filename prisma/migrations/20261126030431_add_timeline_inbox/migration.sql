@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "timeline_events" ADD COLUMN     "inbox_id" UUID;

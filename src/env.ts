@@ -1,0 +1,92 @@
+// The one place that reads and validates configuration. Every variable is
+// listed in .env.example with its default; a bad value stops start-up with one
+// line naming the variable (see formatEnvError).
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const port = z.coerce.number().int().min(1).max(65535);
+const url = z.string().url();
+const secret = z.string().min(8, "must be at least 8 characters");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: url.optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+    .optional(),
+  EMBEDDED_PG_PORT: port.default(54329),
+  EMBEDDED_PG_DIR: z.string().default(".data/postgres"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  SEED: bool.default(true),
+  NEXTAUTH_SECRET: secret,
+  NEXTAUTH_URL: url.optional(),
+  SMTP_PORT: port.default(2525),
+  SMTP_HOST: z.string().default("0.0.0.0"),
+  SMTP_TLS_KEY: z.string().optional(),
+  SMTP_TLS_CERT: z.string().optional(),
+  EMAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  SMTP_RELAY_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// URL").optional(),
+  DEMO_INBOX_TOKEN: secret,
+  DEMO_API_KEY: secret,
+  WIDGET_IDENTITY_SECRET: secret,
+  META_APP_SECRET: secret,
+  META_VERIFY_TOKEN: secret,
+  META_PAGE_TOKEN: z.string().optional(),
+  INSTAGRAM_TOKEN: z.string().optional(),
+  WHATSAPP_TOKEN: z.string().optional(),
+  TELEGRAM_WEBHOOK_SECRET: secret,
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  X_CONSUMER_SECRET: secret,
+  X_ACCESS_TOKEN: z.string().optional(),
+  META_GRAPH_URL: url.default("https://graph.facebook.com/v21.0"),
+  WHATSAPP_GRAPH_URL: url.default("https://graph.facebook.com/v21.0"),
+  TELEGRAM_API_URL: url.default("https://api.telegram.org"),
+  X_API_URL: url.default("https://api.x.com"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+/** One line per problem, naming the variable: "Invalid environment variable PORT: ...". */
+export function formatEnvError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "Invalid environment";
+  const name = String(issue.path[0] ?? "?");
+  const missing = issue.code === "invalid_type" && issue.input === undefined;
+  return missing
+    ? `Missing required environment variable ${name} (see .env.example)`
+    : `Invalid environment variable ${name}: ${issue.message}`;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // Empty strings mean "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) throw new EnvError(formatEnvError(result.error));
+  return result.data;
+}
+
+const cache = globalThis as unknown as { __throughlineEnv?: Env };
+
+/** The validated environment of this process (parsed once). */
+export function env(): Env {
+  cache.__throughlineEnv ??= parseEnv();
+  return cache.__throughlineEnv;
+}
+
+/** Tests change the environment between servers; they reset the cache. */
+export function resetEnvCache() {
+  cache.__throughlineEnv = undefined;
+}
+
+export function publicUrl(): string {
+  const e = env();
+  return (e.PUBLIC_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+}

@@ -1,0 +1,143 @@
+// Reading a customer's timeline: one range scan on
+// timeline_events (customer_id, occurred_at DESC, id DESC), keyset-paged so the
+// first page costs the same at ten events or a million, and paging is stable
+// while new events arrive (no item skipped or repeated).
+import { db, Prisma } from "@/server/db";
+import { decodeCursor, encodeCursor } from "./cursor";
+
+export const TIMELINE_CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x", "api", "system"] as const;
+export const TIMELINE_KINDS = ["message", "note", "ticket_event", "product_event", "survey_response", "article_view", "journey_stage"] as const;
+export type TimelineChannel = (typeof TIMELINE_CHANNELS)[number];
+export type TimelineKindName = (typeof TIMELINE_KINDS)[number];
+
+export type TimelineQuery = {
+  customerId: string;
+  limit?: number;
+  cursor?: string | null;
+  channels?: TimelineChannel[];
+  kinds?: TimelineKindName[];
+  conversationId?: string;
+  from?: Date;
+  to?: Date;
+  /** "all" or the inbox ids the viewer may see; events of other inboxes are left out. */
+  inboxScope?: "all" | string[];
+};
+
+export type TimelineItem = {
+  id: string;
+  occurredAt: string;
+  kind: TimelineKindName;
+  channel: TimelineChannel;
+  actor: "customer" | "agent" | "system";
+  actorUserId: string | null;
+  actorName: string | null;
+  text: string;
+  name: string | null;
+  conversationId: string | null;
+  conversationNumber: number | null;
+  inboxId: string | null;
+  messageId: string | null;
+  direction: "inbound" | "outbound" | null;
+  deliveryStatus: string | null;
+  deliveryError: string | null;
+  bodyHtml: string | null;
+  quotedText: string | null;
+  subject: string | null;
+  attachments: { id: string; filename: string; contentType: string; size: number }[];
+  payload: unknown;
+};
+
+type Row = {
+  id: string;
+  occurred_at: Date;
+  kind: TimelineKindName;
+  channel: TimelineChannel;
+  actor: "customer" | "agent" | "system";
+  actor_user_id: string | null;
+  actor_name: string | null;
+  text: string;
+  name: string | null;
+  conversation_id: string | null;
+  conversation_number: number | null;
+  inbox_id: string | null;
+  message_id: string | null;
+  direction: "inbound" | "outbound" | null;
+  delivery_status: string | null;
+  delivery_error: string | null;
+  body_html: string | null;
+  quoted_text: string | null;
+  subject: string | null;
+  attachments: { id: string; filename: string; contentType: string; size: number }[] | null;
+  payload: unknown;
+};
+
+export const MAX_PAGE = 200;
+
+export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineItem[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), MAX_PAGE);
+  const where: Prisma.Sql[] = [Prisma.sql`e.customer_id = ${q.customerId}::uuid`];
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    where.push(Prisma.sql`(e.occurred_at, e.id) < (${c.occurredAt}::timestamptz, ${c.id}::uuid)`);
+  }
+  if (q.channels?.length) where.push(Prisma.sql`e.channel = ANY(${q.channels}::"ChannelKind"[])`);
+  if (q.kinds?.length) where.push(Prisma.sql`e.kind = ANY(${q.kinds}::"TimelineKind"[])`);
+  if (q.conversationId) where.push(Prisma.sql`e.conversation_id = ${q.conversationId}::uuid`);
+  if (q.from) where.push(Prisma.sql`e.occurred_at >= ${q.from}::timestamptz`);
+  if (q.to) where.push(Prisma.sql`e.occurred_at <= ${q.to}::timestamptz`);
+  if (q.inboxScope && q.inboxScope !== "all") {
+    where.push(Prisma.sql`(e.inbox_id IS NULL OR e.inbox_id = ANY(${q.inboxScope}::uuid[]))`);
+  }
+  // The page is chosen by the index alone; details are joined for those rows only.
+  const rows = await db.$queryRaw<Row[]>`
+    WITH page AS (
+      SELECT e.* FROM timeline_events e
+      WHERE ${Prisma.join(where, " AND ")}
+      ORDER BY e.occurred_at DESC, e.id DESC
+      LIMIT ${limit + 1}
+    )
+    SELECT p.id, p.occurred_at, p.kind, p.channel, p.actor, p.actor_user_id, u.name AS actor_name,
+           p.text, p.name, p.conversation_id, c.number AS conversation_number, p.inbox_id, p.message_id,
+           m.direction, m.delivery_status, m.delivery_error, m.body_html, m.quoted_text, m.subject,
+           (SELECT json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
+              FROM attachments a WHERE a.message_id = p.message_id) AS attachments,
+           p.payload
+    FROM page p
+    LEFT JOIN users u ON u.id = p.actor_user_id
+    LEFT JOIN conversations c ON c.id = p.conversation_id
+    LEFT JOIN messages m ON m.id = p.message_id
+    ORDER BY p.occurred_at DESC, p.id DESC`;
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(toItem),
+    nextCursor: more && last ? encodeCursor({ occurredAt: last.occurred_at, id: last.id }) : null,
+  };
+}
+
+export function toItem(r: Row): TimelineItem {
+  return {
+    id: r.id,
+    occurredAt: r.occurred_at.toISOString(),
+    kind: r.kind,
+    channel: r.channel,
+    actor: r.actor,
+    actorUserId: r.actor_user_id,
+    actorName: r.actor_name,
+    text: r.text,
+    name: r.name,
+    conversationId: r.conversation_id,
+    conversationNumber: r.conversation_number,
+    inboxId: r.inbox_id,
+    messageId: r.message_id,
+    direction: r.direction,
+    deliveryStatus: r.delivery_status,
+    deliveryError: r.delivery_error,
+    bodyHtml: r.body_html,
+    quotedText: r.quoted_text,
+    subject: r.subject,
+    attachments: r.attachments ?? [],
+    payload: r.payload,
+  };
+}
