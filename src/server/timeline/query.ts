@@ -74,7 +74,7 @@ type Row = {
 export const MAX_PAGE = 200;
 
 export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineItem[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(q.limit ?? 50, 1), MAX_PAGE);
+  const limit = Math.min(Math.max(Math.trunc(q.limit ?? 50) || 50, 1), MAX_PAGE);
   const where: Prisma.Sql[] = [Prisma.sql`e.customer_id = ${q.customerId}::uuid`];
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
@@ -85,9 +85,8 @@ export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineI
   if (q.conversationId) where.push(Prisma.sql`e.conversation_id = ${q.conversationId}::uuid`);
   if (q.from) where.push(Prisma.sql`e.occurred_at >= ${q.from}::timestamptz`);
   if (q.to) where.push(Prisma.sql`e.occurred_at <= ${q.to}::timestamptz`);
-  if (q.inboxScope && q.inboxScope !== "all") {
-    where.push(Prisma.sql`(e.inbox_id IS NULL OR e.inbox_id = ANY(${q.inboxScope}::uuid[]))`);
-  }
+  const scope = scopeSql(q.inboxScope);
+  if (scope) where.push(scope);
   // The page is chosen by the index alone; details are joined for those rows only.
   const rows = await db.$queryRaw<Row[]>`
     WITH page AS (
@@ -96,16 +95,7 @@ export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineI
       ORDER BY e.occurred_at DESC, e.id DESC
       LIMIT ${limit + 1}
     )
-    SELECT p.id, p.occurred_at, p.kind, p.channel, p.actor, p.actor_user_id, u.name AS actor_name,
-           p.text, p.name, p.conversation_id, c.number AS conversation_number, p.inbox_id, p.message_id,
-           m.direction, m.delivery_status, m.delivery_error, m.body_html, m.quoted_text, m.subject,
-           (SELECT json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size))
-              FROM attachments a WHERE a.message_id = p.message_id) AS attachments,
-           p.payload
-    FROM page p
-    LEFT JOIN users u ON u.id = p.actor_user_id
-    LEFT JOIN conversations c ON c.id = p.conversation_id
-    LEFT JOIN messages m ON m.id = p.message_id
+    ${DETAILS}
     ORDER BY p.occurred_at DESC, p.id DESC`;
   const more = rows.length > limit;
   const pageRows = more ? rows.slice(0, limit) : rows;
@@ -114,6 +104,82 @@ export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineI
     items: pageRows.map(toItem),
     nextCursor: more && last ? encodeCursor({ occurredAt: last.occurred_at, id: last.id }) : null,
   };
+}
+
+// Events of other inboxes are hidden; events outside any inbox (product
+// events, journey changes) are visible to everyone who may see the customer.
+function scopeSql(scope: "all" | string[] | undefined): Prisma.Sql | null {
+  if (!scope || scope === "all") return null;
+  return Prisma.sql`(e.inbox_id IS NULL OR e.inbox_id = ANY(${scope}::uuid[]))`;
+}
+
+// Joins the display details onto the rows of a CTE named "page".
+const DETAILS = Prisma.sql`
+    SELECT p.id, p.occurred_at, p.kind, p.channel, p.actor, p.actor_user_id, u.name AS actor_name,
+           p.text, p.name, p.conversation_id, c.number AS conversation_number, p.inbox_id, p.message_id,
+           m.direction, m.delivery_status, m.delivery_error, m.body_html, m.quoted_text, m.subject,
+           (SELECT json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size) ORDER BY a.created_at, a.id)
+              FROM attachments a WHERE a.message_id = p.message_id) AS attachments,
+           p.payload
+    FROM page p
+    LEFT JOIN users u ON u.id = p.actor_user_id
+    LEFT JOIN conversations c ON c.id = p.conversation_id
+    LEFT JOIN messages m ON m.id = p.message_id`;
+
+/** Timeline items by event id (any order in, timeline order out); unknown ids are skipped. */
+export async function getTimelineItems(eventIds: string[]): Promise<TimelineItem[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await db.$queryRaw<Row[]>`
+    WITH page AS (SELECT e.* FROM timeline_events e WHERE e.id = ANY(${eventIds}::uuid[]))
+    ${DETAILS}
+    ORDER BY p.occurred_at DESC, p.id DESC`;
+  return rows.map(toItem);
+}
+
+export async function getTimelineItem(eventId: string): Promise<TimelineItem | null> {
+  const [item] = await getTimelineItems([eventId]);
+  return item ?? null;
+}
+
+export type SearchHit = TimelineItem & { customerId: string; customerName: string | null; rank: number };
+
+export type SearchQuery = {
+  /** One customer's timeline; without it, every customer's messages and notes. */
+  customerId?: string;
+  /** Web-search syntax: words, "quoted phrases", -exclusions, or. */
+  query: string;
+  limit?: number;
+  inboxScope?: "all" | string[];
+};
+
+/**
+ * Full-text search over the GIN-indexed search_vector (to_tsvector('simple',
+ * text)), best match first (ts_rank_cd), then newest. The 'simple' dictionary
+ * keeps names, ids and mixed-language text searchable as typed.
+ */
+export async function searchTimeline(q: SearchQuery): Promise<SearchHit[]> {
+  const text = q.query.trim().slice(0, 500);
+  if (!text) return [];
+  const limit = Math.min(Math.max(Math.trunc(q.limit ?? 20) || 20, 1), 100);
+  const where: Prisma.Sql[] = [Prisma.sql`e.search_vector @@ q.tsq`];
+  if (q.customerId) where.push(Prisma.sql`e.customer_id = ${q.customerId}::uuid`);
+  else where.push(Prisma.sql`e.kind IN ('message', 'note')`);
+  const scope = scopeSql(q.inboxScope);
+  if (scope) where.push(scope);
+  const rows = await db.$queryRaw<(Row & { customer_id: string; customer_name: string | null; rank: number })[]>`
+    WITH q AS (SELECT websearch_to_tsquery('simple', ${text}) AS tsq),
+    page AS (
+      SELECT e.*, ts_rank_cd(e.search_vector, q.tsq) AS rank
+      FROM timeline_events e, q
+      WHERE ${Prisma.join(where, " AND ")}
+      ORDER BY rank DESC, e.occurred_at DESC, e.id DESC
+      LIMIT ${limit}
+    ),
+    hits AS (${DETAILS})
+    SELECT h.*, p.customer_id, cu.name AS customer_name, p.rank::float8 AS rank
+    FROM hits h JOIN page p ON p.id = h.id JOIN customers cu ON cu.id = p.customer_id
+    ORDER BY p.rank DESC, p.occurred_at DESC, p.id DESC`;
+  return rows.map((r) => ({ ...toItem(r), customerId: r.customer_id, customerName: r.customer_name, rank: Number(r.rank) }));
 }
 
 export function toItem(r: Row): TimelineItem {

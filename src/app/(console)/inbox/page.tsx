@@ -1,0 +1,7 @@
+import { InboxView } from "./inbox-view";
+
+export const metadata = { title: "Inbox" };
+
+export default function InboxPage() {
+  return <InboxView />;
+}

@@ -1,0 +1,21 @@
+import { redirect } from "next/navigation";
+import { currentViewer } from "@/server/auth/session";
+import { TRPCReactProvider } from "@/trpc/react";
+import { ConsoleNav } from "@/components/console-nav";
+
+export const dynamic = "force-dynamic";
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const viewer = await currentViewer();
+  if (!viewer) redirect("/login");
+  return (
+    <TRPCReactProvider>
+      <div className="flex h-full min-h-screen">
+        <ConsoleNav viewer={{ name: viewer.name ?? "", email: viewer.email ?? "", role: viewer.role }} />
+        <main id="main" className="min-w-0 flex-1 overflow-auto">
+          {children}
+        </main>
+      </div>
+    </TRPCReactProvider>
+  );
+}

@@ -1,0 +1,57 @@
+// Small shared UI states: loading skeletons, empty states, errors, relative time.
+export function Skeleton({ lines = 3 }: { lines?: number }) {
+  return (
+    <div className="animate-pulse space-y-3" role="status" aria-label="Loading">
+      {Array.from({ length: lines }, (_, i) => (
+        <div key={i} className="h-14 rounded-lg bg-slate-200/70" />
+      ))}
+      <span className="sr-only">Loading…</span>
+    </div>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
+  return (
+    <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
+      <p className="font-medium text-slate-800">{title}</p>
+      {children ? <div className="mt-1 text-sm text-slate-500">{children}</div> : null}
+    </div>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: { message: string } | null; retry?: () => void }) {
+  return (
+    <div role="alert" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+      <p className="font-medium">Something went wrong</p>
+      <p className="mt-0.5">{error?.message ?? "Unknown error"}</p>
+      {retry ? (
+        <button type="button" onClick={retry} className="mt-2 rounded-md bg-white px-3 py-1 text-xs font-semibold text-red-800 ring-1 ring-red-200 hover:bg-red-100">
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+export function relativeTime(date: Date | string, now = Date.now()): string {
+  const d = typeof date === "string" ? new Date(date) : date;
+  const diff = (d.getTime() - now) / 1000;
+  const abs = Math.abs(diff);
+  if (abs < 60) return rtf.format(Math.round(diff), "second");
+  if (abs < 3600) return rtf.format(Math.round(diff / 60), "minute");
+  if (abs < 86400) return rtf.format(Math.round(diff / 3600), "hour");
+  if (abs < 86400 * 30) return rtf.format(Math.round(diff / 86400), "day");
+  if (abs < 86400 * 365) return rtf.format(Math.round(diff / (86400 * 30)), "month");
+  return rtf.format(Math.round(diff / (86400 * 365)), "year");
+}
+
+export function formatDateTime(date: Date | string) {
+  const d = typeof date === "string" ? new Date(date) : date;
+  return d.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+export function initials(name: string | null | undefined) {
+  const parts = (name ?? "?").trim().split(/\s+/).slice(0, 2);
+  return parts.map((p) => p[0]?.toUpperCase() ?? "").join("") || "?";
+}

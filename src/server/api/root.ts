@@ -1,0 +1,18 @@
+// One router per domain, assembled here.
+import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { conversationRouter } from "./routers/conversation";
+import { customerRouter } from "./routers/customer";
+import { meRouter } from "./routers/me";
+import { settingsRouter } from "./routers/settings";
+import { supervisorRouter } from "./routers/supervisor";
+
+export const appRouter = createTRPCRouter({
+  me: meRouter,
+  customer: customerRouter,
+  conversation: conversationRouter,
+  supervisor: supervisorRouter,
+  settings: settingsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,7 @@
+import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
+import { listAgents, listTeamsWithInboxes } from "@/server/console/settings";
+
+export const settingsRouter = createTRPCRouter({
+  agents: adminProcedure.query(() => listAgents()),
+  teams: adminProcedure.query(() => listTeamsWithInboxes()),
+});

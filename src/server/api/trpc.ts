@@ -1,0 +1,54 @@
+// The one place where tRPC's context, transformer, error formatting and
+// procedure builders are made. Routers stay thin: zod input, a permission
+// check from here, one call into a domain service.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Viewer, Role } from "@/server/auth/viewer";
+import { accessibleInboxIds } from "@/server/auth/viewer";
+
+export type Context = { viewer: Viewer | null; headers?: Headers };
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodError: error.cause instanceof ZodError ? error.cause.flatten() : null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+/** A signed-in agent; ctx.viewer is non-null and ctx.inboxes is what they may see. */
+export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  const viewer = ctx.viewer;
+  let inboxes: "all" | string[] | undefined;
+  return next({
+    ctx: {
+      ...ctx,
+      viewer,
+      /** Lazily computed inbox scope ("all" for admins and supervisors). */
+      inboxScope: async () => (inboxes ??= await accessibleInboxIds(viewer)),
+    },
+  });
+});
+
+export function roleProcedure(...roles: Role[]) {
+  return protectedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.viewer.role)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Only ${roles.join(" or ")} may do this.` });
+    }
+    return next();
+  });
+}
+
+export const supervisorProcedure = roleProcedure("supervisor", "admin");
+export const adminProcedure = roleProcedure("admin");

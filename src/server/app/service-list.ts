@@ -1,0 +1,5 @@
+// The background services of this build. Imported lazily at start so that
+// scripts and tests importing domain code do not start anything.
+export async function loadServices() {
+  // Channel adapters and workers add their registration imports here.
+}

@@ -1,0 +1,125 @@
+// Boots the whole app in this process; returns a handle that stops it cleanly.
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import type { Env } from "@/env";
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
+import { deployMigrations } from "@/server/db/migrator";
+import { disconnectDb, getDb } from "@/server/db";
+import { bus } from "@/server/events/bus";
+import { attachRealtime } from "@/server/realtime/server";
+import { healthReport } from "./health";
+import { startBackgroundServices } from "./services";
+
+export type RunningApp = { url: string; port: number; stop: () => Promise<void> };
+
+const DEMO_LOGINS = [
+  ["admin", "admin@throughline.test"],
+  ["supervisor", "supervisor@throughline.test"],
+  ["agent", "agent@throughline.test"],
+] as const;
+
+export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boolean } = {}): Promise<RunningApp> {
+  const log = (line: string) => {
+    if (!opts.quiet) console.log(line);
+  };
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+  // 1. Database.
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.DATABASE_URL) {
+    const t = Date.now();
+    embedded = await startEmbeddedPostgres({ dataDir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT });
+    await ensureDatabase(embedded, "throughline");
+    process.env.DATABASE_URL = embedded.url("throughline");
+    log(`• embedded PostgreSQL on 127.0.0.1:${embedded.port} (${path.resolve(config.EMBEDDED_PG_DIR)}) in ${Date.now() - t} ms`);
+  } else {
+    log(`• PostgreSQL from DATABASE_URL (${redact(config.DATABASE_URL)})`);
+  }
+  const databaseUrl = process.env.DATABASE_URL!;
+
+  try {
+    // 2. Migrations.
+    const applied = await deployMigrations(databaseUrl);
+    log(applied.length ? `• migrations applied: ${applied.join(", ")}` : "• database schema up to date");
+
+    // 3. Demo data on an empty database.
+    const users = await getDb().user.count();
+    let seeded = false;
+    if (users === 0 && config.SEED) {
+      const t = Date.now();
+      const { seedDemo } = await import("@/server/seed/demo");
+      const result = await seedDemo(getDb(), { log: opts.quiet ? undefined : (s: string) => log(`  ${s}`) });
+      seeded = true;
+      log(`• demo data seeded: ${result.customers} customers, ${result.events} timeline events in ${Date.now() - t} ms`);
+    } else if (users === 0) {
+      log("• empty database and SEED=false: open the app to create the first admin");
+    }
+
+    // 4. Next.js + socket.io on one HTTP server.
+    const port = config.PORT;
+    const nextApp = next({ dev: Boolean(opts.dev), dir: process.cwd(), hostname: "localhost", port });
+    const handle = nextApp.getRequestHandler();
+    await nextApp.prepare();
+
+    const server = http.createServer((req, res) => {
+      if (req.url === "/api/health" || req.url?.startsWith("/api/health?")) {
+        void healthReport().then((report) => {
+          res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+          res.end(JSON.stringify(report));
+        });
+        return;
+      }
+      void handle(req, res);
+    });
+    // Keep-alive sockets must not hold shutdown hostage.
+    server.keepAliveTimeout = 5_000;
+    const realtime = await attachRealtime(server, config);
+    const services = await startBackgroundServices(config, { log });
+
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, config.HOST, () => resolve());
+    });
+    const url = (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
+    log(`\nThroughline is running at ${url}`);
+    if (seeded || (users > 0 && config.SEED)) {
+      log("Demo logins (password: throughline):");
+      for (const [role, email] of DEMO_LOGINS) log(`  ${role.padEnd(11)} ${email}`);
+    }
+
+    let stopped = false;
+    return {
+      url,
+      port,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        // Stop accepting, then drain: sockets told to reconnect elsewhere, workers finish.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections?.();
+        await realtime.close();
+        await services.stop();
+        await bus.close();
+        server.closeAllConnections?.();
+        await closed;
+        await disconnectDb();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await disconnectDb().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+function redact(url: string) {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "invalid URL";
+  }
+}

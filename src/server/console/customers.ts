@@ -1,0 +1,103 @@
+// Read models of customers for the console: the directory (search + keyset
+// paging) and one customer's profile. Profiles are visible to every agent;
+// what happened in inboxes outside an agent's teams is filtered from timelines.
+import { db, Prisma } from "@/server/db";
+
+export type CustomerListItem = {
+  id: string;
+  name: string | null;
+  primaryIdentity: { kind: string; value: string } | null;
+  identityCount: number;
+  journeyStage: string | null;
+  lastSeenAt: Date | null;
+  openConversations: number;
+};
+
+type ListRow = {
+  id: string;
+  name: string | null;
+  journey_stage: string | null;
+  last_seen_at: Date | null;
+  identity_kind: string | null;
+  identity_value: string | null;
+  identity_count: number;
+  open_conversations: number;
+};
+
+export async function listCustomers(opts: { search?: string; cursor?: string | null; limit?: number }) {
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 100);
+  const search = opts.search?.trim();
+  const where: Prisma.Sql[] = [Prisma.sql`c.merged_into_id IS NULL`, Prisma.sql`c.erased_at IS NULL`];
+  let order = Prisma.sql`lower(coalesce(c.name, '')) ASC, c.id ASC`;
+  if (search) {
+    const like = `%${search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    where.push(Prisma.sql`(c.name ILIKE ${like} OR EXISTS (SELECT 1 FROM customer_identities i WHERE i.customer_id = c.id AND i.value ILIKE ${like}))`);
+    order = Prisma.sql`(lower(coalesce(c.name, '')) = lower(${search})) DESC, similarity(coalesce(c.name, ''), ${search}) DESC, c.id ASC`;
+  } else if (opts.cursor) {
+    const [name, id] = JSON.parse(Buffer.from(opts.cursor, "base64url").toString("utf8")) as [string, string];
+    where.push(Prisma.sql`(lower(coalesce(c.name, '')), c.id) > (${name}, ${id}::uuid)`);
+  }
+  const rows = await db.$queryRaw<ListRow[]>`
+    SELECT c.id, c.name, c.journey_stage::text AS journey_stage, c.last_seen_at,
+           pi.kind::text AS identity_kind, pi.value AS identity_value,
+           (SELECT count(*)::int FROM customer_identities i WHERE i.customer_id = c.id) AS identity_count,
+           (SELECT count(*)::int FROM conversations v WHERE v.customer_id = c.id AND v.status IN ('open','pending','snoozed')) AS open_conversations
+    FROM customers c
+    LEFT JOIN LATERAL (
+      SELECT i.kind, i.value FROM customer_identities i WHERE i.customer_id = c.id
+      ORDER BY (i.kind = 'email') DESC, (i.kind = 'phone') DESC, i.created_at ASC LIMIT 1
+    ) pi ON true
+    WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY ${order}
+    LIMIT ${limit + 1}`;
+  const more = !search && rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map<CustomerListItem>((r) => ({
+      id: r.id,
+      name: r.name,
+      primaryIdentity: r.identity_kind && r.identity_value ? { kind: r.identity_kind, value: r.identity_value } : null,
+      identityCount: r.identity_count,
+      journeyStage: r.journey_stage,
+      lastSeenAt: r.last_seen_at,
+      openConversations: r.open_conversations,
+    })),
+    nextCursor: more && last ? Buffer.from(JSON.stringify([(last.name ?? "").toLowerCase(), last.id])).toString("base64url") : null,
+  };
+}
+
+export async function getCustomerProfile(customerId: string, inboxScope: "all" | string[]) {
+  const customer = await db.customer.findUnique({
+    where: { id: customerId },
+    include: { identities: { orderBy: { createdAt: "asc" } } },
+  });
+  if (!customer || customer.erasedAt) return null;
+  const conversationWhere: Prisma.ConversationWhereInput = { customerId };
+  if (inboxScope !== "all") conversationWhere.inboxId = { in: inboxScope };
+  const [conversations, eventCount, channels] = await Promise.all([
+    db.conversation.findMany({
+      where: conversationWhere,
+      orderBy: { lastMessageAt: "desc" },
+      take: 20,
+      select: { id: true, number: true, subject: true, status: true, channel: true, priority: true, lastMessageAt: true, lastMessagePreview: true, inbox: { select: { name: true } } },
+    }),
+    db.timelineEvent.count({ where: { customerId } }),
+    db.$queryRaw<{ channel: string; n: number }[]>`
+      SELECT channel::text AS channel, count(*)::int AS n FROM timeline_events WHERE customer_id = ${customerId}::uuid GROUP BY channel ORDER BY n DESC`,
+  ]);
+  return {
+    id: customer.id,
+    name: customer.name,
+    attributes: (customer.attributes ?? {}) as Record<string, unknown>,
+    journeyStage: customer.journeyStage,
+    lifetimeValue: Number(customer.lifetimeValue),
+    mergedIntoId: customer.mergedIntoId,
+    lastSeenAt: customer.lastSeenAt,
+    createdAt: customer.createdAt,
+    identities: customer.identities.map((i) => ({ id: i.id, kind: i.kind, value: i.value, verified: i.verified, source: i.source })),
+    conversations: conversations.map((c) => ({ ...c, inboxName: c.inbox.name })),
+    eventCount,
+    channels,
+  };
+}

@@ -1,0 +1,152 @@
+// socket.io on the app's HTTP server: agents authenticate with their next-auth
+// session cookie; they subscribe to customers, conversations and inboxes they
+// may see; committed events from the bus are pushed to the matching rooms.
+// Connection state recovery replays what a briefly disconnected client missed;
+// clients also re-fetch since their last cursor after a long disconnect.
+import type http from "node:http";
+import { Server, type Socket } from "socket.io";
+import { z } from "zod";
+import type { Env } from "@/env";
+import { bus, type DomainEvent } from "@/server/events/bus";
+import { accessibleInboxIds, type Viewer } from "@/server/auth/viewer";
+import { viewerFromCookieHeader } from "@/server/auth/session";
+import { db } from "@/server/db";
+import { customerEventRooms, rooms } from "./rooms";
+import { registerSocketHandlers, type SocketHandlerContext } from "./handlers";
+
+export type AgentSocket = Socket & { data: { viewer: Viewer; inboxes: "all" | string[]; kind: "agent" } };
+
+const g = globalThis as unknown as { __throughlineIo?: Server };
+export function getIo(): Server | undefined {
+  return g.__throughlineIo;
+}
+
+const subscribeSchema = z.object({
+  customerId: z.string().uuid().optional(),
+  conversationId: z.string().uuid().optional(),
+  inboxId: z.string().uuid().optional(),
+  /** Every inbox this agent may see (queue views). */
+  allInboxes: z.boolean().optional(),
+});
+
+export async function attachRealtime(server: http.Server, _config: Env) {
+  const io = new Server(server, {
+    path: "/socket.io",
+    serveClient: false,
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    cors: { origin: true, credentials: false },
+    maxHttpBufferSize: 1e6,
+  });
+  g.__throughlineIo = io;
+
+  // Agents (console): the session cookie. Widget visitors use their own namespace.
+  const agents = io.of("/");
+  agents.use(async (socket, nextFn) => {
+    try {
+      const viewer = await viewerFromCookieHeader(socket.handshake.headers.cookie);
+      if (!viewer) return nextFn(new Error("unauthorized"));
+      socket.data.viewer = viewer;
+      socket.data.inboxes = await accessibleInboxIds(viewer);
+      socket.data.kind = "agent";
+      nextFn();
+    } catch {
+      nextFn(new Error("unauthorized"));
+    }
+  });
+
+  agents.on("connection", (raw) => {
+    const socket = raw as AgentSocket;
+    const viewer = socket.data.viewer;
+    void socket.join(rooms.user(viewer.userId));
+    if (viewer.role !== "agent") void socket.join(rooms.supervisors());
+
+    socket.on("subscribe", async (payload: unknown, ack?: (r: unknown) => void) => {
+      const parsed = subscribeSchema.safeParse(payload);
+      if (!parsed.success) return ack?.({ ok: false, error: "invalid subscription" });
+      const { customerId, conversationId, inboxId, allInboxes } = parsed.data;
+      const inboxes = socket.data.inboxes;
+      if (allInboxes) {
+        const ids = inboxes === "all" ? (await db.inbox.findMany({ select: { id: true } })).map((i) => i.id) : inboxes;
+        for (const id of ids) void socket.join(rooms.inbox(id));
+      }
+      if (customerId) {
+        const exists = await db.customer.findUnique({ where: { id: customerId }, select: { id: true } });
+        if (!exists) return ack?.({ ok: false, error: "not found" });
+        if (inboxes === "all") void socket.join(rooms.customerAll(customerId));
+        else {
+          void socket.join(rooms.customerNoInbox(customerId));
+          for (const id of inboxes) void socket.join(rooms.customerInbox(customerId, id));
+        }
+      }
+      if (conversationId) {
+        const conv = await db.conversation.findUnique({ where: { id: conversationId }, select: { inboxId: true } });
+        if (!conv || (inboxes !== "all" && !inboxes.includes(conv.inboxId))) return ack?.({ ok: false, error: "not found" });
+        void socket.join(rooms.conversation(conversationId));
+      }
+      if (inboxId) {
+        if (inboxes !== "all" && !inboxes.includes(inboxId)) return ack?.({ ok: false, error: "not found" });
+        void socket.join(rooms.inbox(inboxId));
+      }
+      ack?.({ ok: true });
+    });
+
+    socket.on("unsubscribe", (payload: unknown) => {
+      const parsed = subscribeSchema.safeParse(payload);
+      if (!parsed.success) return;
+      const { customerId, conversationId, inboxId, allInboxes } = parsed.data;
+      for (const room of socket.rooms) {
+        if (allInboxes && room.startsWith("inbox:")) void socket.leave(room);
+        if (customerId && room.startsWith(`cust:${customerId}:`)) void socket.leave(room);
+      }
+      if (conversationId) void socket.leave(rooms.conversation(conversationId));
+      if (inboxId) void socket.leave(rooms.inbox(inboxId));
+    });
+
+    const ctx: SocketHandlerContext = { io, socket };
+    registerSocketHandlers(ctx);
+  });
+
+  const off = bus.on((event) => pushEvent(io, event));
+
+  return {
+    io,
+    close: async () => {
+      off();
+      // Tell clients to reconnect (to another process behind the load balancer).
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      g.__throughlineIo = undefined;
+    },
+  };
+}
+
+function pushEvent(io: Server, event: DomainEvent) {
+  switch (event.type) {
+    case "timeline.created":
+    case "timeline.updated": {
+      const targets = customerEventRooms(event.customerId, event.inboxId);
+      if (event.conversationId) targets.push(rooms.conversation(event.conversationId));
+      if (event.inboxId) targets.push(rooms.inbox(event.inboxId));
+      io.to(targets).emit(event.type, event);
+      if (event.inboxId) io.to(rooms.supervisors()).emit("queue.changed", { inboxId: event.inboxId });
+      break;
+    }
+    case "conversation.updated":
+    case "message.status":
+      io.to([rooms.conversation(event.conversationId), rooms.inbox(event.inboxId), ...customerEventRooms(event.customerId, event.inboxId)]).emit(event.type, event);
+      io.to(rooms.supervisors()).emit("queue.changed", { inboxId: event.inboxId });
+      break;
+    case "customer.merged":
+    case "customer.unmerged":
+      for (const id of [event.sourceId, event.targetId]) {
+        io.to([rooms.customerAll(id), rooms.customerNoInbox(id)]).emit(event.type, event);
+      }
+      break;
+    case "customer.updated":
+      io.to([rooms.customerAll(event.customerId), rooms.customerNoInbox(event.customerId)]).emit(event.type, event);
+      break;
+    case "notification.created":
+      io.to(rooms.user(event.userId)).emit(event.type, event);
+      break;
+  }
+}

@@ -1,0 +1,113 @@
+// Sign-in, roles and the authenticated socket, against the real server.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io as connect } from "socket.io-client";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
+
+let t: TestDatabase;
+let app: AppServer;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  app = await startAppServer({ databaseUrl: t.url });
+});
+afterAll(async () => {
+  await app?.stop();
+  await t?.drop();
+});
+
+async function trpc(path: string, cookie: string, input?: unknown) {
+  const qs = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+  const res = await fetch(`${app.url}/api/trpc/${path}${qs}`, { headers: { cookie } });
+  return { status: res.status, body: (await res.json()) as { result?: { data: { json: unknown } }; error?: { json: { data: { code: string }; message: string } } } };
+}
+
+describe("health", () => {
+  it("answers ok with the database up", async () => {
+    const res = await fetch(`${app.url}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", db: "ok" });
+  });
+});
+
+describe("sign-in", () => {
+  it("each demo login works and carries its role", async () => {
+    for (const [email, role] of [
+      ["admin@throughline.test", "admin"],
+      ["supervisor@throughline.test", "supervisor"],
+      ["agent@throughline.test", "agent"],
+    ] as const) {
+      const session = await signIn(app.url, email);
+      expect(session.ok, `${email} signs in`).toBe(true);
+      const me = await trpc("me.get", session.cookie);
+      expect(me.status).toBe(200);
+      expect((me.body.result!.data.json as { role: string }).role).toBe(role);
+    }
+  });
+
+  it("a wrong password gives a clear error and no session", async () => {
+    const session = await signIn(app.url, "agent@throughline.test", "not-the-password");
+    expect(session.ok).toBe(false);
+    expect(session.error).toMatch(/wrong email or password/i);
+    const me = await trpc("me.get", session.cookie);
+    expect(me.status).toBe(401);
+  });
+
+  it("locks an account after repeated failures", async () => {
+    for (let i = 0; i < 5; i++) await signIn(app.url, "supervisor@throughline.test", `wrong-${i}`);
+    const session = await signIn(app.url, "supervisor@throughline.test");
+    expect(session.ok).toBe(false);
+    expect(session.error).toMatch(/too many failed attempts/i);
+    await t.prisma.user.update({ where: { email: "supervisor@throughline.test" }, data: { lockedUntil: null, failedLogins: 0 } });
+  });
+});
+
+describe("authorization", () => {
+  it("refuses unauthenticated tRPC calls with UNAUTHORIZED", async () => {
+    const res = await trpc("customer.list", "", {});
+    expect(res.status).toBe(401);
+    expect(res.body.error!.json.data.code).toBe("UNAUTHORIZED");
+  });
+
+  it("an agent calling a supervisor-only procedure gets FORBIDDEN", async () => {
+    const agent = await signIn(app.url, "agent@throughline.test");
+    const res = await trpc("supervisor.overview", agent.cookie);
+    expect(res.status).toBe(403);
+    expect(res.body.error!.json.data.code).toBe("FORBIDDEN");
+    const supervisor = await signIn(app.url, "supervisor@throughline.test");
+    expect((await trpc("supervisor.overview", supervisor.cookie)).status).toBe(200);
+    // Admin-only settings are refused to supervisors too.
+    expect((await trpc("settings.agents", supervisor.cookie)).status).toBe(403);
+  });
+
+  it("an agent does not see conversations of inboxes outside their teams", async () => {
+    const billing = await t.prisma.inbox.findUniqueOrThrow({ where: { publicId: "billing@throughline.test" } });
+    const conv = await t.prisma.conversation.findFirst({ where: { inboxId: billing.id } });
+    expect(conv, "the seed has a Billing conversation").not.toBeNull();
+    const agent = await signIn(app.url, "agent@throughline.test");
+    const res = await trpc("conversation.get", agent.cookie, { id: conv!.id });
+    expect(res.status).toBe(404);
+    const admin = await signIn(app.url, "admin@throughline.test");
+    expect((await trpc("conversation.get", admin.cookie, { id: conv!.id })).status).toBe(200);
+  });
+});
+
+describe("socket.io", () => {
+  it("refuses an unauthenticated connection", async () => {
+    const socket = connect(app.url, { transports: ["websocket"], reconnection: false });
+    const error = await new Promise<Error>((resolve) => socket.once("connect_error", resolve));
+    expect(error.message).toBe("unauthorized");
+    socket.close();
+  });
+
+  it("accepts a connection with the session cookie", async () => {
+    const agent = await signIn(app.url, "agent@throughline.test");
+    const socket = connect(app.url, { transports: ["websocket"], reconnection: false, extraHeaders: { cookie: agent.cookie } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("connect_error", reject);
+    });
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+});
