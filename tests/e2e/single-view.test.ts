@@ -81,7 +81,7 @@ describe("signed-in agent", () => {
     await page.getByLabel("Email").fill("agent@throughline.test");
     await page.getByLabel("Password").fill("wrong password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/wrong email or password/i);
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: /\S/ }).first().textContent()).toMatch(/wrong email or password/i);
     expect(page.url()).toMatch(/\/login/);
     await context.close();
   });

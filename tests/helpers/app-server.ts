@@ -101,7 +101,9 @@ export async function signIn(baseUrl: string, email: string, password = "through
   });
   absorb(res);
   const cookie = header();
-  const location = res.headers.get("location") ?? "";
-  const error = new URL(location, baseUrl).searchParams.get("error") ?? undefined;
+  // With json=true next-auth answers {url}; otherwise it redirects.
+  let location = res.headers.get("location") ?? "";
+  if (!location && res.headers.get("content-type")?.includes("json")) location = ((await res.json()) as { url?: string }).url ?? "";
+  const error = location ? (new URL(location, baseUrl).searchParams.get("error") ?? undefined) : undefined;
   return { ok: cookie.includes("next-auth.session-token") && !error, cookie, error };
 }

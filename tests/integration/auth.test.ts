@@ -54,11 +54,15 @@ describe("sign-in", () => {
   });
 
   it("locks an account after repeated failures", async () => {
-    for (let i = 0; i < 5; i++) await signIn(app.url, "supervisor@throughline.test", `wrong-${i}`);
-    const session = await signIn(app.url, "supervisor@throughline.test");
-    expect(session.ok).toBe(false);
-    expect(session.error).toMatch(/too many failed attempts/i);
-    await t.prisma.user.update({ where: { email: "supervisor@throughline.test" }, data: { lockedUntil: null, failedLogins: 0 } });
+    try {
+      for (let i = 0; i < 5; i++) await signIn(app.url, "supervisor@throughline.test", `wrong-${i}`);
+      // Even the right password is refused while locked.
+      const session = await signIn(app.url, "supervisor@throughline.test");
+      expect(session.ok).toBe(false);
+      expect(session.error).toMatch(/too many failed attempts/i);
+    } finally {
+      await t.prisma.user.update({ where: { email: "supervisor@throughline.test" }, data: { lockedUntil: null, failedLogins: 0 } });
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { currentViewer } from "@/server/auth/session";
 import { TRPCReactProvider } from "@/trpc/react";
@@ -7,7 +8,10 @@ export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const viewer = await currentViewer();
-  if (!viewer) redirect("/login");
+  if (!viewer) {
+    const path = (await headers()).get("x-throughline-path");
+    redirect(path && path.startsWith("/") && !path.startsWith("//") ? `/login?callbackUrl=${encodeURIComponent(path)}` : "/login");
+  }
   return (
     <TRPCReactProvider>
       <div className="flex h-full min-h-screen">

@@ -2,4 +2,8 @@
 // scripts and tests importing domain code do not start anything.
 export async function loadServices() {
   // Channel adapters and workers add their registration imports here.
+  await import("@/server/channels/widget/register");
+  await import("@/server/channels/email/service");
+  await import("@/server/channels/social/register");
+  await import("@/server/outbox/service");
 }

@@ -21,8 +21,6 @@ export function transportHealth() {
 }
 
 export async function startBackgroundServices(config: Env, opts: { log: (s: string) => void }) {
-  const { loadServices } = await import("./service-list");
-  await loadServices();
   const running: { name: string; stop: () => Promise<void> }[] = [];
   for (const service of registry) {
     const handle = await service.start(config);

@@ -24,6 +24,10 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     if (!opts.quiet) console.log(line);
   };
   process.env.NEXT_TELEMETRY_DISABLED = "1";
+  // next-auth builds its callback URLs from NEXTAUTH_URL; without one, trust the
+  // Host header (self-hosted: the console is reached directly or via our proxy).
+  if (config.PUBLIC_URL && !process.env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = config.PUBLIC_URL;
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 
   // 1. Database.
   let embedded: EmbeddedDatabase | undefined;
@@ -48,13 +52,20 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     let seeded = false;
     if (users === 0 && config.SEED) {
       const t = Date.now();
-      const { seedDemo } = await import("@/server/seed/demo");
-      const result = await seedDemo(getDb(), { log: opts.quiet ? undefined : (s: string) => log(`  ${s}`) });
-      seeded = true;
-      log(`• demo data seeded: ${result.customers} customers, ${result.events} timeline events in ${Date.now() - t} ms`);
+      const { seedDemo, SeedNotEmptyError } = await import("@/server/seed/demo");
+      try {
+        const result = await seedDemo(getDb(), { log: opts.quiet ? undefined : (s: string) => log(`  ${s}`) });
+        seeded = true;
+        log(`• demo data seeded: ${result.customers} customers, ${result.events} timeline events in ${Date.now() - t} ms`);
+      } catch (error) {
+        // Another process started on the same empty database and seeded it first.
+        if (!(error instanceof SeedNotEmptyError)) throw error;
+        log("• demo data already seeded by another process");
+      }
     } else if (users === 0) {
       log("• empty database and SEED=false: open the app to create the first admin");
     }
+    if (config.SEED) await ensureDemoApiKey(config.DEMO_API_KEY);
 
     // 4. Next.js + socket.io on one HTTP server.
     const port = config.PORT;
@@ -70,10 +81,14 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
         });
         return;
       }
+      // Lets server components send a signed-out agent back where they were after login.
+      req.headers["x-throughline-path"] = req.url ?? "/";
       void handle(req, res);
     });
     // Keep-alive sockets must not hold shutdown hostage.
     server.keepAliveTimeout = 5_000;
+    const { loadServices } = await import("./service-list");
+    await loadServices();
     const realtime = await attachRealtime(server, config);
     const services = await startBackgroundServices(config, { log });
 
@@ -112,6 +127,14 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     await embedded?.stop().catch(() => undefined);
     throw error;
   }
+}
+
+// Demo mode: DEMO_API_KEY works even when it changed after the database was seeded.
+async function ensureDemoApiKey(key: string) {
+  const { hashApiKey } = await import("@/server/api-keys/hash");
+  const keyHash = hashApiKey(key);
+  const existing = await getDb().apiKey.findUnique({ where: { keyHash } });
+  if (!existing) await getDb().apiKey.create({ data: { name: "Demo API key (DEMO_API_KEY)", prefix: key.slice(0, 10), keyHash, scopes: ["*"] } });
 }
 
 function redact(url: string) {

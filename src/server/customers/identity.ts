@@ -7,8 +7,8 @@
 // Two rules keep the identity graph trustworthy:
 // - never auto-merge: when claims point at two different customers we pick
 //   the strongest and leave a duplicate suggestion for an agent;
-// - an unverified claim never pulls a verified newcomer onto an existing
-//   customer (typing someone's email into a chat form does not make you them).
+// - an unverified claim never links a new identity to an existing customer
+//   (typing someone's email into a chat form does not make you them).
 import { db, type Prisma } from "@/server/db";
 import { uuidv7 } from "@/server/timeline/ids";
 import { RetryTransaction, type Tx } from "@/server/timeline/tx";
@@ -160,9 +160,11 @@ export async function resolveCustomers(tx: Tx, requests: ResolveRequest[]): Prom
         .map((c) => ({ claim: c, ident: owned.get(keyOf(c.kind, c.value))! }))
         .sort((x, y) => STRENGTH[x.claim.kind] - STRENGTH[y.claim.kind]);
       const unowned = claims.filter((c) => !owned.has(keyOf(c.kind, c.value)));
-      // The claim that says who this is: a verified one if any; an unverified
-      // one only when it would not drag verified newcomers along.
-      const anchor = ownedClaims.find((o) => o.claim.verified) ?? (unowned.some((c) => c.verified) ? undefined : ownedClaims[0]);
+      // The claim that says who this is: a verified one if any. An unverified
+      // one may only attribute the touchpoint to its owner when nothing new
+      // would be linked to that owner on its word; otherwise the newcomers get
+      // a customer of their own and agents get a duplicate suggestion.
+      const anchor = ownedClaims.find((o) => o.claim.verified) ?? (unowned.length === 0 ? ownedClaims[0] : undefined);
 
       let customerId: string;
       let originCustomerId: string;
@@ -198,14 +200,16 @@ export async function resolveCustomers(tx: Tx, requests: ResolveRequest[]): Prom
     });
 
     // Lock the existing customers we are about to write to, so a merge (or its
-    // undo) cannot move their rows under us; then check nothing moved while we
-    // were deciding. If something did, decide again.
-    const existing = [...new Set(results.filter((r) => !r.created).map((r) => r.customerId))].sort();
+    // undo, both take FOR UPDATE) cannot move their rows under us; then check
+    // nothing moved while we were deciding. If something did, decide again.
+    // KEY SHARE, not SHARE: it still lets concurrent touchpoints update the
+    // customer's counters (a SHARE lock upgraded to an update would deadlock).
+    const existing = [...new Set(results.map((r) => r.customerId).filter((id) => !newCustomers.has(id)))].sort();
     let stale = false;
     const names = new Map<string, string | null>();
     if (existing.length > 0) {
       const locked = await tx.$queryRaw<{ id: string; merged_into_id: string | null; name: string | null }[]>`
-        SELECT id, merged_into_id, name FROM customers WHERE id = ANY(${existing}::uuid[]) ORDER BY id FOR SHARE`;
+        SELECT id, merged_into_id, name FROM customers WHERE id = ANY(${existing}::uuid[]) ORDER BY id FOR KEY SHARE`;
       stale = locked.length !== existing.length || locked.some((l) => l.merged_into_id !== null);
       for (const l of locked) names.set(l.id, l.name);
       if (!stale && found.size > 0) {

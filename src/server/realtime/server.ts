@@ -13,6 +13,7 @@ import { viewerFromCookieHeader } from "@/server/auth/session";
 import { db } from "@/server/db";
 import { customerEventRooms, rooms } from "./rooms";
 import { registerSocketHandlers, type SocketHandlerContext } from "./handlers";
+import { attachNamespaces } from "./namespaces";
 
 export type AgentSocket = Socket & { data: { viewer: Viewer; inboxes: "all" | string[]; kind: "agent" } };
 
@@ -107,11 +108,13 @@ export async function attachRealtime(server: http.Server, _config: Env) {
   });
 
   const off = bus.on((event) => pushEvent(io, event));
+  const detachNamespaces = attachNamespaces(io);
 
   return {
     io,
     close: async () => {
       off();
+      detachNamespaces();
       // Tell clients to reconnect (to another process behind the load balancer).
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

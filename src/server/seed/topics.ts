@@ -165,9 +165,9 @@ export const TOPICS: Topic[] = [
       "SSO login through Azure AD fails with an 'invalid audience' error after the redirect back to Acme Cloud.",
     ],
     reply: [
-      "Thanks, that error almost always means the Audience URI in your identity provider doesn't match exactly. Could you send me a screenshot of the SAML settings in Okta (you can blur anything sensitive)?",
+      "Thanks, that error almost always means the Audience URI in your identity provider doesn't match exactly. What exactly did you enter as the Audience URI (SP entity ID) in your identity provider?",
     ],
-    follow: ["Here it is — the audience is https://app.acme.cloud/saml/{company}", "Attached. We used the ACS URL as the audience, is that wrong?"],
+    follow: ["The audience is set to https://app.acme.cloud/saml/acs — the same as the ACS URL.", "We used the ACS URL as the audience, is that wrong?"],
     fix: [
       "Found it: the Audience URI must be the entity ID (https://app.acme.cloud/saml/metadata), not the ACS URL. Change that one field in your IdP and try again.",
     ],

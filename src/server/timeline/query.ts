@@ -74,7 +74,7 @@ type Row = {
 export const MAX_PAGE = 200;
 
 export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineItem[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(Math.trunc(q.limit ?? 50) || 50, 1), MAX_PAGE);
+  const limit = clampLimit(q.limit, 50, MAX_PAGE);
   const where: Prisma.Sql[] = [Prisma.sql`e.customer_id = ${q.customerId}::uuid`];
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
@@ -104,6 +104,11 @@ export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineI
     items: pageRows.map(toItem),
     nextCursor: more && last ? encodeCursor({ occurredAt: last.occurred_at, id: last.id }) : null,
   };
+}
+
+function clampLimit(limit: number | undefined, fallback: number, max: number): number {
+  const n = limit === undefined || !Number.isFinite(limit) ? fallback : Math.trunc(limit);
+  return Math.min(Math.max(n, 1), max);
 }
 
 // Events of other inboxes are hidden; events outside any inbox (product
@@ -160,7 +165,7 @@ export type SearchQuery = {
 export async function searchTimeline(q: SearchQuery): Promise<SearchHit[]> {
   const text = q.query.trim().slice(0, 500);
   if (!text) return [];
-  const limit = Math.min(Math.max(Math.trunc(q.limit ?? 20) || 20, 1), 100);
+  const limit = clampLimit(q.limit, 20, 100);
   const where: Prisma.Sql[] = [Prisma.sql`e.search_vector @@ q.tsq`];
   if (q.customerId) where.push(Prisma.sql`e.customer_id = ${q.customerId}::uuid`);
   else where.push(Prisma.sql`e.kind IN ('message', 'note')`);

@@ -1,0 +1,52 @@
+// API keys for the public REST and events APIs. The key is shown once at
+// creation; only its SHA-256 is stored (see ./hash.ts). Scopes are "*" (full
+// access), "<resource>:*" or a single permission such as "events:write".
+import { db } from "@/server/db";
+import { generateApiKey, hashApiKey } from "./hash";
+
+export type ApiKeyPrincipal = { id: string; name: string; scopes: string[] };
+
+export const API_SCOPES = ["customers:read", "events:write"] as const;
+
+// lastUsedAt is for admins ("used 3 minutes ago"), not auditing: writing it on
+// every request would put a row lock on the hot path of every integration.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export async function createApiKey(args: { name: string; scopes?: string[]; createdById?: string | null }) {
+  const { key, prefix, hash } = generateApiKey();
+  const row = await db.apiKey.create({
+    data: { name: args.name, prefix, keyHash: hash, scopes: args.scopes ?? ["*"], createdById: args.createdById ?? null },
+    select: { id: true },
+  });
+  return { id: row.id, key, prefix };
+}
+
+export async function revokeApiKey(id: string): Promise<boolean> {
+  const { count } = await db.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  return count > 0;
+}
+
+/** The key's principal, or null when the key is unknown or revoked. */
+export async function verifyApiKey(key: string): Promise<ApiKeyPrincipal | null> {
+  if (!key || key.length > 512) return null;
+  const row = await db.apiKey.findUnique({
+    where: { keyHash: hashApiKey(key) },
+    select: { id: true, name: true, scopes: true, revokedAt: true, lastUsedAt: true },
+  });
+  if (!row || row.revokedAt) return null;
+  const now = Date.now();
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    const cutoff = new Date(now - LAST_USED_RESOLUTION_MS);
+    // Conditional, so concurrent requests write it once.
+    await db.apiKey.updateMany({
+      where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: cutoff } }] },
+      data: { lastUsedAt: new Date(now) },
+    });
+  }
+  return { id: row.id, name: row.name, scopes: row.scopes };
+}
+
+export function hasScope(scopes: string[], needed: string): boolean {
+  const [resource] = needed.split(":");
+  return scopes.includes("*") || scopes.includes(needed) || scopes.includes(`${resource}:*`);
+}

@@ -1,0 +1,172 @@
+// The common shape every social platform's webhook is parsed into. Parsers
+// (meta, whatsapp, telegram, x) are pure functions from a platform payload to
+// a list of SocialEvents; ./process.ts applies them (inbox routing, the
+// timeline write path, receipts, edits). Keeping the platforms' quirks in the
+// parsers keeps the write side one piece of code for all five.
+import type { IdentityClaim } from "@/server/customers/identity";
+
+export const SOCIAL_CHANNELS = ["messenger", "instagram", "whatsapp", "telegram", "x"] as const;
+export type SocialChannel = (typeof SOCIAL_CHANNELS)[number];
+
+export function isSocialChannel(value: string): value is SocialChannel {
+  return (SOCIAL_CHANNELS as readonly string[]).includes(value);
+}
+
+/** An attachment that stays on the platform: we keep a reference, not the bytes. */
+export type SocialAttachment = {
+  filename: string;
+  contentType: string;
+  size: number;
+  /** A platform URL, or a platform reference ("whatsapp-media:<id>", "telegram-file:<file_id>"). */
+  remoteUrl: string | null;
+};
+
+export type SocialPerson = {
+  identities: IdentityClaim[];
+  name?: string | null;
+};
+
+/** Which inbox the event is for: the platform's id of our account (page id, phone number id...). */
+type Routed = { channel: SocialChannel; account: string | null };
+
+export type SocialMessageEvent = Routed & {
+  type: "message";
+  /** The platform's thread: PSID / IGSID / wa_id / chat.id / X user id. */
+  threadKey: string;
+  platformMessageId: string;
+  occurredAt: Date;
+  /** inbound: the customer wrote. outbound: our own account's message echoed back. */
+  direction: "inbound" | "outbound";
+  /** The customer (for an echo: its recipient). */
+  customer: SocialPerson;
+  text: string;
+  attachments: SocialAttachment[];
+  meta: Record<string, unknown>;
+  /** Not a real message (a reaction): never reopens or puts the conversation in waiting. */
+  passive?: boolean;
+  /** Overrides the default (inbox, platformMessageId) idempotency key. */
+  dedupeKey?: string;
+};
+
+export type SocialStatusEvent = Routed & {
+  type: "status";
+  status: "sent" | "delivered" | "read" | "failed";
+  at: Date;
+  /** The messages concerned, by platform id... */
+  platformMessageIds?: string[];
+  /** ...and/or every outbound message of the thread sent up to this moment (Messenger watermarks). */
+  threadKey?: string;
+  watermark?: Date;
+  /** A failed send's reason, as the platform put it. */
+  error?: string | null;
+};
+
+export type SocialEditEvent = Routed & {
+  type: "edit";
+  platformMessageId: string;
+  text: string;
+  at: Date;
+  meta?: Record<string, unknown>;
+  /** When the edited message was never seen: store this instead (Telegram sends the whole message). */
+  fallback?: SocialMessageEvent;
+};
+
+export type SocialDeleteEvent = Routed & {
+  type: "delete";
+  platformMessageId: string;
+  at: Date;
+};
+
+export type SocialReactionEvent = Routed & {
+  type: "reaction";
+  action: "react" | "unreact";
+  emoji: string | null;
+  /** The message reacted to. */
+  targetPlatformMessageId: string;
+  /** Who reacted (the customer). */
+  reactorId: string;
+  /** The readable timeline entry for a new reaction ("reacted ❤ to a message"). */
+  message: SocialMessageEvent | null;
+};
+
+export type SocialIgnoredEvent = Routed & { type: "ignored"; reason: string };
+
+export type SocialEvent = SocialMessageEvent | SocialStatusEvent | SocialEditEvent | SocialDeleteEvent | SocialReactionEvent | SocialIgnoredEvent;
+
+/** A payload that is not what the platform sends: answered with 400, nothing stored. */
+export class MalformedPayloadError extends Error {}
+
+// ---------------------------------------------------------------- small parsing helpers
+
+export function asRecord(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Platform ids arrive as strings or (Telegram, older payloads) numbers. */
+export function idString(value: unknown): string | null {
+  if (typeof value === "string" && value.trim()) return value.trim();
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "bigint") return value.toString();
+  return null;
+}
+
+export function str(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+/** Milliseconds since the epoch (number or numeric string) → Date; else now. */
+export function fromMillis(value: unknown): Date {
+  const n = typeof value === "string" ? Number(value) : value;
+  if (typeof n === "number" && Number.isFinite(n) && n > 0) return new Date(n);
+  return new Date();
+}
+
+/** Seconds since the epoch (number or numeric string) → Date; else now. */
+export function fromSeconds(value: unknown): Date {
+  const n = typeof value === "string" ? Number(value) : value;
+  if (typeof n === "number" && Number.isFinite(n) && n > 0) return new Date(n * 1000);
+  return new Date();
+}
+
+/** The readable one-line placeholder for a message that is not text: "[image]". */
+export function joinText(parts: (string | null | undefined)[]): string {
+  return parts
+    .map((p) => (p ?? "").trim())
+    .filter(Boolean)
+    .join("\n");
+}
+
+export function formatCoordinate(value: unknown): string {
+  const n = typeof value === "string" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) ? n.toFixed(2) : "?";
+}
+
+export const CONTENT_TYPE_BY_KIND: Record<string, string> = {
+  image: "image/*",
+  photo: "image/jpeg",
+  sticker: "image/webp",
+  video: "video/*",
+  audio: "audio/*",
+  voice: "audio/ogg",
+  file: "application/octet-stream",
+  document: "application/octet-stream",
+  animated_gif: "image/gif",
+  animation: "video/mp4",
+};
+
+/** A filename for a platform attachment: the URL's last path segment, else "<kind>". */
+export function filenameFrom(url: string | null | undefined, kind: string, fallbackExt = ""): string {
+  if (url) {
+    try {
+      const last = new URL(url).pathname.split("/").filter(Boolean).pop();
+      if (last && last.length <= 200) return decodeURIComponent(last);
+    } catch {
+      /* not a URL */
+    }
+  }
+  return `${kind}${fallbackExt}`;
+}

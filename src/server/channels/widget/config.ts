@@ -1,0 +1,129 @@
+// The website widget's inbox: which inbox a public id names, and the settings a
+// visitor's browser may see (colour, greeting, pre-chat form, page-view
+// tracking, verified mode). Inbox.settings is admin-edited JSON, so it is
+// parsed leniently: a bad value falls back to its default instead of breaking
+// every widget on the site.
+import { z } from "zod";
+import { db } from "@/server/db";
+
+export type WidgetSettings = {
+  color: string;
+  greeting: string;
+  preChatForm: boolean;
+  trackPageViews: boolean;
+  /** Verified mode: anonymous visitors and unsigned identities are refused. */
+  requireVerifiedIdentity: boolean;
+  offlineMessage: string;
+  /** Origins (scheme://host[:port]) allowed to embed the widget; empty = any. */
+  allowedOrigins: string[];
+};
+
+export type WidgetInbox = { id: string; publicId: string; name: string; settings: WidgetSettings };
+
+export const DEFAULT_SETTINGS: WidgetSettings = {
+  color: "#4f46e5",
+  greeting: "Hi there! How can we help you today?",
+  preChatForm: false,
+  trackPageViews: true,
+  requireVerifiedIdentity: false,
+  offlineMessage: "We're away right now. We'll reply by email within a few hours.",
+  allowedOrigins: [],
+};
+
+// Missing or invalid → the default (catch covers undefined too).
+const field = <T>(schema: z.ZodType<T>, fallback: T) => schema.catch(fallback);
+
+const settingsSchema = z.object({
+  color: field(z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/), DEFAULT_SETTINGS.color),
+  greeting: field(z.string().trim().min(1).max(500), DEFAULT_SETTINGS.greeting),
+  preChatForm: field(z.boolean(), DEFAULT_SETTINGS.preChatForm),
+  trackPageViews: field(z.boolean(), DEFAULT_SETTINGS.trackPageViews),
+  requireVerifiedIdentity: field(z.boolean(), DEFAULT_SETTINGS.requireVerifiedIdentity),
+  offlineMessage: field(z.string().trim().min(1).max(500), DEFAULT_SETTINGS.offlineMessage),
+  allowedOrigins: field(z.array(z.string().max(200)).max(100), DEFAULT_SETTINGS.allowedOrigins),
+});
+
+export function parseWidgetSettings(raw: unknown): WidgetSettings {
+  const obj = raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
+  return settingsSchema.parse(obj);
+}
+
+// A short cache: every page load of every visitor asks for the config, and
+// socket handshakes look the inbox up too. Settings edits show within seconds.
+const TTL_MS = 5_000;
+type Entry = { at: number; value: Promise<WidgetInbox | null> };
+const g = globalThis as unknown as { __tlWidgetInboxCache?: Map<string, Entry>; __tlChatInboxIds?: Map<string, Entry> };
+const byPublicId = (g.__tlWidgetInboxCache ??= new Map());
+const byId = (g.__tlChatInboxIds ??= new Map());
+
+const PUBLIC_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function cached(map: Map<string, Entry>, key: string, load: () => Promise<WidgetInbox | null>): Promise<WidgetInbox | null> {
+  const hit = map.get(key);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+  const value = load().catch((error: unknown) => {
+    map.delete(key);
+    throw error;
+  });
+  if (map.size > 1000) map.clear();
+  map.set(key, { at: Date.now(), value });
+  return value;
+}
+
+function toWidgetInbox(row: { id: string; publicId: string; name: string; settings: unknown }): WidgetInbox {
+  return { id: row.id, publicId: row.publicId, name: row.name, settings: parseWidgetSettings(row.settings) };
+}
+
+/** The chat inbox with this public id (the widget's data-inbox), or null. */
+export function findWidgetInbox(publicId: string): Promise<WidgetInbox | null> {
+  if (typeof publicId !== "string" || !PUBLIC_ID.test(publicId)) return Promise.resolve(null);
+  return cached(byPublicId, publicId, async () => {
+    const row = await db.inbox.findUnique({ where: { publicId }, select: { id: true, publicId: true, name: true, settings: true, channel: true } });
+    return row && row.channel === "chat" ? toWidgetInbox(row) : null;
+  });
+}
+
+/** The widget inbox with this id, or null when the inbox is not a chat inbox. */
+export function widgetInboxById(inboxId: string): Promise<WidgetInbox | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(inboxId)) return Promise.resolve(null);
+  return cached(byId, inboxId, async () => {
+    const row = await db.inbox.findUnique({ where: { id: inboxId }, select: { id: true, publicId: true, name: true, settings: true, channel: true } });
+    return row && row.channel === "chat" ? toWidgetInbox(row) : null;
+  });
+}
+
+/** May a page on this origin embed the widget of this inbox? */
+export function originAllowed(inbox: WidgetInbox, origin: string | undefined | null): boolean {
+  const allowed = inbox.settings.allowedOrigins;
+  if (allowed.length === 0) return true;
+  if (!origin) return false;
+  const o = origin.replace(/\/$/, "").toLowerCase();
+  return allowed.some((a) => a.replace(/\/$/, "").toLowerCase() === o);
+}
+
+// Agents online: any agent socket connected to the console's "/" namespace of
+// this process. (With several processes behind a balancer each one answers for
+// its own agents; presence events would make it exact.)
+type IoLike = { of: (name: string) => { sockets: Map<string, unknown> } };
+export function agentsOnline(): boolean {
+  const io = (globalThis as unknown as { __throughlineIo?: IoLike }).__throughlineIo;
+  if (!io) return false;
+  return io.of("/").sockets.size > 0;
+}
+
+/** What the widget may know about its inbox (GET /api/widget/config and the socket's session). */
+export function publicConfig(inbox: WidgetInbox) {
+  const s = inbox.settings;
+  return {
+    inbox: inbox.publicId,
+    name: inbox.name,
+    color: s.color,
+    greeting: s.greeting,
+    preChatForm: s.preChatForm,
+    trackPageViews: s.trackPageViews,
+    requireVerifiedIdentity: s.requireVerifiedIdentity,
+    offlineMessage: s.offlineMessage,
+    online: agentsOnline(),
+  };
+}
+export type PublicWidgetConfig = ReturnType<typeof publicConfig>;
