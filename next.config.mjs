@@ -37,7 +37,7 @@ const nextConfig = {
     ].join("; ");
     return [
       {
-        source: "/((?!widget|api/widget).*)",
+        source: "/((?!widget|api/widget|api/attachments).*)",
         headers: [
           { key: "Content-Security-Policy", value: csp },
           { key: "X-Content-Type-Options", value: "nosniff" },

@@ -188,8 +188,8 @@ export class Widget {
   private renderChrome() {
     const agent = [...this.messages].reverse().find((m) => m.from === "agent" && m.agent)?.agent ?? null;
     this.title.textContent = agent ? agent.name : this.config.name;
-    const status = this.online ? `Online · we typically reply in a few minutes` : "Away · we'll get back to you by email";
-    this.subtitle.replaceChildren(h("span", { class: `dot${this.online ? "" : " off"}`, "aria-hidden": "true" }), agent ? `${this.config.name} · ${this.online ? "Online" : "Away"}` : status);
+    const status = this.fatal ? "Chat unavailable" : this.online ? "Online · we typically reply in a few minutes" : "Away · we'll get back to you by email";
+    this.subtitle.replaceChildren(h("span", { class: `dot${this.online && !this.fatal ? "" : " off"}`, "aria-hidden": "true" }), agent ? `${this.config.name} · ${this.online ? "Online" : "Away"}` : status);
     const avatarUrl = agent?.avatarUrl && /^(https:\/\/|\/)/.test(agent.avatarUrl) ? (agent.avatarUrl.startsWith("/") ? this.origin + agent.avatarUrl : agent.avatarUrl) : null;
     this.avatar.replaceChildren(avatarUrl ? h("img", { src: avatarUrl, alt: "" }) : (agent?.name ?? this.config.name).trim().charAt(0).toUpperCase() || "?");
 

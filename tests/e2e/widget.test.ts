@@ -10,11 +10,12 @@ import http from "node:http";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { io as connectSocket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
 import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser";
 import { freePort } from "../../src/server/db/embedded.ts";
-import { TINY_PNG, userHash } from "../fixtures/widget/visitor";
+import { userHash } from "../fixtures/widget/visitor";
 
 let t: TestDatabase;
 let app: AppServer;
@@ -68,7 +69,37 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `widget-${name}.png`) });
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `widget-${name}.png`), animations: "disabled" });
+
+/** A small "screenshot of an error" drawn by the browser itself (PNG bytes). */
+async function errorScreenshotPng(page: Page): Promise<Buffer> {
+  const dataUrl = await page.evaluate(() => {
+    const c = document.createElement("canvas");
+    c.width = 320;
+    c.height = 180;
+    const g = c.getContext("2d")!;
+    g.fillStyle = "#0f172a";
+    g.fillRect(0, 0, 320, 180);
+    g.fillStyle = "#1e293b";
+    g.fillRect(0, 0, 320, 28);
+    for (const [i, col] of ["#ef4444", "#f59e0b", "#22c55e"].entries()) {
+      g.fillStyle = col;
+      g.beginPath();
+      g.arc(16 + i * 16, 14, 5, 0, Math.PI * 2);
+      g.fill();
+    }
+    g.font = "13px monospace";
+    g.fillStyle = "#f87171";
+    g.fillText("Build failed: exit code 1", 14, 58);
+    g.fillStyle = "#cbd5e1";
+    g.fillText("npm ERR! missing script: build", 14, 84);
+    g.fillText("  at /app/package.json", 14, 106);
+    g.fillStyle = "#94a3b8";
+    g.fillText("Deploy #412 · main · 3f9c2e1", 14, 150);
+    return c.toDataURL("image/png");
+  });
+  return Buffer.from(dataUrl.split(",")[1]!, "base64");
+}
 const widget = (page: Page) => page.locator("#throughline-widget");
 
 async function agentContext(): Promise<BrowserContext> {
@@ -160,16 +191,27 @@ describe("the widget on another website", () => {
     const msgRow = await t.prisma.message.findFirstOrThrow({ where: { bodyText: "I read the article but the build still fails." } });
     expect(msgRow.meta).toMatchObject({ context: { title } });
 
+    // The agent starts typing: the visitor sees it live.
+    const { cookie } = await signIn(app.url, "agent@throughline.test");
+    const agentSocket = connectSocket(app.url, { transports: ["websocket"], extraHeaders: { cookie }, forceNew: true });
+    await new Promise<void>((resolve) => agentSocket.once("connect", () => resolve()));
+    agentSocket.emit("typing", { conversationId: msgRow.conversationId, typing: true });
+    await expect.poll(() => dialog.getByText(/is typing/).count(), { timeout: 10_000 }).toBe(1);
+    await shot(page, "agent-typing");
+    agentSocket.emit("typing", { conversationId: msgRow.conversationId, typing: false });
+    await expect.poll(() => dialog.getByText(/is typing/).isVisible()).toBe(false);
+    agentSocket.close();
+
     // A new message (with an image) reaches the agent live, without a reload.
     await page.bringToFront();
-    await widget(page).locator('input[type="file"]').setInputFiles({ name: "error.png", mimeType: "image/png", buffer: TINY_PNG });
+    await widget(page).locator('input[type="file"]').setInputFiles({ name: "error.png", mimeType: "image/png", buffer: await errorScreenshotPng(page) });
     await expect.poll(() => dialog.getByText(/error\.png/).count()).toBeGreaterThan(0);
     await message.fill("Here is a screenshot of the error.");
     await dialog.getByRole("button", { name: "Send message" }).click();
     await expect.poll(() => timeline.textContent(), { timeout: 15_000 }).toContain("Here is a screenshot of the error.");
     const img = log.locator("img").last();
     await expect.poll(() => img.getAttribute("src"), { timeout: 10_000 }).toContain("/api/widget/attachments/");
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(320);
     await agent.screenshot({ path: path.join(SCREENSHOT_DIR, "widget-agent-live.png") });
     await shot(page, "chat");
 
