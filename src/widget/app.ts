@@ -620,6 +620,7 @@ export class Widget {
   }
 
   private markRead(force = false) {
+    this.stopFlash();
     if (!force && this.unread === 0 && !this.messages.some((m) => m.from === "agent" && m.status !== "read")) return;
     this.unread = 0;
     for (const m of this.messages) if (m.from === "agent") m.status = "read";

@@ -221,12 +221,36 @@ describe("the widget on another website", () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await widget(page).evaluate((el) => el.shadowRoot!.activeElement?.getAttribute("aria-label"))).toMatch(/open chat/i);
 
-    // Reload: the conversation comes back from the server.
+    // While the panel is closed an agent answers (stored as the console stores replies).
+    const sam = await t.prisma.user.findUniqueOrThrow({ where: { email: "agent@throughline.test" } });
+    const reply = await t.prisma.message.create({
+      data: {
+        conversationId: msgRow.conversationId,
+        inboxId: msgRow.inboxId,
+        direction: "outbound",
+        authorId: sam.id,
+        bodyText: "Thanks Robin! Your package.json has no build script. Add one, e.g. \"build\": \"next build\", and push again.",
+        deliveryStatus: "sent",
+        createdAt: new Date(Date.now() + 1000),
+      },
+    });
+    await t.prisma.message.create({
+      data: { conversationId: msgRow.conversationId, inboxId: msgRow.inboxId, direction: "outbound", authorId: sam.id, isNote: true, bodyText: "SECRET: customer on the Pro trial" },
+    });
+
+    // Reload: the conversation comes back from the server, with an unread badge.
     await page.reload();
-    await widget(page).getByRole("button", { name: /open chat/i }).click();
+    const unreadLauncher = widget(page).getByRole("button", { name: /open chat, 1 unread message/i });
+    await unreadLauncher.waitFor({ timeout: 15_000 });
+    await shot(page, "unread");
+    await unreadLauncher.click();
     const log2 = widget(page).getByRole("log");
     await expect.poll(() => log2.textContent(), { timeout: 15_000 }).toContain("I read the article but the build still fails.");
     expect(await log2.textContent()).toContain("Here is a screenshot of the error.");
+    expect(await log2.textContent()).toContain("Your package.json has no build script.");
+    expect(await log2.textContent()).not.toContain("SECRET");
+    expect(await widget(page).getByRole("heading", { level: 2 }).first().textContent()).toBe(sam.name.split(" ")[0]);
+    await expect.poll(async () => (await t.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).readAt).not.toBeNull();
     expect(await visitorIdOf(page)).toBe(visitorId);
     // The pre-chat form is not asked again.
     expect(await widget(page).getByRole("button", { name: "Start the chat" }).count()).toBe(0);

@@ -85,12 +85,15 @@ export async function sendReply(input: ReplyInput): Promise<ReplyResult> {
       deliveryStatus: isNote ? "sent" : "queued",
       attachments: input.attachments,
     },
+  }, {
+    // Stored before sent: the outbox item commits with the message.
+    afterWrite: async (tx, [written]) => {
+      if (!isNote && written?.created && written.messageId) {
+        await enqueueOutbound(tx, { messageId: written.messageId, channel: conv.channel as ChannelKind });
+      }
+    },
   });
   if (!result.messageId) throw new Error("reply stored without a message");
-
-  if (!isNote && result.created) {
-    await enqueueOutbound(db, { messageId: result.messageId, channel: conv.channel as ChannelKind });
-    nudgeOutbox();
-  }
+  if (!isNote && result.created) nudgeOutbox();
   return { messageId: result.messageId, eventId: result.eventId, created: result.created };
 }

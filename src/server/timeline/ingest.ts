@@ -122,16 +122,32 @@ type BatchOutcome = {
   customerChanges: Map<string, Record<string, unknown>>;
 };
 
-export async function recordTouchpoint(input: TouchpointInput): Promise<TouchpointResult> {
-  const [result] = await recordTouchpoints([input]);
+export type RecordOptions = {
+  /**
+   * Extra writes that must commit with the touchpoints (e.g. the outbox item of
+   * an outbound message: stored before sent, in one transaction). Runs inside
+   * the transaction after the touchpoints are written; a throw rolls all back.
+   */
+  afterWrite?: (tx: Tx, results: TouchpointResult[]) => Promise<void>;
+};
+
+export async function recordTouchpoint(input: TouchpointInput, options: RecordOptions = {}): Promise<TouchpointResult> {
+  const [result] = await recordTouchpoints([input], options);
   return result!;
 }
 
 /** Many touchpoints in one transaction and a few round trips (the events API sends up to 1,000). */
-export async function recordTouchpoints(inputs: TouchpointInput[]): Promise<TouchpointResult[]> {
+export async function recordTouchpoints(inputs: TouchpointInput[], options: RecordOptions = {}): Promise<TouchpointResult[]> {
   if (inputs.length === 0) return [];
   inputs.forEach(validate);
-  const outcome = await runTransaction((tx) => writeBatch(tx, prepare(inputs)), { timeout: 120_000 });
+  const outcome = await runTransaction(
+    async (tx) => {
+      const written = await writeBatch(tx, prepare(inputs));
+      await options.afterWrite?.(tx, written.results);
+      return written;
+    },
+    { timeout: 120_000 },
+  );
   await publishAfterCommit(outcome);
   return outcome.results;
 }

@@ -366,12 +366,18 @@ async function onBusEvent(
   }
 }
 
-/** Agents typing in a widget conversation: the console emits "typing" {conversationId, typing}. */
+/**
+ * Agents typing in a widget conversation: the console emits "typing"
+ * { conversationId, typing, note? } on its socket; the visitor sees
+ * "<first name> is typing…" (never while an agent writes a note).
+ */
 addSocketHandler(({ socket }) => {
   socket.on("typing", async (payload: unknown) => {
     try {
-      const p = payload as { conversationId?: unknown; typing?: unknown } | null;
+      const p = payload as { conversationId?: unknown; typing?: unknown; note?: unknown; isNote?: unknown } | null;
       if (!p || typeof p.conversationId !== "string" || !/^[0-9a-f-]{36}$/i.test(p.conversationId)) return;
+      // Writing an internal note is nobody's business but the team's.
+      if (p.note === true || p.isNote === true) return;
       const ns = g.__tlWidgetNs;
       if (!ns) return;
       const conv = await db.conversation.findUnique({ where: { id: p.conversationId }, select: { inboxId: true, customerId: true } });

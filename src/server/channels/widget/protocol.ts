@@ -1,6 +1,6 @@
 // The /widget socket.io protocol: the handshake and every client event, as zod
 // schemas (anything else is refused), plus the limits that go with them.
-// Documented for embedders in docs/widget.md.
+// The event list with payloads is in namespace.ts.
 import { z } from "zod";
 import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CHUNK_BYTES } from "./uploads";
 
