@@ -69,6 +69,8 @@ export class Widget {
   private interacted = false;
   private audio: AudioContext | null = null;
   private readPending = false;
+  /** The visitor is at the newest message (keep them there as content arrives). */
+  private stick = true;
 
   constructor(
     private origin: string,
@@ -132,6 +134,10 @@ export class Widget {
     this.log = h("ol", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
     this.typingEl = h("div", { class: "typing", hidden: true, "aria-live": "polite" });
     this.scroller = h("div", { class: "scroll" }, this.older, this.log, this.typingEl);
+    this.scroller.addEventListener("scroll", () => {
+      const sc = this.scroller;
+      if (sc.clientHeight > 0) this.stick = sc.scrollHeight - sc.scrollTop - sc.clientHeight < 80;
+    });
     this.reader = h("div", { class: "reader", hidden: true, role: "document", "aria-label": "Help article" });
     const main = h("div", { class: "main" }, this.scroller, this.reader);
 
@@ -268,7 +274,10 @@ export class Widget {
   private renderTyping() {
     const t = this.agentTyping;
     this.typingEl.hidden = !t;
-    if (t) this.typingEl.replaceChildren(h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), `${t.name} is typing…`);
+    if (t) {
+      this.typingEl.replaceChildren(h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), `${t.name} is typing…`);
+      this.keepBottom();
+    }
   }
 
   private renderChips() {
@@ -300,9 +309,14 @@ export class Widget {
   }
 
   /** The conversation; message nodes are reused so the live region announces only new ones. */
+  /** Content grew (an image loaded): stay at the newest message if the visitor was there. */
+  private keepBottom() {
+    if (this.stick) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
   private renderLog(forceBottom = false) {
     const sc = this.scroller;
-    const nearBottom = sc.scrollHeight - sc.scrollTop - sc.clientHeight < 80;
+    const nearBottom = this.stick;
     const want: HTMLElement[] = [];
     want.push(this.node("greeting", "g", () => this.bubbleNode({ from: "agent", text: this.config.greeting, cont: false, name: this.config.name, greet: true })).el);
     let prev: Msg | undefined;
@@ -361,7 +375,13 @@ export class Widget {
     const imgs = (m.attachments ?? []).filter((a) => a.url || a.local);
     if (imgs.length) {
       li.append(
-        h("div", { class: "imgs" }, ...imgs.map((a) => h("a", { href: a.url ?? a.local!, target: "_blank", rel: "noopener noreferrer" }, h("img", { src: a.url ?? a.local!, alt: a.filename, loading: "lazy" })))),
+        h(
+          "div",
+          { class: "imgs" },
+          ...imgs.map((a) =>
+            h("a", { href: a.url ?? a.local!, target: "_blank", rel: "noopener noreferrer" }, h("img", { src: a.url ?? a.local!, alt: a.filename, onload: () => this.keepBottom() })),
+          ),
+        ),
       );
     }
     const pendingFiles = (m.attachments ?? []).filter((a) => !a.url && !a.local);

@@ -65,6 +65,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((r) => host?.close(r));
+  const { disconnectDb } = await import("@/server/db");
+  await disconnectDb();
   await app?.stop();
   await t?.drop();
 });
@@ -221,28 +223,41 @@ describe("the widget on another website", () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await widget(page).evaluate((el) => el.shadowRoot!.activeElement?.getAttribute("aria-label"))).toMatch(/open chat/i);
 
-    // While the panel is closed an agent answers (stored as the console stores replies).
+    // While the panel is closed an agent answers. Stored as the console stores
+    // replies (single write path + outbox); the server's outbox worker sends it
+    // with the widget's chat sender, which pushes it to the visitor live.
+    process.env.DATABASE_URL = t.url;
+    const { recordTouchpoint } = await import("@/server/timeline/ingest");
+    const { enqueueOutbound } = await import("@/server/outbox/outbox");
+    const { db } = await import("@/server/db");
     const sam = await t.prisma.user.findUniqueOrThrow({ where: { email: "agent@throughline.test" } });
-    const reply = await t.prisma.message.create({
-      data: {
-        conversationId: msgRow.conversationId,
-        inboxId: msgRow.inboxId,
-        direction: "outbound",
-        authorId: sam.id,
-        bodyText: "Thanks Robin! Your package.json has no build script. Add one, e.g. \"build\": \"next build\", and push again.",
-        deliveryStatus: "sent",
-        createdAt: new Date(Date.now() + 1000),
-      },
-    });
-    await t.prisma.message.create({
-      data: { conversationId: msgRow.conversationId, inboxId: msgRow.inboxId, direction: "outbound", authorId: sam.id, isNote: true, bodyText: "SECRET: customer on the Pro trial" },
-    });
-
-    // Reload: the conversation comes back from the server, with an unread badge.
-    await page.reload();
+    const agentWrites = async (text: string, note: boolean) => {
+      const r = await recordTouchpoint({
+        conversation: { id: msgRow.conversationId, inboxId: msgRow.inboxId },
+        channel: "chat",
+        kind: note ? "note" : "message",
+        actor: "agent",
+        actorUserId: sam.id,
+        text,
+        message: { direction: "outbound", bodyText: text, authorId: sam.id, isNote: note, deliveryStatus: note ? "sent" : "queued" },
+      });
+      if (!note) await enqueueOutbound(db, { messageId: r.messageId!, channel: "chat" });
+      return r.messageId!;
+    };
+    await agentWrites("SECRET: customer is on the Pro trial", true);
+    const replyId = await agentWrites('Thanks Robin! Your package.json has no build script. Add one, e.g. "build": "next build", and push again.', false);
     const unreadLauncher = widget(page).getByRole("button", { name: /open chat, 1 unread message/i });
     await unreadLauncher.waitFor({ timeout: 15_000 });
+    // The tab title flashes while the chat is closed.
+    await expect.poll(() => page.title(), { timeout: 5_000 }).toMatch(/^\(1\) Sam/);
+    await expect.poll(async () => (await t.prisma.message.findUniqueOrThrow({ where: { id: replyId } })).deliveryStatus, { timeout: 10_000 }).toBe("delivered");
     await shot(page, "unread");
+    const reply = { id: replyId };
+
+    // Reload: the conversation comes back from the server, still unread.
+    await page.reload();
+    await unreadLauncher.waitFor({ timeout: 15_000 });
+    expect(await page.title()).toBe("Acme Shop — Pricing");
     await unreadLauncher.click();
     const log2 = widget(page).getByRole("log");
     await expect.poll(() => log2.textContent(), { timeout: 15_000 }).toContain("I read the article but the build still fails.");

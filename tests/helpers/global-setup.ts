@@ -17,9 +17,11 @@ declare module "vitest" {
 }
 
 const TEMPLATE = `throughline_template_${process.pid}`;
-let embedded: EmbeddedDatabase | undefined;
-let tmpDir: string | undefined;
-let adminUrl: string;
+
+// Vitest runs this setup once per project (integration, e2e) in one process:
+// share one server and one template between them, torn down by the last user.
+type Shared = { ready: Promise<{ adminUrl: string; embedded?: EmbeddedDatabase; tmpDir?: string }>; users: number };
+const g = globalThis as unknown as { __throughlineTestDb?: Shared };
 
 function withDatabase(url: string, database: string) {
   const u = new URL(url);
@@ -27,7 +29,10 @@ function withDatabase(url: string, database: string) {
   return u.toString();
 }
 
-export async function setup(project: TestProject) {
+async function start() {
+  let adminUrl: string;
+  let embedded: EmbeddedDatabase | undefined;
+  let tmpDir: string | undefined;
   if (process.env.TEST_DATABASE_URL) {
     adminUrl = process.env.TEST_DATABASE_URL;
   } else {
@@ -41,11 +46,22 @@ export async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE "${TEMPLATE}"`);
   await admin.end();
   await deployMigrations(withDatabase(adminUrl, TEMPLATE));
+  return { adminUrl, embedded, tmpDir };
+}
+
+export async function setup(project: TestProject) {
+  const shared = (g.__throughlineTestDb ??= { ready: start(), users: 0 });
+  shared.users++;
+  const { adminUrl } = await shared.ready;
   project.provide("pgAdminUrl", adminUrl);
   project.provide("pgTemplate", TEMPLATE);
 }
 
 export async function teardown() {
+  const shared = g.__throughlineTestDb;
+  if (!shared || --shared.users > 0) return;
+  g.__throughlineTestDb = undefined;
+  const { adminUrl, embedded, tmpDir } = await shared.ready;
   try {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();

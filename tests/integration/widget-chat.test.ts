@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
 import { collect, connectVisitor, nextEvent, request, TINY_PNG, type Visitor } from "../fixtures/widget/visitor";
 
 let t: TestDatabase;
@@ -48,6 +48,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const s of open) s.close();
+  const { disconnectDb } = await import("@/server/db");
+  await disconnectDb();
   await app?.stop();
   await t?.drop();
 });
@@ -282,20 +284,44 @@ describe("image attachments", () => {
 });
 
 describe("agent replies pushed live", () => {
-  it("pushes an agent reply to the visitor and never a note (when the app has a reply API)", async (ctx) => {
-    // Replies are written by the console in the server process; without an
-    // HTTP entry point for them yet, this is covered end to end instead.
-    const probe = await fetch(`${app.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${TEST_SECRETS.DEMO_API_KEY}` } });
-    if (probe.status === 404) return ctx.skip();
+  it("pushes an agent reply to the visitor through the outbox's chat sender, marks it delivered, and never pushes a note", async () => {
+    // Replies are stored in this process as the console stores them (through
+    // the single write path, queued in the outbox); the server's outbox
+    // worker then "sends" them with the widget's chat sender, which pushes.
+    process.env.DATABASE_URL = t.url;
+    const { recordTouchpoint } = await import("@/server/timeline/ingest");
+    const { enqueueOutbound } = await import("@/server/outbox/outbox");
+    const { db } = await import("@/server/db");
     const v = await visitor();
+    const other = await visitor();
     const a = await send(v, "please reply");
     const conv = (await t.prisma.message.findUniqueOrThrow({ where: { id: a.id as string } })).conversationId;
-    const pushed = collect<{ text: string; from: string }>(v.socket, "message");
-    const headers = { authorization: `Bearer ${TEST_SECRETS.DEMO_API_KEY}`, "content-type": "application/json" };
-    const note = await fetch(`${app.url}/api/v1/conversations/${conv}/messages`, { method: "POST", headers, body: JSON.stringify({ text: "SECRET note", note: true }) });
-    const reply = await fetch(`${app.url}/api/v1/conversations/${conv}/messages`, { method: "POST", headers, body: JSON.stringify({ text: "Here is your answer" }) });
-    if (!reply.ok || !note.ok) return ctx.skip();
-    await expect.poll(() => pushed.items.map((m) => m.text)).toContain("Here is your answer");
-    expect(pushed.items.map((m) => m.text)).not.toContain("SECRET note");
+    const agent = await t.prisma.user.findUniqueOrThrow({ where: { email: "agent@throughline.test" } });
+    const pushed = collect<{ id: string; text: string; from: string; agent: { name: string } }>(v.socket, "message");
+    const leaked = collect<{ text: string }>(other.socket, "message");
+    const store = async (text: string, note: boolean) => {
+      const r = await recordTouchpoint({
+        conversation: { id: conv, inboxId },
+        channel: "chat",
+        kind: note ? "note" : "message",
+        actor: "agent",
+        actorUserId: agent.id,
+        text,
+        message: { direction: "outbound", bodyText: text, authorId: agent.id, isNote: note, deliveryStatus: note ? "sent" : "queued" },
+      });
+      // Even a note wrongly queued for sending must not reach the visitor.
+      await enqueueOutbound(db, { messageId: r.messageId!, channel: "chat" });
+      return r.messageId!;
+    };
+    const noteId = await store("SECRET note: refund approved internally", true);
+    const replyId = await store("Here is your answer", false);
+    await expect.poll(() => pushed.items.map((m) => m.text), { timeout: 15_000 }).toContain("Here is your answer");
+    const got = pushed.items.find((m) => m.text === "Here is your answer")!;
+    expect(got).toMatchObject({ id: replyId, from: "agent", agent: { name: agent.name.split(/\s+/)[0] } });
+    await expect.poll(async () => (await t.prisma.message.findUniqueOrThrow({ where: { id: replyId } })).deliveryStatus, { timeout: 15_000 }).toBe("delivered");
+    await expect.poll(async () => (await t.prisma.outboxItem.findUniqueOrThrow({ where: { messageId: noteId } })).status, { timeout: 15_000 }).not.toBe("pending");
+    expect(pushed.items.map((m) => m.text)).not.toContain("SECRET note: refund approved internally");
+    expect(JSON.stringify((await request(v, "history", {})).messages)).not.toContain("SECRET");
+    expect(leaked.items).toEqual([]);
   });
 });

@@ -76,7 +76,7 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     const server = http.createServer((req, res) => {
       if (req.url === "/api/health" || req.url?.startsWith("/api/health?")) {
         void healthReport().then((report) => {
-          res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+          res.writeHead(report.status === "down" ? 503 : 200, { "content-type": "application/json", "cache-control": "no-store" });
           res.end(JSON.stringify(report));
         });
         return;

@@ -30,15 +30,18 @@ const subscribeSchema = z.object({
   allInboxes: z.boolean().optional(),
 });
 
-export async function attachRealtime(server: http.Server, _config: Env) {
+export async function attachRealtime(server: http.Server, config: Env) {
   const io = new Server(server, {
     path: "/socket.io",
     serveClient: false,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    // Replays what a briefly disconnected client missed (in-process adapter; with
+    // Redis the console's catch-up fetch covers reconnects).
+    connectionStateRecovery: config.REDIS_URL ? undefined : { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     cors: { origin: true, credentials: false },
     maxHttpBufferSize: 1e6,
   });
   g.__throughlineIo = io;
+  const redis = config.REDIS_URL ? await (await import("./redis")).useRedisAdapter(io, config.REDIS_URL) : undefined;
 
   // Agents (console): the session cookie. Widget visitors use their own namespace.
   const agents = io.of("/");
@@ -118,6 +121,7 @@ export async function attachRealtime(server: http.Server, _config: Env) {
       // Tell clients to reconnect (to another process behind the load balancer).
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await redis?.close();
       g.__throughlineIo = undefined;
     },
   };

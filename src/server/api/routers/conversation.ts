@@ -1,26 +1,181 @@
+// Conversations: queues, one conversation, ticket changes, replies, notes,
+// new conversations, delivery retries. Every procedure is scoped to the
+// inboxes the agent's teams may see: anything else is NOT_FOUND.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { getConversation, listInboxes, listQueue, queueCounts, QUEUE_VIEWS, STATUSES } from "@/server/console/conversations";
+import {
+  CONVERSATION_CHANNELS,
+  conversationInScope,
+  getConversation,
+  InvalidQueueCursorError,
+  latestOutbound,
+  listInboxes,
+  listQueue,
+  listTags,
+  PRIORITIES,
+  QUEUE_SORTS,
+  QUEUE_VIEWS,
+  queueCounts,
+  STATUSES,
+} from "@/server/console/conversations";
+import { agentDirectory } from "@/server/console/customer-insights";
+import { bulkUpdateConversations, TicketError, updateConversation, type TicketChanges } from "@/server/conversations/ticket";
+import { addNote } from "@/server/conversations/notes";
+import { MAX_UPLOAD_BYTES, replyWithUploads, retryDelivery, startConversation } from "@/server/conversations/compose";
+import { checkSendWindow } from "@/server/channels/social/window";
+import { TouchpointError } from "@/server/timeline/ingest";
 
-const filter = z.object({
-  inboxId: z.string().uuid().optional(),
-  statuses: z.array(z.enum(STATUSES)).optional(),
+const uuid = z.string().uuid();
+
+const filters = z.object({
+  inboxId: uuid.optional(),
+  channels: z.array(z.enum(CONVERSATION_CHANNELS)).max(10).optional(),
+  statuses: z.array(z.enum(STATUSES)).max(5).optional(),
+  priorities: z.array(z.enum(PRIORITIES)).max(4).optional(),
+  tag: z.string().max(40).optional(),
+  assigneeId: z.union([uuid, z.literal("none")]).optional(),
 });
+
+const changes = z
+  .object({
+    status: z.enum(STATUSES).optional(),
+    snoozedUntil: z.date().nullish(),
+    priority: z.enum(PRIORITIES).optional(),
+    assigneeId: uuid.nullish(),
+    teamId: uuid.nullish(),
+    addTags: z.array(z.string().min(1).max(40)).max(20).optional(),
+    removeTags: z.array(z.string().min(1).max(40)).max(20).optional(),
+    subject: z.string().max(500).nullish(),
+  })
+  .strict();
+
+// Base64 grows by a third: 10 MB of files is at most ~13.4 MB of text.
+const upload = z.object({
+  filename: z.string().min(1).max(255),
+  contentType: z.string().max(200),
+  dataBase64: z.string().max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 16),
+});
+
+/** Domain errors to tRPC errors; everything else stays a 500. */
+function mapError(error: unknown): never {
+  if (error instanceof TicketError || error instanceof TouchpointError) {
+    throw new TRPCError({ code: error.code === "not_found" ? "NOT_FOUND" : "BAD_REQUEST", message: error.message });
+  }
+  if (error instanceof InvalidQueueCursorError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+  throw error;
+}
+
+function toChanges(input: z.infer<typeof changes>): TicketChanges {
+  return {
+    ...input,
+    snoozedUntil: input.snoozedUntil ?? undefined,
+    assigneeId: input.assigneeId === undefined ? undefined : input.assigneeId,
+    teamId: input.teamId === undefined ? undefined : input.teamId,
+    subject: input.subject === undefined ? undefined : input.subject,
+  };
+}
+
+async function mustSee(id: string, scope: "all" | string[]) {
+  const conv = await conversationInScope(id, scope);
+  if (!conv) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
+  return conv;
+}
 
 export const conversationRouter = createTRPCRouter({
   queue: protectedProcedure
-    .input(filter.extend({ view: z.enum(QUEUE_VIEWS), cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).optional() }))
+    .input(filters.extend({ view: z.enum(QUEUE_VIEWS), sort: z.enum(QUEUE_SORTS).optional(), cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).optional() }))
     .query(async ({ ctx, input }) =>
-      listQueue({ ...input, viewerId: ctx.viewer.userId, viewerTeamIds: ctx.viewer.teamIds, inboxScope: await ctx.inboxScope() }),
+      listQueue({ ...input, viewerId: ctx.viewer.userId, viewerTeamIds: ctx.viewer.teamIds, inboxScope: await ctx.inboxScope() }).catch(mapError),
     ),
-  counts: protectedProcedure.input(filter).query(async ({ ctx, input }) =>
+
+  counts: protectedProcedure.input(filters.extend({ view: z.enum(QUEUE_VIEWS).optional() })).query(async ({ ctx, input }) =>
     queueCounts({ ...input, viewerId: ctx.viewer.userId, viewerTeamIds: ctx.viewer.teamIds, inboxScope: await ctx.inboxScope() }),
   ),
+
   inboxes: protectedProcedure.query(async ({ ctx }) => listInboxes(await ctx.inboxScope())),
-  get: protectedProcedure.input(z.object({ id: z.string().uuid() })).query(async ({ ctx, input }) => {
+
+  tags: protectedProcedure.query(async ({ ctx }) => listTags(await ctx.inboxScope())),
+
+  /** Agents and teams for assignee and mention pickers. */
+  directory: protectedProcedure.query(() => agentDirectory()),
+
+  get: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
     const conversation = await getConversation(input.id, await ctx.inboxScope());
     if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
     return conversation;
   }),
+
+  /** The newest reply to the customer: the composer compares it with what it saw at open. */
+  latestOutbound: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
+    await mustSee(input.id, await ctx.inboxScope());
+    return latestOutbound(input.id);
+  }),
+
+  /** WhatsApp / Messenger / Instagram reply windows, for a warning before sending. */
+  sendWindow: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
+    await mustSee(input.id, await ctx.inboxScope());
+    return checkSendWindow(input.id);
+  }),
+
+  update: protectedProcedure.input(z.object({ id: uuid, changes })).mutation(async ({ ctx, input }) =>
+    updateConversation({ conversationId: input.id, actor: { userId: ctx.viewer.userId, name: ctx.viewer.name }, inboxScope: await ctx.inboxScope(), changes: toChanges(input.changes) }).catch(mapError),
+  ),
+
+  bulkUpdate: protectedProcedure.input(z.object({ ids: z.array(uuid).min(1).max(200), changes })).mutation(async ({ ctx, input }) =>
+    bulkUpdateConversations({ conversationIds: input.ids, actor: { userId: ctx.viewer.userId, name: ctx.viewer.name }, inboxScope: await ctx.inboxScope(), changes: toChanges(input.changes) }).catch(mapError),
+  ),
+
+  reply: protectedProcedure
+    .input(
+      z.object({
+        id: uuid,
+        body: z.string().max(200_000),
+        subject: z.string().max(500).nullish(),
+        cc: z.array(z.string().max(320)).max(20).optional(),
+        attachments: z.array(upload).max(10).optional(),
+        clientMessageId: z.string().max(200).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await mustSee(input.id, await ctx.inboxScope());
+      return replyWithUploads({ conversationId: input.id, authorId: ctx.viewer.userId, body: input.body, subject: input.subject, cc: input.cc, uploads: input.attachments, clientMessageId: input.clientMessageId }).catch(mapError);
+    }),
+
+  note: protectedProcedure
+    .input(z.object({ id: uuid, body: z.string().min(1).max(50_000), mentionUserIds: z.array(uuid).max(50).optional(), clientMessageId: z.string().max(200).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await mustSee(input.id, await ctx.inboxScope());
+      return addNote({ conversationId: input.id, author: { userId: ctx.viewer.userId, name: ctx.viewer.name }, body: input.body, mentionUserIds: input.mentionUserIds, clientMessageId: input.clientMessageId }).catch(mapError);
+    }),
+
+  /** A new conversation with a customer on an inbox; with a body, its first outbound message. */
+  create: protectedProcedure
+    .input(
+      z.object({
+        customerId: uuid,
+        inboxId: uuid,
+        subject: z.string().max(500).nullish(),
+        body: z.string().max(200_000).nullish(),
+        cc: z.array(z.string().max(320)).max(20).optional(),
+        attachments: z.array(upload).max(10).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) =>
+      startConversation({
+        customerId: input.customerId,
+        inboxId: input.inboxId,
+        actor: { userId: ctx.viewer.userId, name: ctx.viewer.name },
+        inboxScope: await ctx.inboxScope(),
+        subject: input.subject,
+        body: input.body,
+        cc: input.cc,
+        uploads: input.attachments,
+      }).catch(mapError),
+    ),
+
+  /** Send a failed (or waiting) outbound message again now. */
+  retryDelivery: protectedProcedure.input(z.object({ messageId: uuid })).mutation(async ({ ctx, input }) => ({
+    retried: await retryDelivery(input.messageId, await ctx.inboxScope()).catch(mapError),
+  })),
 });

@@ -1,30 +1,50 @@
+// Customers: the directory, one profile, its timeline, the sidebar's insights
+// (friction, surveys, product events, duplicates) and merge / undo.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
 import { getCustomerProfile, listCustomers } from "@/server/console/customers";
+import { customerInsights } from "@/server/console/customer-insights";
+import { CustomerMergeError, listMerges, mergeCustomers, undoMerge } from "@/server/customers/merge";
 import { listTimeline, TIMELINE_CHANNELS, TIMELINE_KINDS } from "@/server/timeline/query";
 import { InvalidCursorError } from "@/server/timeline/cursor";
+
+const uuid = z.string().uuid();
+
+function mergeError(error: unknown): never {
+  if (error instanceof CustomerMergeError) {
+    throw new TRPCError({ code: error.code === "not_found" ? "NOT_FOUND" : "CONFLICT", message: error.message });
+  }
+  throw error;
+}
 
 export const customerRouter = createTRPCRouter({
   list: protectedProcedure
     .input(z.object({ search: z.string().max(200).optional(), cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).optional() }))
     .query(({ input }) => listCustomers(input)),
 
-  get: protectedProcedure.input(z.object({ id: z.string().uuid() })).query(async ({ ctx, input }) => {
+  get: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
     const profile = await getCustomerProfile(input.id, await ctx.inboxScope());
     if (!profile) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
     return profile;
   }),
 
+  /** The sidebar's computed signals; a separate query so the profile shows first. */
+  insights: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
+    const profile = await getCustomerProfile(input.id, await ctx.inboxScope());
+    if (!profile) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
+    return customerInsights(input.id, await ctx.inboxScope());
+  }),
+
   timeline: protectedProcedure
     .input(
       z.object({
-        customerId: z.string().uuid(),
+        customerId: uuid,
         cursor: z.string().max(500).nullish(),
         limit: z.number().int().min(1).max(200).optional(),
         channels: z.array(z.enum(TIMELINE_CHANNELS)).optional(),
         kinds: z.array(z.enum(TIMELINE_KINDS)).optional(),
-        conversationId: z.string().uuid().optional(),
+        conversationId: uuid.optional(),
         from: z.date().optional(),
         to: z.date().optional(),
       }),
@@ -37,4 +57,16 @@ export const customerRouter = createTRPCRouter({
         throw error;
       }
     }),
+
+  /** Merge source into target (the source is kept for an exact undo). Pushed live as customer.merged. */
+  merge: protectedProcedure.input(z.object({ sourceId: uuid, targetId: uuid })).mutation(({ ctx, input }) =>
+    mergeCustomers({ sourceId: input.sourceId, targetId: input.targetId, actorUserId: ctx.viewer.userId }).catch(mergeError),
+  ),
+
+  /** Undo a merge exactly. Pushed live as customer.unmerged. */
+  undoMerge: protectedProcedure.input(z.object({ mergeId: uuid })).mutation(({ ctx, input }) =>
+    undoMerge({ mergeId: input.mergeId, actorUserId: ctx.viewer.userId }).catch(mergeError),
+  ),
+
+  merges: protectedProcedure.input(z.object({ id: uuid })).query(({ input }) => listMerges(input.id)),
 });

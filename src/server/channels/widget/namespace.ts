@@ -56,7 +56,7 @@ import {
   visitorCustomerId,
   WidgetError,
 } from "./service";
-import { sniffImage, stageAttachment, UploadBuffer } from "./uploads";
+import { sniffImage, stageAttachment, TooManyStagedError, UploadBuffer } from "./uploads";
 
 export const widgetRooms = {
   visitor: (inboxId: string, visitorId: string) => `visitor:${inboxId}:${visitorId}`,
@@ -258,7 +258,10 @@ export function attachWidgetNamespace(io: Server): () => void {
       }
       if (!r.done) return { received: r.received };
       if (!sniffImage(r.done.data, r.done.contentType)) throw new WidgetError("unsupported_type", "That file is not a valid image.");
-      const attachmentId = await stageAttachment(s.inboxId, s.visitorId, r.done);
+      const attachmentId = await stageAttachment(s.inboxId, s.visitorId, r.done).catch((error: unknown) => {
+        if (error instanceof TooManyStagedError) throw new WidgetError("too_many_uploads", "Please send the images you attached before adding more.");
+        throw error;
+      });
       return { received: r.received, done: true, attachmentId };
     });
 
@@ -306,6 +309,30 @@ export function attachWidgetNamespace(io: Server): () => void {
   };
 }
 
+/**
+ * Pushes a stored message to its customer's visitor sockets (in this
+ * process). Re-read from the database, so the visitor gets exactly what
+ * toWidgetMessage allows: internal notes never. Returns how many sockets got it.
+ */
+async function pushMessage(ns: Namespace, messageId: string): Promise<number> {
+  const msg = await loadWidgetMessage(messageId);
+  if (!msg) return 0;
+  const { customerId, inboxId, conversationId: _c, outbound, ...payload } = msg;
+  const room = widgetRooms.customer(inboxId, customerId);
+  ns.to(room).emit("message", payload);
+  if (outbound) ns.to(room).emit("typing", { typing: false });
+  const reached = ns.adapter.rooms.get(room)?.size ?? 0;
+  // Sent (by the outbox) and a visitor socket has it: delivered.
+  if (outbound && reached > 0) await markDelivered([], msg.id);
+  return reached;
+}
+
+/** For the outbox's chat sender: (re)push an agent message to the visitor. */
+export async function pushAgentMessage(messageId: string): Promise<number> {
+  const ns = g.__tlWidgetNs;
+  return ns ? pushMessage(ns, messageId) : 0;
+}
+
 async function onBusEvent(
   ns: Namespace,
   event: DomainEvent,
@@ -327,17 +354,7 @@ async function onBusEvent(
       }
       const inbox = await widgetInboxById(event.inboxId);
       if (!inbox) return;
-      // Re-read from the database: the visitor gets exactly what toWidgetMessage allows (isNote checked again).
-      const msg = await loadWidgetMessage(messageId);
-      if (!msg) return;
-      const { customerId, inboxId, conversationId: _c, outbound, ...payload } = msg;
-      const room = widgetRooms.customer(inboxId, customerId);
-      ns.to(room).emit("message", payload);
-      if (outbound) {
-        ns.to(room).emit("typing", { typing: false });
-        // For chat, an agent message is delivered once a visitor's socket received it.
-        if ((ns.adapter.rooms.get(room)?.size ?? 0) > 0) await markDelivered([], msg.id);
-      }
+      await pushMessage(ns, messageId);
       return;
     }
     case "message.status": {

@@ -92,8 +92,15 @@ export class UploadBuffer {
   }
 }
 
+/** Unclaimed uploads one visitor may keep staged (5 MB each): bounds what a visitor can park on disk. */
+export const MAX_STAGED_PER_VISITOR = 10;
+
+export class TooManyStagedError extends Error {}
+
 /** Stores a completed upload until a message claims it. Returns its id. */
 export async function stageAttachment(inboxId: string, visitorId: string, file: { filename: string; contentType: string; size: number; data: Buffer }): Promise<string> {
+  const staged = await db.attachment.count({ where: { messageId: null, contentId: stagingTag(inboxId, visitorId) } });
+  if (staged >= MAX_STAGED_PER_VISITOR) throw new TooManyStagedError("too many unsent images");
   const row = await db.attachment.create({
     data: {
       filename: safeFilename(file.filename, file.contentType),

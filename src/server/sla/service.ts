@@ -1,0 +1,206 @@
+// SLA due times and the at-risk / breach watcher.
+//
+// Due times: set when a conversation is created, when its priority or team
+// changes, and (resolution only) when a resolved conversation is reopened —
+// from the bus (`conversation.updated`), so every write path is covered.
+//
+// Watcher: every 30 s one transaction claims the open conversations with an
+// unmet target (`FOR UPDATE SKIP LOCKED`, so several processes share the work
+// and never handle one conversation twice at once), and writes
+//   - "sla_at_risk" when less than 20% of the target's business time is left
+//     (80% elapsed), and
+//   - "sla_breached" when the due time has passed,
+// as ticket_event touchpoints, once per conversation, target and due time
+// (dedupeKey "sla:<conversation>:<target>:<kind>:<due ms>"), plus a
+// Notification for the assignee and every supervisor.
+import { db } from "@/server/db";
+import { bus, type DomainEvent } from "@/server/events/bus";
+import { insertTicketEvent, publishTimelineCreated, type CreatedEvent } from "@/server/timeline/ingest";
+import { runTransaction } from "@/server/timeline/tx";
+import { isUuid } from "@/server/timeline/ids";
+import type { ChannelKind, Priority } from "@/generated/prisma/enums";
+import { insertNotifications, publishNotifications, usersWithRole, type CreatedNotification } from "@/server/rules/notify";
+import { businessMinutesBetween } from "./business-time";
+import { SlaContext } from "./policy";
+
+export type SlaTarget = "first_response" | "resolution";
+export type SlaEventKind = "at_risk" | "breached";
+
+export const AT_RISK_FRACTION = 0.8;
+const TARGET_LABEL: Record<SlaTarget, string> = { first_response: "first response", resolution: "resolution" };
+
+export function slaDedupeKey(conversationId: string, target: SlaTarget, kind: SlaEventKind, dueAt: Date) {
+  return `sla:${conversationId}:${target}:${kind}:${dueAt.getTime()}`;
+}
+
+/** (Re)computes and stores a conversation's due times. Returns them. */
+export async function applySla(conversationId: string, opts: { restartResolution?: Date; ctx?: SlaContext } = {}) {
+  if (!isUuid(conversationId)) return null;
+  const conv = await db.conversation.findUnique({
+    where: { id: conversationId },
+    select: { id: true, priority: true, channel: true, teamId: true, inboxId: true, createdAt: true, resolutionDueAt: true, firstResponseDueAt: true },
+  });
+  if (!conv) return null;
+  const ctx = opts.ctx ?? (await SlaContext.load());
+  const due = ctx.dueTimes({ ...conv, resolutionStart: opts.restartResolution ?? null });
+  const data = { firstResponseDueAt: due.firstResponseDueAt, resolutionDueAt: due.resolutionDueAt };
+  if (
+    conv.firstResponseDueAt?.getTime() !== data.firstResponseDueAt?.getTime() ||
+    conv.resolutionDueAt?.getTime() !== data.resolutionDueAt?.getTime()
+  ) {
+    await db.conversation.update({ where: { id: conv.id }, data });
+  }
+  return { ...data, policyId: due.policy?.id ?? null };
+}
+
+/** The bus listener: due times follow creation, priority/team changes and reopens. */
+export function startSlaListener(): () => void {
+  return bus.on(async (event: DomainEvent) => {
+    if (event.type !== "conversation.updated") return;
+    const ch = event.changes ?? {};
+    const reopened = ch.status === "open" && typeof ch.reopenCount === "number" && ch.resolvedAt === null;
+    if (ch.created || "priority" in ch || "teamId" in ch) {
+      await applySla(event.conversationId, reopened ? { restartResolution: new Date() } : {});
+    } else if (reopened) {
+      await applySla(event.conversationId, { restartResolution: new Date() });
+    }
+  });
+}
+
+type Candidate = {
+  id: string;
+  number: number;
+  subject: string | null;
+  priority: Priority;
+  channel: ChannelKind;
+  team_id: string | null;
+  inbox_id: string;
+  assignee_id: string | null;
+  created_at: Date;
+  first_response_due_at: Date | null;
+  resolution_due_at: Date | null;
+  first_response_at: Date | null;
+  resolved_at: Date | null;
+};
+
+export type SlaCheckResult = { checked: number; atRisk: number; breached: number };
+
+/** One pass of the watcher. `now` is injectable for tests. */
+export async function checkSla(now: Date = new Date(), opts: { limit?: number } = {}): Promise<SlaCheckResult> {
+  const limit = opts.limit ?? 500;
+  const ctx = await SlaContext.load();
+  const supervisors = await usersWithRole(db, ["supervisor"]);
+  let published: { created: CreatedEvent[]; notes: CreatedNotification[] } = { created: [], notes: [] };
+  const result: SlaCheckResult = { checked: 0, atRisk: 0, breached: 0 };
+
+  await runTransaction(async (tx) => {
+    const created: CreatedEvent[] = [];
+    const notes: CreatedNotification[] = [];
+    // Unmet targets whose breach is not recorded yet (the dedupe key is indexed).
+    const rows = await tx.$queryRaw<Candidate[]>`
+      SELECT c.id, c.number, c.subject, c.priority, c.channel, c.team_id, c.inbox_id, c.assignee_id, c.created_at,
+             c.first_response_due_at, c.resolution_due_at, c.first_response_at, c.resolved_at
+      FROM conversations c
+      WHERE c.status IN ('open', 'pending', 'snoozed')
+        AND (
+          (c.first_response_at IS NULL AND c.first_response_due_at IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM timeline_events e WHERE e.dedupe_key = 'sla:' || c.id || ':first_response:breached:' || (extract(epoch FROM c.first_response_due_at) * 1000)::bigint))
+          OR
+          (c.resolved_at IS NULL AND c.resolution_due_at IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM timeline_events e WHERE e.dedupe_key = 'sla:' || c.id || ':resolution:breached:' || (extract(epoch FROM c.resolution_due_at) * 1000)::bigint))
+        )
+      ORDER BY least(c.first_response_due_at, c.resolution_due_at) ASC
+      LIMIT ${limit}
+      FOR UPDATE OF c SKIP LOCKED`;
+    result.checked = rows.length;
+    if (rows.length === 0) return;
+
+    type Due = { row: Candidate; target: SlaTarget; kind: SlaEventKind; dueAt: Date; key: string };
+    const dues: Due[] = [];
+    for (const row of rows) {
+      const conv = { priority: row.priority, channel: row.channel, teamId: row.team_id, inboxId: row.inbox_id };
+      const policy = ctx.policyFor(conv);
+      const calendar = ctx.calendarFor(conv, policy);
+      const targets: [SlaTarget, Date | null, Date | null, number | null][] = [
+        ["first_response", row.first_response_due_at, row.first_response_at, policy?.firstResponseMinutes ?? null],
+        ["resolution", row.resolution_due_at, row.resolved_at, policy?.resolutionMinutes ?? null],
+      ];
+      for (const [target, dueAt, metAt, targetMinutes] of targets) {
+        if (!dueAt || metAt) continue;
+        if (now >= dueAt) {
+          dues.push({ row, target, kind: "breached", dueAt, key: slaDedupeKey(row.id, target, "breached", dueAt) });
+          continue;
+        }
+        // Less than 20% of the target's business time left.
+        const total = targetMinutes ?? businessMinutesBetween(row.created_at, dueAt, calendar);
+        const left = businessMinutesBetween(now, dueAt, calendar);
+        if (total > 0 && left <= total * (1 - AT_RISK_FRACTION)) {
+          dues.push({ row, target, kind: "at_risk", dueAt, key: slaDedupeKey(row.id, target, "at_risk", dueAt) });
+        }
+      }
+    }
+    if (dues.length === 0) return;
+    const existing = new Set(
+      (await tx.$queryRaw<{ dedupe_key: string }[]>`SELECT dedupe_key FROM timeline_events WHERE dedupe_key = ANY(${dues.map((d) => d.key)}::text[])`).map(
+        (r) => r.dedupe_key,
+      ),
+    );
+    for (const d of dues) {
+      if (existing.has(d.key)) continue;
+      // A breach without an earlier at-risk (the watcher was down) is just a breach.
+      const label = TARGET_LABEL[d.target];
+      const text =
+        d.kind === "breached"
+          ? `SLA breached: ${label} was due ${d.dueAt.toISOString().replace("T", " ").slice(0, 16)} UTC`
+          : `SLA at risk: ${label} due ${d.dueAt.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+      const ev = await insertTicketEvent(tx, d.row.id, {
+        name: d.kind === "breached" ? "sla_breached" : "sla_at_risk",
+        text,
+        payload: { target: d.target, dueAt: d.dueAt.toISOString(), priority: d.row.priority },
+        // The breach happened at the due time; at-risk is noticed now.
+        occurredAt: d.kind === "breached" ? d.dueAt : now,
+        dedupeKey: d.key,
+      });
+      created.push(ev);
+      if (d.kind === "breached") result.breached++;
+      else result.atRisk++;
+      // One notification per recipient and event: the assignee and every supervisor.
+      const data = { conversationId: d.row.id, number: d.row.number, subject: d.row.subject, target: d.target, dueAt: d.dueAt.toISOString(), text, eventId: ev.eventId };
+      const recipients = [...(d.row.assignee_id ? [d.row.assignee_id] : []), ...supervisors];
+      const kind = d.kind === "breached" ? "sla_breached" : "sla_at_risk";
+      notes.push(...(await insertNotifications(tx, recipients.map((userId) => ({ userId, kind, data })))));
+    }
+    published = { created, notes };
+  });
+
+  if (published.created.length) await publishTimelineCreated(published.created);
+  publishNotifications(published.notes);
+  return result;
+}
+
+/** Timer service: checkSla every `intervalMs` (default 30 s). */
+export function startSlaTimer(intervalMs = 30_000): () => void {
+  let running = false;
+  let stopped = false;
+  const tick = async () => {
+    if (running || stopped) return;
+    running = true;
+    try {
+      await checkSla();
+    } catch (error) {
+      console.error(`[sla] check failed: ${(error as Error).message}`);
+    } finally {
+      running = false;
+    }
+  };
+  const first = setTimeout(() => void tick(), 2_000);
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref?.();
+  first.unref?.();
+  return () => {
+    stopped = true;
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
+

@@ -1,0 +1,43 @@
+// Signed, expiring survey links: "<survey id>.<expiry, base36 seconds>.<HMAC>"
+// with HMAC-SHA256 keyed by NEXTAUTH_SECRET. The signature makes a link
+// unguessable and tamper-proof; the database row (Survey.token) is the record.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { isUuid } from "@/server/timeline/ids";
+
+export const SURVEY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+function secret(): string {
+  const s = process.env.NEXTAUTH_SECRET;
+  if (!s) throw new Error("NEXTAUTH_SECRET is not set");
+  return s;
+}
+
+function sign(payload: string): string {
+  return createHmac("sha256", secret()).update(`survey:${payload}`).digest("base64url").slice(0, 32);
+}
+
+export function signSurveyToken(surveyId: string, expiresAt: Date): string {
+  const payload = `${surveyId}.${Math.floor(expiresAt.getTime() / 1000).toString(36)}`;
+  return `${payload}.${sign(payload)}`;
+}
+
+export type TokenCheck = { ok: true; surveyId: string; expiresAt: Date; expired: boolean } | { ok: false };
+
+/** Checks the signature; reports expiry separately so the page can say "expired". */
+export function verifySurveyToken(token: string, now = new Date()): TokenCheck {
+  if (typeof token !== "string" || token.length > 120) return { ok: false };
+  const parts = token.split(".");
+  if (parts.length !== 3) return { ok: false };
+  const [id, exp, sig] = parts as [string, string, string];
+  if (!isUuid(id) || !/^[0-9a-z]{1,10}$/.test(exp)) return { ok: false };
+  const expected = Buffer.from(sign(`${id}.${exp}`));
+  const given = Buffer.from(sig);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false };
+  const expiresAt = new Date(parseInt(exp, 36) * 1000);
+  return { ok: true, surveyId: id, expiresAt, expired: expiresAt.getTime() <= now.getTime() };
+}
+
+export function surveyUrl(token: string): string {
+  const base = (process.env.PUBLIC_URL || process.env.NEXTAUTH_URL || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
+  return `${base}/survey/${token}`;
+}

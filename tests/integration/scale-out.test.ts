@@ -1,0 +1,112 @@
+// Several processes as one helpdesk: two app servers on one PostgreSQL and one
+// Redis. A touchpoint ingested on A reaches an agent connected to B; with Redis
+// gone, each process keeps delivering to its own agents and reports degraded.
+// Uses a private redis-server (Debian's binary) so stopping it harms nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { io as connect, type Socket } from "socket.io-client";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
+import { freePort } from "../../src/server/db/embedded";
+
+const redisBinary = spawnSync("sh", ["-c", "command -v redis-server"]).stdout.toString().trim();
+
+describe.skipIf(!redisBinary)("scale-out with Redis (needs redis-server on PATH)", () => {
+  let t: TestDatabase;
+  let redis: ChildProcess;
+  let redisPort: number;
+  let a: AppServer;
+  let b: AppServer;
+  let cookie: string;
+  let customer: { id: string; email: string };
+
+  async function startRedis() {
+    redis = spawn(redisBinary, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    for (let i = 0; i < 50; i++) {
+      try {
+        const s = await import("node:net").then((net) => net.connect(redisPort, "127.0.0.1"));
+        await new Promise<void>((resolve, reject) => {
+          s.once("connect", () => (s.destroy(), resolve()));
+          s.once("error", reject);
+        });
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error("redis-server did not start");
+  }
+
+  async function agentOn(app: AppServer): Promise<Socket> {
+    const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("connect_error", reject);
+    });
+    const ack = (await socket.emitWithAck("subscribe", { customerId: customer.id })) as { ok: boolean };
+    expect(ack.ok).toBe(true);
+    return socket;
+  }
+
+  async function postEvent(app: AppServer, step: string) {
+    const res = await fetch(`${app.url}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_SECRETS.DEMO_API_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ customer: { email: customer.email }, name: "custom", properties: { step } }),
+    });
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { items: { id: string }[] }).items[0]!.id;
+  }
+
+  beforeAll(async () => {
+    redisPort = await freePort();
+    await startRedis();
+    t = await createTestDatabase();
+    const env = { REDIS_URL: `redis://127.0.0.1:${redisPort}` };
+    a = await startAppServer({ databaseUrl: t.url, env });
+    b = await startAppServer({ databaseUrl: t.url, env });
+    cookie = (await signIn(b.url, "admin@throughline.test")).cookie;
+    const identity = await t.prisma.customerIdentity.findFirstOrThrow({ where: { kind: "email" }, orderBy: { value: "asc" } });
+    customer = { id: identity.customerId, email: identity.value };
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    redis?.kill("SIGKILL");
+    await t?.drop();
+  });
+
+  it("both processes report Redis in their health", async () => {
+    for (const app of [a, b]) {
+      expect(await (await fetch(`${app.url}/api/health`)).json()).toEqual({ status: "ok", db: "ok", redis: "ok" });
+    }
+  });
+
+  it("a touchpoint ingested on process A reaches an agent connected to process B", async () => {
+    const onB = await agentOn(b);
+    const received: string[] = [];
+    onB.on("timeline.created", (e: { eventId: string }) => received.push(e.eventId));
+    const id = await postEvent(a, "cross-process");
+    await expect.poll(() => received, { timeout: 5000 }).toContain(id);
+    expect(received.filter((r) => r === id)).toHaveLength(1);
+    onB.close();
+  });
+
+  it("with Redis down each process keeps serving its own agents and reports degraded", async () => {
+    const onA = await agentOn(a);
+    const received: string[] = [];
+    onA.on("timeline.created", (e: { eventId: string }) => received.push(e.eventId));
+    redis.kill("SIGKILL");
+    await expect.poll(async () => ((await (await fetch(`${a.url}/api/health`)).json()) as { status: string }).status, { timeout: 10_000 }).toBe("degraded");
+    const health = await fetch(`${a.url}/api/health`);
+    expect(health.status).toBe(200);
+    const id = await postEvent(a, "redis-down");
+    await expect.poll(() => received, { timeout: 5000 }).toContain(id);
+    expect(a.child.exitCode).toBeNull();
+    expect(b.child.exitCode).toBeNull();
+    // Redis back: cross-process delivery resumes.
+    await startRedis();
+    await expect.poll(async () => ((await (await fetch(`${b.url}/api/health`)).json()) as { status: string }).status, { timeout: 15_000 }).toBe("ok");
+    onA.close();
+  });
+});
