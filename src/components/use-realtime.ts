@@ -67,3 +67,34 @@ export function useSubscription(
     };
   }, [key]);
 }
+
+/** The tab's socket (for presence and other request/response messages). */
+export function getSocket(): Socket {
+  return socket();
+}
+
+/**
+ * Listen to an event this socket receives without subscribing to anything
+ * (e.g. notification.created on the agent's own room, joined at connect).
+ */
+export function useSocketEvent(name: string, handler: (payload: unknown) => void, onReconnect?: () => void) {
+  const ref = useRef(handler);
+  ref.current = handler;
+  const reconnectRef = useRef(onReconnect);
+  reconnectRef.current = onReconnect;
+  useEffect(() => {
+    const s = socket();
+    const fn = (payload: unknown) => ref.current(payload);
+    let first = !s.connected;
+    const onConnect = () => {
+      if (!first) reconnectRef.current?.();
+      first = false;
+    };
+    s.on(name, fn);
+    s.on("connect", onConnect);
+    return () => {
+      s.off(name, fn);
+      s.off("connect", onConnect);
+    };
+  }, [name]);
+}

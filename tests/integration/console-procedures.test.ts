@@ -18,6 +18,8 @@ let supervisor: Viewer;
 let aiko: Viewer;
 let billingConv: { id: string; number: number };
 let supportConv: { id: string; number: number; customerId: string };
+// In an inbox Billing (Mateo's only team) is not granted.
+let whatsappConv: { id: string };
 const events: DomainEvent[] = [];
 let off: () => void;
 
@@ -48,6 +50,8 @@ beforeAll(async () => {
   supportConv = await db.conversation.findFirstOrThrow({ where: { inboxId: support.id }, orderBy: { lastMessageAt: "desc" }, select: { id: true, number: true, customerId: true } });
   // A small seed may have finished every email conversation: start from an open one.
   await db.conversation.update({ where: { id: supportConv.id }, data: { status: "open", resolvedAt: null, snoozedUntil: null } });
+  const whatsapp = await db.inbox.findUniqueOrThrow({ where: { publicId: "100000000000002" } });
+  whatsappConv = await db.conversation.findFirstOrThrow({ where: { inboxId: whatsapp.id }, select: { id: true } });
   off = bus.on((e) => void events.push(e));
 }, 120_000);
 
@@ -62,17 +66,17 @@ describe("permissions", () => {
     const api = as(agent);
     const billingMessage = await db.message.findFirstOrThrow({ where: { conversationId: billingConv.id } });
     const macro = await db.macro.findFirstOrThrow();
-    const calls: [string, Promise<unknown>][] = [
-      ["get", api.conversation.get({ id: billingConv.id })],
-      ["latestOutbound", api.conversation.latestOutbound({ id: billingConv.id })],
-      ["sendWindow", api.conversation.sendWindow({ id: billingConv.id })],
-      ["update", api.conversation.update({ id: billingConv.id, changes: { status: "resolved" } })],
-      ["reply", api.conversation.reply({ id: billingConv.id, body: "hello" })],
-      ["note", api.conversation.note({ id: billingConv.id, body: "secret" })],
-      ["retryDelivery", api.conversation.retryDelivery({ messageId: billingMessage.id })],
-      ["macro.render", api.macro.render({ macroId: macro.id, conversationId: billingConv.id })],
+    const calls: [string, () => Promise<unknown>][] = [
+      ["get", () => api.conversation.get({ id: billingConv.id })],
+      ["latestOutbound", () => api.conversation.latestOutbound({ id: billingConv.id })],
+      ["sendWindow", () => api.conversation.sendWindow({ id: billingConv.id })],
+      ["update", () => api.conversation.update({ id: billingConv.id, changes: { status: "resolved" } })],
+      ["reply", () => api.conversation.reply({ id: billingConv.id, body: "hello" })],
+      ["note", () => api.conversation.note({ id: billingConv.id, body: "secret" })],
+      ["retryDelivery", () => api.conversation.retryDelivery({ messageId: billingMessage.id })],
+      ["macro.render", () => api.macro.render({ macroId: macro.id, conversationId: billingConv.id })],
     ];
-    for (const [name, p] of calls) expect(await codeOf(p), name).toBe("NOT_FOUND");
+    for (const [name, call] of calls) expect(await codeOf(call()), name).toBe("NOT_FOUND");
     // Nothing was changed or written.
     const after = await db.conversation.findUniqueOrThrow({ where: { id: billingConv.id } });
     expect(after.status).not.toBe("resolved");
@@ -154,9 +158,9 @@ describe("ticket changes", () => {
     expect(conv.tags).not.toContain("vip-check");
     const snoozeEvent = await db.timelineEvent.findFirstOrThrow({ where: { conversationId: supportConv.id, name: "status" }, orderBy: [{ occurredAt: "desc" }, { id: "desc" }] });
     expect(snoozeEvent.text).toMatch(/^Snoozed until/);
-    // Mateo is in Billing only: he cannot be assigned a Support conversation.
+    // Mateo is in Billing only: he cannot be assigned a WhatsApp conversation.
     const mateo = await db.user.findUniqueOrThrow({ where: { email: "mateo.fernandez@throughline.test" } });
-    expect(await codeOf(api.conversation.update({ id: supportConv.id, changes: { assigneeId: mateo.id } }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.conversation.update({ id: whatsappConv.id, changes: { assigneeId: mateo.id } }))).toBe("BAD_REQUEST");
     // Assign to me, then to a team.
     await api.conversation.update({ id: supportConv.id, changes: { status: "open", assigneeId: agent.userId, teamId: agent.teamIds[0]! } });
     const mine = await db.conversation.findUniqueOrThrow({ where: { id: supportConv.id } });
@@ -202,7 +206,7 @@ describe("notes and mentions", () => {
 
   it("picked mentions count too; agents who cannot see the inbox are not notified", async () => {
     const mateo = await db.user.findUniqueOrThrow({ where: { email: "mateo.fernandez@throughline.test" } });
-    const r = await as(agent).conversation.note({ id: supportConv.id, body: "FYI both of you", mentionUserIds: [aiko.userId, mateo.id] });
+    const r = await as(agent).conversation.note({ id: whatsappConv.id, body: "FYI both of you", mentionUserIds: [aiko.userId, mateo.id] });
     expect(r.notified).toEqual([aiko.userId]);
     expect(await db.notification.count({ where: { userId: mateo.id } })).toBe(0);
   });
