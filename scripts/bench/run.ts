@@ -222,6 +222,7 @@ async function main() {
     const interval = 1000 / rate;
     const begin = performance.now();
     const inflight: Promise<unknown>[] = [];
+    let failed = 0;
     for (let k = 0; k < count; k++) {
       const due = begin + k * interval;
       const wait = due - performance.now();
@@ -233,7 +234,12 @@ async function main() {
           method: "POST",
           headers: { ...auth, "content-type": "application/json" },
           body: JSON.stringify({ customer: { email: target }, name: "custom", properties: { seq } }),
-        }).then((r) => r.arrayBuffer()),
+        })
+          .then((r) => {
+            if (r.status !== 202) failed++;
+            return r.arrayBuffer();
+          })
+          .catch(() => failed++),
       );
     }
     await Promise.all(inflight);
@@ -241,7 +247,7 @@ async function main() {
     while (latencies.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const achieved = count / ((performance.now() - begin) / 1000);
     console.log(
-      `${String(rate).padStart(5)} ev/s target (${achieved.toFixed(0)} achieved): delivered ${latencies.length}/${count}, p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, max ${ms(Math.max(...latencies))}`,
+      `${String(rate).padStart(5)} ev/s target (${achieved.toFixed(0)} achieved): delivered ${latencies.length}/${count}, HTTP errors ${failed}, p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, max ${ms(Math.max(...latencies))}`,
     );
   }
   socket.close();

@@ -1,8 +1,11 @@
 "use client";
 // The single view: every touchpoint of one customer, newest first, across all
-// channels; filter chips; infinite scroll into the past; live updates.
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+// channels. Filter chips by channel and kind, "jump to date" (a `to` bound,
+// keyset-paged from there), infinite scroll into the past, live updates
+// (new items arrive on top; delivery status changes patch items in place).
+// In a conversation, that conversation's items are highlighted.
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
 import type { TimelineItem } from "@/server/timeline/query";
 import { ChannelBadge, CHANNEL_ORDER, channelInfo } from "./channel";
@@ -10,139 +13,316 @@ import { EmptyState, ErrorState, Skeleton, formatDateTime } from "./ui";
 import { useConnectionState, useSubscription } from "./use-realtime";
 
 type Channel = (typeof CHANNEL_ORDER)[number];
+const KINDS = [
+  { id: "message", label: "Messages" },
+  { id: "note", label: "Notes" },
+  { id: "ticket_event", label: "Ticket changes" },
+  { id: "product_event", label: "Product events" },
+  { id: "survey_response", label: "Surveys" },
+  { id: "article_view", label: "Articles" },
+  { id: "journey_stage", label: "Journey" },
+] as const;
+type Kind = (typeof KINDS)[number]["id"];
 
-export function Timeline({ customerId, channelsPresent, conversationId }: { customerId: string; channelsPresent: string[]; conversationId?: string }) {
+function byTimelineOrder(a: TimelineItem, b: TimelineItem) {
+  return a.occurredAt === b.occurredAt ? (a.id < b.id ? 1 : -1) : a.occurredAt < b.occurredAt ? 1 : -1;
+}
+
+export function Timeline({
+  customerId,
+  channelsPresent,
+  highlightConversationId,
+  onFirstItems,
+}: {
+  customerId: string;
+  channelsPresent: string[];
+  /** The open conversation: its items are highlighted, and "only this conversation" filters to it. */
+  highlightConversationId?: string;
+  onFirstItems?: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [channels, setChannels] = useState<Channel[]>([]);
+  const [kinds, setKinds] = useState<Kind[]>([]);
+  const [onlyThis, setOnlyThis] = useState(false);
+  const [jumpDate, setJumpDate] = useState("");
   const [live, setLive] = useState<TimelineItem[]>([]);
-  const input = { customerId, limit: 50, channels: channels.length ? channels : undefined, conversationId };
+  const [patched, setPatched] = useState<Record<string, TimelineItem>>({});
+  const dateId = useId();
+  const to = jumpDate ? new Date(`${jumpDate}T23:59:59.999`) : undefined;
+  const input = {
+    customerId,
+    limit: 50,
+    channels: channels.length ? channels : undefined,
+    kinds: kinds.length ? kinds : undefined,
+    conversationId: onlyThis ? highlightConversationId : undefined,
+    to,
+  };
   const options = trpc.customer.timeline.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined });
   const query = useInfiniteQuery(options);
   const connected = useConnectionState();
+
+  const matches = useCallback(
+    (item: TimelineItem) => {
+      if (channels.length && !channels.includes(item.channel as Channel)) return false;
+      if (kinds.length && !kinds.includes(item.kind as Kind)) return false;
+      if (onlyThis && item.conversationId !== highlightConversationId) return false;
+      return true;
+    },
+    [channels, kinds, onlyThis, highlightConversationId],
+  );
 
   const onCreated = useCallback(
     (payload: unknown) => {
       const event = payload as { customerId: string; item?: TimelineItem };
       if (event.customerId !== customerId || !event.item) return;
       const item = event.item;
-      if (channels.length && !channels.includes(item.channel as Channel)) return;
-      if (conversationId && item.conversationId !== conversationId) return;
+      // Looking at the past: new items belong above what is shown, not in it.
+      if (jumpDate || !matches(item)) return;
       setLive((prev) => (prev.some((p) => p.id === item.id) ? prev : [item, ...prev]));
     },
-    [customerId, channels, conversationId],
+    [customerId, jumpDate, matches],
+  );
+  const onUpdated = useCallback(
+    (payload: unknown) => {
+      const event = payload as { customerId: string; eventId: string; item?: TimelineItem };
+      if (event.customerId !== customerId) return;
+      if (event.item) setPatched((prev) => ({ ...prev, [event.item!.id]: event.item! }));
+      else void queryClient.invalidateQueries({ queryKey: options.queryKey });
+    },
+    [customerId, queryClient, options.queryKey],
   );
   useSubscription(
     { customerId },
     {
       "timeline.created": onCreated,
-      "timeline.updated": () => void queryClient.invalidateQueries({ queryKey: options.queryKey }),
+      "timeline.updated": onUpdated,
       "customer.merged": () => void queryClient.invalidateQueries(),
       "customer.unmerged": () => void queryClient.invalidateQueries(),
     },
     // Back from a disconnect: re-read the newest page so nothing is missed.
     () => void queryClient.invalidateQueries({ queryKey: options.queryKey }),
   );
-  useEffect(() => setLive([]), [channels]);
+  useEffect(() => setLive([]), [channels, kinds, onlyThis, jumpDate, customerId]);
 
   const items = useMemo(() => {
     const fetched = query.data?.pages.flatMap((p) => p.items) ?? [];
     const seen = new Set(fetched.map((i) => i.id));
-    const merged = [...live.filter((i) => !seen.has(i.id)), ...fetched];
-    return merged.sort((a, b) => (a.occurredAt === b.occurredAt ? (a.id < b.id ? 1 : -1) : a.occurredAt < b.occurredAt ? 1 : -1));
-  }, [query.data, live]);
+    const merged = [...live.filter((i) => !seen.has(i.id)), ...fetched].map((i) => patched[i.id] ?? i);
+    return merged.sort(byTimelineOrder);
+  }, [query.data, live, patched]);
+
+  const reported = useRef(false);
+  useEffect(() => {
+    if (!reported.current && items.length > 0) {
+      reported.current = true;
+      onFirstItems?.();
+    }
+  }, [items.length, onFirstItems]);
 
   // Infinite scroll into the past.
   const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   useEffect(() => {
     const el = sentinel.current;
     if (!el) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
-    }, { rootMargin: "400px" });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: "600px" },
+    );
     observer.observe(el);
     return () => observer.disconnect();
-  }, [query.hasNextPage, query.isFetchingNextPage, query]);
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const toggle = (c: Channel) => setChannels((prev) => (prev.includes(c) ? prev.filter((x) => x !== c) : [...prev, c]));
+  const toggle = <T,>(set: (fn: (prev: T[]) => T[]) => void, v: T) => set((prev) => (prev.includes(v) ? prev.filter((x) => x !== v) : [...prev, v]));
   const available = CHANNEL_ORDER.filter((c) => channelsPresent.includes(c));
+  const filtered = channels.length > 0 || kinds.length > 0 || onlyThis;
 
   return (
     <div>
-      <div className="mb-4 flex flex-wrap items-center gap-2">
-        <h2 className="mr-2 text-base font-semibold">Timeline</h2>
-        <div role="group" aria-label="Filter by channel" className="flex flex-wrap gap-1.5">
+      <div className="mb-3 flex flex-wrap items-center gap-2">
+        <h2 className="mr-1 text-base font-semibold">Timeline</h2>
+        <span className={`flex items-center gap-1.5 text-xs ${connected === false ? "text-amber-800" : "text-slate-600"}`} role="status">
+          <span className={`h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : connected === false ? "bg-amber-500" : "bg-slate-300"}`} aria-hidden />
+          {connected ? "Live" : connected === false ? "Reconnecting… (may be stale)" : "Connecting…"}
+        </span>
+        <div className="ml-auto flex items-center gap-2">
+          <label htmlFor={dateId} className="text-xs font-medium text-slate-600">
+            Jump to date
+          </label>
+          <input
+            id={dateId}
+            type="date"
+            value={jumpDate}
+            max={new Date().toISOString().slice(0, 10)}
+            onChange={(e) => setJumpDate(e.target.value)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs"
+          />
+          {jumpDate ? (
+            <button type="button" onClick={() => setJumpDate("")} className="rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-brand-50">
+              Back to newest
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <div className="mb-4 space-y-2">
+        <div role="group" aria-label="Filter by channel" className="flex flex-wrap items-center gap-1.5">
+          <span className="mr-1 text-xs font-medium text-slate-600" aria-hidden>
+            Channels
+          </span>
           {available.map((c) => {
             const on = channels.includes(c);
             return (
-              <button key={c} type="button" aria-pressed={on} onClick={() => toggle(c)}
-                className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}>
+              <button
+                key={c}
+                type="button"
+                aria-pressed={on}
+                onClick={() => toggle(setChannels, c)}
+                className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
+              >
                 {channelInfo(c).label}
               </button>
             );
           })}
-          {channels.length ? (
-            <button type="button" onClick={() => setChannels([])} className="px-2 text-xs text-slate-500 underline">Clear</button>
+        </div>
+        <div role="group" aria-label="Filter by kind" className="flex flex-wrap items-center gap-1.5">
+          <span className="mr-1 text-xs font-medium text-slate-600" aria-hidden>
+            Kinds
+          </span>
+          {KINDS.map((k) => {
+            const on = kinds.includes(k.id);
+            return (
+              <button
+                key={k.id}
+                type="button"
+                aria-pressed={on}
+                onClick={() => toggle(setKinds, k.id)}
+                className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-slate-800 bg-slate-800 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
+              >
+                {k.label}
+              </button>
+            );
+          })}
+          {highlightConversationId ? (
+            <button
+              type="button"
+              aria-pressed={onlyThis}
+              onClick={() => setOnlyThis((v) => !v)}
+              className={`rounded-full border px-2.5 py-1 text-xs font-medium ${onlyThis ? "border-amber-600 bg-amber-600 text-white" : "border-amber-300 bg-amber-50 text-amber-900 hover:bg-amber-100"}`}
+            >
+              Only this conversation
+            </button>
+          ) : null}
+          {filtered ? (
+            <button
+              type="button"
+              onClick={() => {
+                setChannels([]);
+                setKinds([]);
+                setOnlyThis(false);
+              }}
+              className="px-2 text-xs text-slate-600 underline"
+            >
+              Clear filters
+            </button>
           ) : null}
         </div>
-        <span className={`ml-auto flex items-center gap-1.5 text-xs ${connected === false ? "text-amber-700" : "text-slate-500"}`} role="status">
-          <span className={`h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : connected === false ? "bg-amber-500" : "bg-slate-300"}`} aria-hidden />
-          {connected ? "Live" : connected === false ? "Reconnecting… (may be stale)" : "Connecting…"}
-        </span>
       </div>
+      {jumpDate ? (
+        <p className="mb-3 rounded-lg bg-slate-100 px-3 py-2 text-sm text-slate-700" role="status">
+          Showing touchpoints up to {new Date(`${jumpDate}T12:00:00`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })}, going back in time.
+        </p>
+      ) : null}
       {query.isPending ? (
         <Skeleton lines={6} />
       ) : query.isError ? (
         <ErrorState error={query.error} retry={() => void query.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState title="Nothing on this timeline yet">{channels.length ? "No touchpoints on the selected channels." : "Touchpoints appear here as they happen."}</EmptyState>
+        <EmptyState title="Nothing on this timeline yet">{filtered || jumpDate ? "No touchpoints match these filters." : "Touchpoints appear here as they happen."}</EmptyState>
       ) : (
         <ol className="relative space-y-3 border-l border-slate-200 pl-5" aria-label="Touchpoints, newest first" data-testid="timeline">
           {items.map((item) => (
-            <TimelineEntry key={item.id} item={item} />
+            <TimelineEntry key={item.id} item={item} highlight={Boolean(highlightConversationId && item.conversationId === highlightConversationId)} />
           ))}
         </ol>
       )}
       <div ref={sentinel} aria-hidden className="h-4" />
-      {query.isFetchingNextPage ? <p className="py-3 text-center text-sm text-slate-500">Loading older touchpoints…</p> : null}
-      {!query.hasNextPage && items.length > 0 ? <p className="py-3 text-center text-xs text-slate-400">Beginning of this customer’s history</p> : null}
+      {query.isFetchingNextPage ? (
+        <p className="py-3 text-center text-sm text-slate-600" role="status">
+          Loading older touchpoints…
+        </p>
+      ) : null}
+      {query.isFetchNextPageError ? <ErrorState error={query.error} retry={() => void query.fetchNextPage()} /> : null}
+      {!query.hasNextPage && items.length > 0 ? <p className="py-3 text-center text-xs text-slate-500">Beginning of this customer’s history</p> : null}
     </div>
   );
 }
 
-function TimelineEntry({ item }: { item: TimelineItem }) {
+function DeliveryStatus({ item }: { item: TimelineItem }) {
+  const trpc = useTRPC();
+  const retry = useMutation(trpc.conversation.retryDelivery.mutationOptions());
+  const status = item.deliveryStatus;
+  if (!status) return null;
+  const label: Record<string, string> = { queued: "Queued", sending: "Sending…", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Failed" };
+  return (
+    <div className={`mt-1 flex items-center justify-end gap-2 text-xs ${status === "failed" ? "text-red-700" : "text-slate-600"}`}>
+      <p data-testid="delivery-status" data-status={status}>
+        {status === "failed" ? `Failed: ${item.deliveryError ?? "unknown reason"}` : status === "queued" && item.deliveryError ? `Queued — ${item.deliveryError}` : (label[status] ?? status)}
+      </p>
+      {status === "failed" && item.messageId ? (
+        <button
+          type="button"
+          disabled={retry.isPending}
+          onClick={() => retry.mutate({ messageId: item.messageId! })}
+          className="rounded-md bg-white px-2 py-0.5 font-semibold text-red-800 ring-1 ring-red-200 hover:bg-red-50 disabled:opacity-60"
+        >
+          {retry.isPending ? "Retrying…" : "Retry"}
+        </button>
+      ) : null}
+      {retry.isError ? <span role="alert">{retry.error.message}</span> : null}
+    </div>
+  );
+}
+
+function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boolean }) {
   const time = (
-    <time dateTime={item.occurredAt} className="text-xs text-slate-500">
+    <time dateTime={item.occurredAt} className="text-xs text-slate-600">
       {formatDateTime(item.occurredAt)}
     </time>
   );
-  const marker = <span className="absolute -left-[26px] mt-1.5 h-2.5 w-2.5 rounded-full border-2 border-white bg-slate-400" aria-hidden />;
+  const marker = <span className={`absolute -left-[26px] mt-1.5 h-2.5 w-2.5 rounded-full border-2 border-white ${highlight ? "bg-brand-600" : "bg-slate-400"}`} aria-hidden />;
+  const here = highlight ? <span className="sr-only">(this conversation)</span> : null;
+  const conv = item.conversationNumber ? (
+    <span className={`text-xs ${highlight ? "font-semibold text-brand-700" : "text-slate-500"}`}>#{item.conversationNumber}</span>
+  ) : null;
   const meta = (
     <div className="mb-1 flex flex-wrap items-center gap-2">
       <ChannelBadge channel={item.channel} />
-      <span className="text-xs font-medium text-slate-700">{actorLabel(item)}</span>
-      {item.conversationNumber ? <span className="text-xs text-slate-400">#{item.conversationNumber}</span> : null}
+      <span className="text-xs font-medium text-slate-800">{actorLabel(item)}</span>
+      {conv}
       {time}
+      {here}
     </div>
   );
+  const dataProps = { "data-kind": item.kind, "data-channel": item.channel, "data-conversation": item.conversationId ?? undefined, "data-highlight": highlight ? "true" : undefined };
 
   if (item.kind === "message" || item.kind === "note") {
     const outbound = item.direction === "outbound";
     const note = item.kind === "note";
     return (
-      <li className="relative" data-kind={item.kind} data-channel={item.channel}>
+      <li className="relative" {...dataProps}>
         {marker}
         {meta}
-        <div className={`max-w-3xl rounded-xl px-4 py-3 text-sm shadow-sm ${note ? "border border-amber-200 bg-amber-50" : outbound ? "bg-brand-50 ring-1 ring-brand-100" : "bg-white ring-1 ring-slate-200"}`}>
-          {note ? <p className="mb-1 text-xs font-semibold text-amber-800">Internal note</p> : null}
+        <div
+          className={`max-w-3xl rounded-xl px-4 py-3 text-sm shadow-sm ${note ? "border border-amber-200 bg-amber-50" : outbound ? "bg-brand-50 ring-1 ring-brand-100" : "bg-white ring-1 ring-slate-200"} ${highlight && !note ? "ring-2 ring-brand-200" : ""}`}
+        >
+          {note ? <p className="mb-1 text-xs font-semibold text-amber-900">Internal note</p> : null}
           {item.subject ? <p className="mb-1 font-medium">{item.subject}</p> : null}
-          {item.bodyHtml ? (
-            <div className="email-body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
-          ) : (
-            <p className="whitespace-pre-wrap break-words">{item.text}</p>
-          )}
+          {item.bodyHtml ? <div className="email-body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} /> : <p className="whitespace-pre-wrap break-words">{item.text}</p>}
           {item.quotedText ? (
-            <details className="mt-2 text-xs text-slate-500">
+            <details className="mt-2 text-xs text-slate-600">
               <summary className="cursor-pointer select-none">Show quoted text</summary>
               <pre className="mt-1 whitespace-pre-wrap font-sans">{item.quotedText}</pre>
             </details>
@@ -151,18 +331,14 @@ function TimelineEntry({ item }: { item: TimelineItem }) {
             <ul className="mt-2 flex flex-wrap gap-2" aria-label="Attachments">
               {item.attachments.map((a) => (
                 <li key={a.id}>
-                  <a href={`/api/attachments/${a.id}`} className="inline-flex items-center gap-1 rounded-md bg-white px-2 py-1 text-xs ring-1 ring-slate-200 hover:bg-slate-50">
-                    📎 {a.filename} <span className="text-slate-400">({Math.ceil(a.size / 1024)} KB)</span>
+                  <a href={`/api/attachments/${a.id}`} download={a.filename} className="inline-flex items-center gap-1 rounded-md bg-white px-2 py-1 text-xs ring-1 ring-slate-200 hover:bg-slate-50">
+                    <span aria-hidden>📎</span> {a.filename} <span className="text-slate-600">({Math.max(1, Math.ceil(a.size / 1024))} KB)</span>
                   </a>
                 </li>
               ))}
             </ul>
           ) : null}
-          {outbound && item.deliveryStatus && !note ? (
-            <p className={`mt-1 text-right text-xs ${item.deliveryStatus === "failed" ? "text-red-700" : "text-slate-500"}`} data-testid="delivery-status">
-              {item.deliveryStatus === "failed" ? `Failed: ${item.deliveryError ?? "unknown reason"}` : item.deliveryStatus}
-            </p>
-          ) : null}
+          {outbound && !note ? <DeliveryStatus item={item} /> : null}
         </div>
       </li>
     );
@@ -172,16 +348,18 @@ function TimelineEntry({ item }: { item: TimelineItem }) {
     survey_response: "text-violet-900",
     article_view: "text-teal-900",
     journey_stage: "text-indigo-900",
-    ticket_event: "text-slate-600",
+    ticket_event: "text-slate-700",
   };
   return (
-    <li className="relative" data-kind={item.kind} data-channel={item.channel}>
+    <li className="relative" {...dataProps}>
       {marker}
-      <div className="flex flex-wrap items-center gap-2 text-sm">
+      <div className={`flex flex-wrap items-center gap-2 text-sm ${highlight ? "rounded-lg bg-brand-50/60 px-2 py-1" : ""}`}>
         <ChannelBadge channel={item.channel} compact />
+        {item.actor === "agent" && item.actorName ? <span className="text-xs font-medium text-slate-800">{item.actorName}:</span> : null}
         <span className={`font-medium ${tone[item.kind] ?? ""}`}>{item.text}</span>
-        {item.conversationNumber ? <span className="text-xs text-slate-400">#{item.conversationNumber}</span> : null}
+        {conv}
         {time}
+        {here}
       </div>
     </li>
   );

@@ -8,6 +8,12 @@ import { notificationRouter } from "./routers/notification";
 import { searchRouter } from "./routers/search";
 import { settingsRouter } from "./routers/settings";
 import { supervisorRouter } from "./routers/supervisor";
+import { metricsRouter } from "./routers/metrics";
+import { journeyRouter } from "./routers/journey";
+import { rulesRouter } from "./routers/rules";
+import { helpcenterRouter } from "./routers/helpcenter";
+import { surveysRouter } from "./routers/surveys";
+import { slaRouter } from "./routers/sla";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -15,6 +21,12 @@ export const appRouter = createTRPCRouter({
   conversation: conversationRouter,
   supervisor: supervisorRouter,
   settings: settingsRouter,
+  metrics: metricsRouter,
+  journey: journeyRouter,
+  rules: rulesRouter,
+  helpcenter: helpcenterRouter,
+  surveys: surveysRouter,
+  sla: slaRouter,
   search: searchRouter,
   macro: macroRouter,
   notification: notificationRouter,

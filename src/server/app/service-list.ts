@@ -6,4 +6,9 @@ export async function loadServices() {
   await import("@/server/channels/email/service");
   await import("@/server/channels/social/register");
   await import("@/server/outbox/service");
+  await import("@/server/metrics/register");
+  await import("@/server/sla/register");
+  await import("@/server/surveys/register");
+  await import("@/server/journey/register");
+  await import("@/server/rules/register");
 }

@@ -63,13 +63,17 @@ export async function systemAuthorFor(conversationId: string | null): Promise<st
   return null;
 }
 
-export async function createSurvey(input: { kind: SurveyKind; customerId: string; conversationId?: string | null; channel: ChannelKind; now?: Date }) {
+/** A new survey's id, link token and validity (7 days from `now`). */
+function newSurveyId(now = new Date()) {
   const id = uuidv7();
-  const now = input.now ?? new Date();
   const expiresAt = new Date(now.getTime() + SURVEY_TTL_MS);
-  const token = signSurveyToken(id, expiresAt);
+  return { id, token: signSurveyToken(id, expiresAt), expiresAt, sentAt: now };
+}
+
+export async function createSurvey(input: { kind: SurveyKind; customerId: string; conversationId?: string | null; channel: ChannelKind; now?: Date }) {
+  const { id, token, expiresAt, sentAt } = newSurveyId(input.now);
   await db.survey.create({
-    data: { id, kind: input.kind, customerId: input.customerId, conversationId: input.conversationId ?? null, channel: input.channel, token, expiresAt, sentAt: now },
+    data: { id, kind: input.kind, customerId: input.customerId, conversationId: input.conversationId ?? null, channel: input.channel, token, expiresAt, sentAt },
   });
   return { id, token, url: surveyUrl(token), expiresAt };
 }
@@ -124,10 +128,8 @@ export async function sendCsatForResolution(conversationId: string): Promise<Sen
       select: { id: true },
     });
     if (recent) return null;
-    const id = uuidv7();
-    const expiresAt = new Date(Date.now() + SURVEY_TTL_MS);
-    const token = signSurveyToken(id, expiresAt);
-    await tx.survey.create({ data: { id, kind: "csat", customerId: conv.customerId, conversationId, channel: conv.channel, token, expiresAt } });
+    const { id, token, expiresAt, sentAt } = newSurveyId();
+    await tx.survey.create({ data: { id, kind: "csat", customerId: conv.customerId, conversationId, channel: conv.channel, token, expiresAt, sentAt } });
     return { id, token, number: conv.number };
   });
   if (!claimed) return null;
@@ -151,10 +153,8 @@ export async function maybeSendCesAfterArticleView(customerId: string): Promise<
       select: { id: true, channel: true },
     });
     if (!conv) return null;
-    const id = uuidv7();
-    const expiresAt = new Date(Date.now() + SURVEY_TTL_MS);
-    const token = signSurveyToken(id, expiresAt);
-    await tx.survey.create({ data: { id, kind: "ces", customerId, conversationId: conv.id, channel: conv.channel, token, expiresAt } });
+    const { id, token, expiresAt, sentAt } = newSurveyId();
+    await tx.survey.create({ data: { id, kind: "ces", customerId, conversationId: conv.id, channel: conv.channel, token, expiresAt, sentAt } });
     return { id, token, conversationId: conv.id };
   });
   if (!claimed) return null;

@@ -332,7 +332,7 @@ async function writeBatch(tx: Tx, prepared: Prepared[]): Promise<BatchOutcome> {
   }
 
   // A concurrent insert of the same dedupeKey makes this fail: retried, then found above.
-  if (plain.length > 0) await tx.timelineEvent.createMany({ data: plain });
+  if (plain.length > 0) await insertEventRows(tx, plain);
 
   for (const conv of convs.values()) {
     if (Object.keys(conv.changes).length === 0) continue;
@@ -357,6 +357,27 @@ async function writeBatch(tx: Tx, prepared: Prepared[]): Promise<BatchOutcome> {
     if (p.dupOf !== null) results[i] = { ...results[p.dupOf]!, created: false };
   });
   return { results: results as TouchpointResult[], created, conversations: [...convs.values()], customerChanges };
+}
+
+/**
+ * Many timeline rows in one INSERT … SELECT FROM unnest(…): the SQL costs the
+ * same as Prisma's createMany, without its per-row client-side work (about
+ * 0.7 ms a row, which made batched ingest ten times slower than the insert).
+ */
+async function insertEventRows(tx: Tx, rows: Prisma.TimelineEventCreateManyInput[]) {
+  const col = <T>(f: (r: Prisma.TimelineEventCreateManyInput) => T) => rows.map(f);
+  const iso = (d: Date | string | undefined) => (d instanceof Date ? d.toISOString() : (d ?? new Date().toISOString()));
+  await tx.$executeRaw`
+    INSERT INTO timeline_events (id, customer_id, origin_customer_id, occurred_at, kind, channel, actor, actor_user_id,
+                                 conversation_id, inbox_id, message_id, name, text, payload, dedupe_key, created_at)
+    SELECT * FROM unnest(
+      ${col((r) => r.id)}::uuid[], ${col((r) => r.customerId)}::uuid[], ${col((r) => r.originCustomerId)}::uuid[],
+      ${col((r) => iso(r.occurredAt))}::timestamptz[], ${col((r) => r.kind)}::"TimelineKind"[], ${col((r) => r.channel)}::"ChannelKind"[],
+      ${col((r) => r.actor)}::"Actor"[], ${col((r) => r.actorUserId ?? null)}::uuid[], ${col((r) => r.conversationId ?? null)}::uuid[],
+      ${col((r) => r.inboxId ?? null)}::uuid[], ${col((r) => r.messageId ?? null)}::uuid[], ${col((r) => r.name ?? null)}::text[],
+      ${col((r) => r.text)}::text[], ${col((r) => JSON.stringify(r.payload ?? {}))}::jsonb[], ${col((r) => r.dedupeKey ?? null)}::text[],
+      ${col((r) => iso(r.createdAt))}::timestamptz[]
+    )`;
 }
 
 function assertUuids(ids: string[], what: string) {

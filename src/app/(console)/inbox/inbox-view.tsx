@@ -1,9 +1,17 @@
 "use client";
+// The agent's queues: views (Mine, Unassigned, My teams, All) and inboxes with
+// live counts; filters (status, priority, channel, tag, assignee); sorts
+// (last activity, waiting time, priority, SLA due); bulk assign / status /
+// tag. New activity is announced, not forced in, so the agent keeps their
+// place. Keyboard: j/k move, Enter opens, x selects.
 import Link from "next/link";
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
-import { ChannelBadge } from "@/components/channel";
+import { ChannelBadge, channelInfo } from "@/components/channel";
+import { rememberQueue } from "@/components/queue-order";
+import { useShortcuts } from "@/components/shortcuts";
 import { EmptyState, ErrorState, Skeleton, relativeTime } from "@/components/ui";
 import { useSubscription } from "@/components/use-realtime";
 
@@ -13,105 +21,365 @@ const VIEWS = [
   { id: "teams", label: "My teams" },
   { id: "all", label: "All" },
 ] as const;
-
+type ViewId = (typeof VIEWS)[number]["id"];
+const STATUS_OPTIONS = [
+  { id: "active", label: "Open & pending", statuses: ["open", "pending"] },
+  { id: "open", label: "Open", statuses: ["open"] },
+  { id: "pending", label: "Pending", statuses: ["pending"] },
+  { id: "snoozed", label: "Snoozed", statuses: ["snoozed"] },
+  { id: "resolved", label: "Resolved", statuses: ["resolved"] },
+  { id: "closed", label: "Closed", statuses: ["closed"] },
+] as const;
+const SORTS = [
+  { id: "activity", label: "Last activity" },
+  { id: "waiting", label: "Waiting longest" },
+  { id: "priority", label: "Priority" },
+  { id: "sla", label: "SLA due soonest" },
+] as const;
+const CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x"] as const;
 const PRIORITY_STYLE: Record<string, string> = {
   urgent: "bg-red-100 text-red-800",
-  high: "bg-orange-100 text-orange-800",
-  normal: "bg-slate-100 text-slate-600",
-  low: "bg-slate-50 text-slate-500",
+  high: "bg-orange-100 text-orange-900",
+  normal: "bg-slate-100 text-slate-700",
+  low: "bg-slate-100 text-slate-600",
 };
+
+type Settings = {
+  view: ViewId;
+  inboxId: string;
+  status: (typeof STATUS_OPTIONS)[number]["id"];
+  priority: string;
+  channel: string;
+  tag: string;
+  assigneeId: string;
+  sort: (typeof SORTS)[number]["id"];
+};
+const DEFAULTS: Settings = { view: "mine", inboxId: "", status: "active", priority: "", channel: "", tag: "", assigneeId: "", sort: "activity" };
+const SETTINGS_KEY = "throughline.inbox";
+
+function loadSettings(): Settings {
+  try {
+    return { ...DEFAULTS, ...(JSON.parse(sessionStorage.getItem(SETTINGS_KEY) ?? "{}") as Partial<Settings>) };
+  } catch {
+    return DEFAULTS;
+  }
+}
 
 export function InboxView() {
   const trpc = useTRPC();
+  const router = useRouter();
   const queryClient = useQueryClient();
-  const [view, setView] = useState<(typeof VIEWS)[number]["id"]>("mine");
-  const [inboxId, setInboxId] = useState<string | undefined>();
-  const counts = useQuery(trpc.conversation.counts.queryOptions({ inboxId }));
+  const ids = { status: useId(), priority: useId(), channel: useId(), tag: useId(), assignee: useId(), sort: useId(), inbox: useId(), bulkAssign: useId(), bulkStatus: useId(), bulkTag: useId() };
+  const [settings, setSettings] = useState<Settings>(DEFAULTS);
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    setSettings(loadSettings());
+    setLoaded(true);
+  }, []);
+  useEffect(() => {
+    if (loaded) sessionStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+  }, [settings, loaded]);
+  const set = (patch: Partial<Settings>) => {
+    setSettings((s) => ({ ...s, ...patch }));
+    setSelected(new Set());
+    setCursor(-1);
+  };
+
+  const filters = {
+    inboxId: settings.inboxId || undefined,
+    statuses: [...STATUS_OPTIONS.find((o) => o.id === settings.status)!.statuses],
+    priorities: settings.priority ? [settings.priority as "low" | "normal" | "high" | "urgent"] : undefined,
+    channels: settings.channel ? [settings.channel as (typeof CHANNELS)[number]] : undefined,
+    tag: settings.tag || undefined,
+    assigneeId: settings.assigneeId || undefined,
+  };
+  const counts = useQuery({ ...trpc.conversation.counts.queryOptions({ ...filters, view: settings.view }), enabled: loaded });
   const inboxes = useQuery(trpc.conversation.inboxes.queryOptions());
-  const queue = useInfiniteQuery(
-    trpc.conversation.queue.infiniteQueryOptions({ view, inboxId, limit: 50 }, { getNextPageParam: (l) => l.nextCursor ?? undefined }),
-  );
-  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const tags = useQuery(trpc.conversation.tags.queryOptions());
+  const directory = useQuery(trpc.conversation.directory.queryOptions());
+  const me = useQuery(trpc.me.get.queryOptions());
+  const queue = useInfiniteQuery({
+    ...trpc.conversation.queue.infiniteQueryOptions({ ...filters, view: settings.view, sort: settings.sort, limit: 50 }, { getNextPageParam: (l) => l.nextCursor ?? undefined }),
+    enabled: loaded,
+  });
+  const items = useMemo(() => queue.data?.pages.flatMap((p) => p.items) ?? [], [queue.data]);
+  useEffect(() => rememberQueue(items.map((i) => i.id)), [items]);
+
+  // Live: counts refresh at once; the list offers the change instead of jumping.
   const [fresh, setFresh] = useState(0);
-  // Every inbox the agent may see pushes its changes: refresh counts at once,
-  // and offer (not force) the refreshed list so the agent keeps their place.
   const onActivity = () => {
     setFresh((n) => n + 1);
     void queryClient.invalidateQueries({ queryKey: trpc.conversation.counts.queryKey() });
   };
-  useSubscription({ allInboxes: true }, { "timeline.created": onActivity, "conversation.updated": onActivity });
+  useSubscription({ allInboxes: true }, { "timeline.created": onActivity, "conversation.updated": onActivity }, () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.conversation.counts.queryKey() });
+    setFresh((n) => n + 1);
+  });
+  const showLatest = () => {
+    setFresh(0);
+    void queue.refetch();
+  };
+
+  // Selection and keyboard focus.
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [cursor, setCursor] = useState(-1);
+  const rowRefs = useRef<(HTMLAnchorElement | null)[]>([]);
+  const move = (step: 1 | -1) => {
+    if (!items.length) return;
+    const next = Math.min(Math.max(cursor + step, 0), items.length - 1);
+    setCursor(next);
+    rowRefs.current[next]?.focus();
+    rowRefs.current[next]?.scrollIntoView({ block: "nearest" });
+    if (next >= items.length - 3 && queue.hasNextPage && !queue.isFetchingNextPage) void queue.fetchNextPage();
+  };
+  const toggle = (id: string) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  useShortcuts({
+    j: () => move(1),
+    k: () => move(-1),
+    enter: () => {
+      const it = items[cursor];
+      if (it) router.push(`/conversations/${it.id}`);
+    },
+    x: () => {
+      const it = items[cursor];
+      if (it) toggle(it.id);
+    },
+  });
+
+  // Bulk actions.
+  const [bulkTag, setBulkTag] = useState("");
+  const [bulkResult, setBulkResult] = useState("");
+  const bulk = useMutation(
+    trpc.conversation.bulkUpdate.mutationOptions({
+      onSuccess: (r) => {
+        setBulkResult(`Updated ${r.updated.length} conversation${r.updated.length === 1 ? "" : "s"}${r.failed.length ? `; ${r.failed.length} could not be changed (${r.failed[0]!.reason})` : ""}.`);
+        setSelected(new Set());
+        setFresh(0);
+        void queue.refetch();
+        void queryClient.invalidateQueries({ queryKey: trpc.conversation.counts.queryKey() });
+      },
+    }),
+  );
+  const selectedIds = [...selected];
+  const allOnPage = items.length > 0 && items.every((i) => selected.has(i.id));
+
+  const viewCount = (v: ViewId) => counts.data?.views[v];
+  const perInbox = counts.data?.inboxes ?? {};
+  const now = Date.now();
 
   return (
-    <div className="flex h-full flex-col">
-      <header className="border-b border-slate-200 bg-white px-6 pt-5">
-        <div className="flex items-center gap-3">
-          <h1 className="text-xl font-semibold">Inbox</h1>
-          <label htmlFor="inbox-filter" className="sr-only">Inbox</label>
-          <select id="inbox-filter" value={inboxId ?? ""} onChange={(e) => setInboxId(e.target.value || undefined)}
-            className="ml-auto rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm">
-            <option value="">All my inboxes</option>
-            {inboxes.data?.map((i) => (
-              <option key={i.id} value={i.id}>{i.name}</option>
-            ))}
-          </select>
-        </div>
-        <div role="tablist" aria-label="Views" className="mt-3 flex gap-1">
-          {VIEWS.map((v) => (
-            <button key={v.id} role="tab" type="button" aria-selected={view === v.id} onClick={() => setView(v.id)}
-              className={`rounded-t-lg border-b-2 px-3 py-2 text-sm font-medium ${view === v.id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
-              {v.label}
-              <span className="ml-1.5 rounded-full bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{counts.data?.[v.id] ?? "…"}</span>
+    <div className="flex min-h-screen">
+      <aside aria-label="Inboxes" className="hidden w-56 shrink-0 border-r border-slate-200 bg-white p-3 lg:block">
+        <h2 className="px-2 pb-2 pt-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Inboxes</h2>
+        <ul className="space-y-0.5">
+          <li>
+            <button type="button" aria-pressed={!settings.inboxId} onClick={() => set({ inboxId: "" })} className={`flex w-full items-center justify-between rounded-lg px-2 py-1.5 text-left text-sm ${!settings.inboxId ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}>
+              All my inboxes
+              <span className="text-xs text-slate-600">{counts.data ? Object.values(perInbox).reduce((a, b) => a + b, 0) : ""}</span>
             </button>
+          </li>
+          {inboxes.data?.map((i) => (
+            <li key={i.id}>
+              <button type="button" aria-pressed={settings.inboxId === i.id} onClick={() => set({ inboxId: i.id })} className={`flex w-full items-center gap-2 rounded-lg px-2 py-1.5 text-left text-sm ${settings.inboxId === i.id ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}>
+                <span aria-hidden className="w-4 text-center">{channelInfo(i.channel).glyph}</span>
+                <span className="min-w-0 flex-1 truncate">{i.name}</span>
+                <span className="text-xs text-slate-600">{perInbox[i.id] ?? 0}</span>
+              </button>
+            </li>
           ))}
-        </div>
-      </header>
-      {fresh > 0 ? (
-        <button type="button" onClick={() => { setFresh(0); void queue.refetch(); }}
-          className="mx-6 mt-3 rounded-lg bg-brand-50 px-3 py-2 text-sm font-medium text-brand-700 ring-1 ring-brand-100 hover:bg-brand-100" aria-live="polite">
-          New activity — show latest
-        </button>
-      ) : null}
-      <div className="flex-1 overflow-auto px-6 py-4">
-        {queue.isPending ? (
-          <Skeleton lines={8} />
-        ) : queue.isError ? (
-          <ErrorState error={queue.error} retry={() => void queue.refetch()} />
-        ) : items.length === 0 ? (
-          <EmptyState title="All caught up">No open conversations in this view.</EmptyState>
-        ) : (
-          <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white" aria-label="Conversations">
-            {items.map((c) => (
-              <li key={c.id}>
-                <Link href={`/conversations/${c.id}`} className="flex items-start gap-3 px-4 py-3 hover:bg-slate-50">
-                  <ChannelBadge channel={c.channel} compact />
-                  <div className="min-w-0 flex-1">
-                    <p className="flex items-center gap-2">
-                      <span className="truncate font-medium">{c.customer.name ?? "Unnamed customer"}</span>
-                      <span className="text-xs text-slate-400">#{c.number}</span>
-                      <span className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium capitalize ${PRIORITY_STYLE[c.priority] ?? ""}`}>{c.priority}</span>
-                    </p>
-                    <p className="truncate text-sm text-slate-600">{c.subject ? <span className="font-medium">{c.subject} — </span> : null}{c.lastMessagePreview}</p>
-                    <p className="mt-0.5 text-xs text-slate-400">
-                      {c.inbox.name} · {c.assignee ? c.assignee.name : "Unassigned"}
-                      {c.tags.length ? ` · ${c.tags.join(", ")}` : ""}
-                    </p>
-                  </div>
-                  <div className="shrink-0 text-right text-xs">
-                    <p className="text-slate-500">{relativeTime(c.lastMessageAt)}</p>
-                    {c.waitingSince ? <p className="mt-1 font-medium text-amber-700">waiting {relativeTime(c.waitingSince).replace(" ago", "")}</p> : null}
-                    <p className="mt-1 capitalize text-slate-500">{c.status}</p>
-                  </div>
-                </Link>
-              </li>
+        </ul>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="border-b border-slate-200 bg-white px-5 pt-4">
+          <div className="flex items-center gap-3">
+            <h1 className="text-xl font-semibold">Inbox</h1>
+            <div className="lg:hidden">
+              <label htmlFor={ids.inbox} className="sr-only">Inbox</label>
+              <select id={ids.inbox} value={settings.inboxId} onChange={(e) => set({ inboxId: e.target.value })} className="rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+                <option value="">All my inboxes</option>
+                {inboxes.data?.map((i) => (
+                  <option key={i.id} value={i.id}>
+                    {i.name} ({perInbox[i.id] ?? 0})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p className="ml-auto hidden text-xs text-slate-600 md:block">
+              <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move · <kbd className="font-mono">Enter</kbd> open · <kbd className="font-mono">x</kbd> select · <kbd className="font-mono">?</kbd> all shortcuts
+            </p>
+          </div>
+          <div role="tablist" aria-label="Views" className="mt-2 flex gap-1">
+            {VIEWS.map((v) => (
+              <button key={v.id} role="tab" type="button" aria-selected={settings.view === v.id} onClick={() => set({ view: v.id })} className={`rounded-t-lg border-b-2 px-3 py-2 text-sm font-medium ${settings.view === v.id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
+                {v.label}
+                <span className="ml-1.5 rounded-full bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700" data-testid={`count-${v.id}`}>
+                  {viewCount(v.id) ?? "…"}
+                </span>
+              </button>
             ))}
-          </ul>
-        )}
-        {queue.hasNextPage ? (
-          <button type="button" onClick={() => void queue.fetchNextPage()} className="mt-4 w-full rounded-lg border border-slate-300 bg-white py-2 text-sm font-medium hover:bg-slate-50">
-            {queue.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
+          </div>
+        </header>
+        <div className="flex flex-wrap items-end gap-2 border-b border-slate-200 bg-white px-5 py-2.5" role="group" aria-label="Filters and sort">
+          <Filter id={ids.status} label="Status" value={settings.status} onChange={(v) => set({ status: v as Settings["status"] })} options={STATUS_OPTIONS.map((o) => [o.id, o.label])} />
+          <Filter id={ids.priority} label="Priority" value={settings.priority} onChange={(v) => set({ priority: v })} options={[["", "Any"], ["urgent", "Urgent"], ["high", "High"], ["normal", "Normal"], ["low", "Low"]]} />
+          <Filter id={ids.channel} label="Channel" value={settings.channel} onChange={(v) => set({ channel: v })} options={[["", "Any"], ...CHANNELS.map((c) => [c, channelInfo(c).label] as [string, string])]} />
+          <Filter id={ids.tag} label="Tag" value={settings.tag} onChange={(v) => set({ tag: v })} options={[["", "Any"], ...(tags.data ?? []).map((t) => [t, t] as [string, string])]} />
+          <Filter
+            id={ids.assignee}
+            label="Assignee"
+            value={settings.assigneeId}
+            onChange={(v) => set({ assigneeId: v })}
+            options={[["", "Anyone"], ["none", "Unassigned"], ...(directory.data?.agents ?? []).map((a) => [a.id, a.id === me.data?.userId ? `${a.name} (me)` : a.name] as [string, string])]}
+          />
+          <div className="ml-auto">
+            <Filter id={ids.sort} label="Sort by" value={settings.sort} onChange={(v) => set({ sort: v as Settings["sort"] })} options={SORTS.map((s) => [s.id, s.label])} />
+          </div>
+        </div>
+        {selected.size > 0 ? (
+          <div className="flex flex-wrap items-end gap-3 border-b border-brand-100 bg-brand-50 px-5 py-2.5" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
+            <p className="pb-1.5 text-sm font-medium text-brand-800">{selected.size} selected</p>
+            <div>
+              <label htmlFor={ids.bulkAssign} className="block text-xs font-medium text-slate-700">Assign to</label>
+              <select id={ids.bulkAssign} value="" disabled={bulk.isPending} onChange={(e) => e.target.value && bulk.mutate({ ids: selectedIds, changes: { assigneeId: e.target.value === "none" ? null : e.target.value } })} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+                <option value="">Choose…</option>
+                {me.data ? <option value={me.data.userId}>Me</option> : null}
+                <option value="none">Nobody (unassign)</option>
+                {directory.data?.agents.filter((a) => a.id !== me.data?.userId).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+              </select>
+            </div>
+            <div>
+              <label htmlFor={ids.bulkStatus} className="block text-xs font-medium text-slate-700">Set status</label>
+              <select id={ids.bulkStatus} value="" disabled={bulk.isPending} onChange={(e) => e.target.value && bulk.mutate({ ids: selectedIds, changes: { status: e.target.value as "open" } })} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+                <option value="">Choose…</option>
+                <option value="open">Open</option>
+                <option value="pending">Pending</option>
+                <option value="resolved">Resolved</option>
+                <option value="closed">Closed</option>
+              </select>
+            </div>
+            <form
+              className="flex items-end gap-1"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (bulkTag.trim()) bulk.mutate({ ids: selectedIds, changes: { addTags: [bulkTag.trim()] } });
+                setBulkTag("");
+              }}
+            >
+              <div>
+                <label htmlFor={ids.bulkTag} className="block text-xs font-medium text-slate-700">Add tag</label>
+                <input id={ids.bulkTag} value={bulkTag} onChange={(e) => setBulkTag(e.target.value)} list={`${ids.bulkTag}-list`} className="mt-0.5 w-32 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm" />
+                <datalist id={`${ids.bulkTag}-list`}>{tags.data?.map((t) => <option key={t} value={t} />)}</datalist>
+              </div>
+              <button type="submit" disabled={bulk.isPending} className="rounded-lg bg-brand-600 px-2.5 py-1 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">Add</button>
+            </form>
+            <button type="button" onClick={() => setSelected(new Set())} className="pb-1 text-sm text-slate-700 underline">Clear selection</button>
+            {bulk.isError ? <p role="alert" className="w-full text-sm text-red-700">{bulk.error.message}</p> : null}
+          </div>
         ) : null}
+        <div className="px-5" aria-live="polite">
+          {bulkResult && selected.size === 0 ? <p className="mt-3 text-sm text-slate-700" role="status">{bulkResult}</p> : null}
+          {fresh > 0 ? (
+            <button type="button" onClick={showLatest} className="mt-3 rounded-full bg-brand-600 px-3 py-1 text-sm font-medium text-white shadow-sm hover:bg-brand-700" data-testid="new-activity">
+              New activity ({fresh}) — show latest
+            </button>
+          ) : null}
+        </div>
+        <div className="flex-1 px-5 py-3">
+          {!loaded || queue.isPending ? (
+            <Skeleton lines={8} />
+          ) : queue.isError ? (
+            <ErrorState error={queue.error} retry={() => void queue.refetch()} />
+          ) : items.length === 0 ? (
+            <EmptyState title="All caught up">No conversations match this view and these filters.</EmptyState>
+          ) : (
+            <>
+              <div className="mb-2 flex items-center gap-2 px-1">
+                <input
+                  id="select-all"
+                  type="checkbox"
+                  checked={allOnPage}
+                  onChange={() => setSelected(allOnPage ? new Set() : new Set(items.map((i) => i.id)))}
+                  className="h-4 w-4 rounded border-slate-300"
+                />
+                <label htmlFor="select-all" className="text-xs text-slate-600">Select all shown ({items.length})</label>
+              </div>
+              <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white" aria-label="Conversations">
+                {items.map((c, index) => {
+                  const overdue = c.slaDueAt && new Date(c.slaDueAt).getTime() < now;
+                  return (
+                    <li key={c.id} className={`flex items-stretch ${index === cursor ? "bg-brand-50/70" : ""} ${selected.has(c.id) ? "bg-brand-50" : ""}`} data-conversation-id={c.id}>
+                      <div className="flex items-start pl-3 pt-3.5">
+                        <input type="checkbox" checked={selected.has(c.id)} onChange={() => toggle(c.id)} aria-label={`Select #${c.number}`} className="h-4 w-4 rounded border-slate-300" />
+                      </div>
+                      <Link
+                        ref={(el) => {
+                          rowRefs.current[index] = el;
+                        }}
+                        href={`/conversations/${c.id}`}
+                        onFocus={() => setCursor(index)}
+                        className="flex min-w-0 flex-1 items-start gap-3 px-3 py-3 hover:bg-slate-50 focus:bg-brand-50/70"
+                      >
+                        <ChannelBadge channel={c.channel} compact />
+                        <div className="min-w-0 flex-1">
+                          <p className="flex items-center gap-2">
+                            <span className="truncate font-medium">{c.customer.name ?? "Unnamed customer"}</span>
+                            <span className="text-xs text-slate-600">#{c.number}</span>
+                            <span className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium capitalize ${PRIORITY_STYLE[c.priority] ?? ""}`}>{c.priority}</span>
+                          </p>
+                          <p className="truncate text-sm text-slate-700">
+                            {c.subject ? <span className="font-medium">{c.subject} — </span> : null}
+                            {c.lastMessagePreview}
+                          </p>
+                          <p className="mt-0.5 truncate text-xs text-slate-600">
+                            {c.inbox.name} · {c.assignee ? c.assignee.name : c.team ? `${c.team.name} (team)` : "Unassigned"}
+                            {c.tags.length ? ` · ${c.tags.join(", ")}` : ""}
+                          </p>
+                        </div>
+                        <div className="shrink-0 text-right text-xs">
+                          <p className="text-slate-600">{relativeTime(c.lastMessageAt)}</p>
+                          {c.waitingSince ? <p className="mt-1 font-medium text-amber-800">waiting {relativeTime(c.waitingSince).replace(" ago", "")}</p> : null}
+                          {c.slaDueAt && (c.status === "open" || c.status === "pending") ? (
+                            <p className={`mt-1 ${overdue ? "font-semibold text-red-700" : "text-slate-600"}`}>SLA {overdue ? "overdue" : `due ${relativeTime(c.slaDueAt)}`}</p>
+                          ) : null}
+                          <p className="mt-1 capitalize text-slate-600">{c.status}</p>
+                        </div>
+                      </Link>
+                    </li>
+                  );
+                })}
+              </ul>
+            </>
+          )}
+          {queue.hasNextPage ? (
+            <button type="button" onClick={() => void queue.fetchNextPage()} className="mt-4 w-full rounded-lg border border-slate-300 bg-white py-2 text-sm font-medium hover:bg-slate-50">
+              {queue.isFetchingNextPage ? "Loading…" : "Load more"}
+            </button>
+          ) : null}
+        </div>
       </div>
+    </div>
+  );
+}
+
+function Filter({ id, label, value, onChange, options }: { id: string; label: string; value: string; onChange: (v: string) => void; options: readonly (readonly [string, string])[] }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} className="mt-0.5 max-w-44 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+        {options.map(([v, l]) => (
+          <option key={v || "any"} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

@@ -1,38 +1,155 @@
 "use client";
+// One conversation with the single view beside it: the composer and the
+// customer's whole timeline (every channel, this conversation highlighted),
+// ticket controls, who else is here (presence, typing) and the customer
+// sidebar. Keyboard: r reply, n note, e resolve, a assign to me, j/k next or
+// previous conversation of the queue the agent came from.
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef } from "react";
 import { useTRPC } from "@/trpc/react";
 import { ChannelBadge } from "@/components/channel";
-import { ErrorState, Skeleton } from "@/components/ui";
+import { Composer, type ComposerHandle } from "@/components/composer";
+import { CustomerSidebar } from "@/components/customer-sidebar";
+import { CustomerCollisionNotice, PresenceAvatars, usePresence } from "@/components/presence";
+import { queueNeighbour } from "@/components/queue-order";
+import { useShortcuts } from "@/components/shortcuts";
+import { SubjectEditor, TicketControls, useTicketUpdate } from "@/components/ticket-controls";
 import { Timeline } from "@/components/timeline";
+import { ErrorState, Skeleton } from "@/components/ui";
+import { useSubscription } from "@/components/use-realtime";
 
 export function ConversationView({ conversationId }: { conversationId: string }) {
   const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const me = useQuery(trpc.me.get.queryOptions());
   const conv = useQuery(trpc.conversation.get.queryOptions({ id: conversationId }));
   const customerId = conv.data?.customer.id;
   const profile = useQuery({ ...trpc.customer.get.queryOptions({ id: customerId ?? "00000000-0000-0000-0000-000000000000" }), enabled: Boolean(customerId) });
+  const composer = useRef<ComposerHandle>(null);
+  const update = useTicketUpdate(conversationId);
 
-  if (conv.isPending) return <div className="p-6"><Skeleton lines={6} /></div>;
-  if (conv.isError) return <div className="p-6"><ErrorState error={conv.error} /></div>;
-  const c = conv.data;
-  return (
-    <div className="flex min-h-full flex-col">
-      <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-6 py-4">
-        <ChannelBadge channel={c.channel} />
-        <h1 className="text-lg font-semibold">
-          #{c.number} {c.subject ?? `Conversation with ${c.customer.name ?? "customer"}`}
-        </h1>
-        <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium capitalize">{c.status}</span>
-        <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium capitalize">{c.priority}</span>
-        <span className="text-sm text-slate-500">{c.inbox.name} · {c.assignee?.name ?? "Unassigned"}{c.team ? ` · ${c.team.name}` : ""}</span>
-        <Link href={`/customers/${c.customer.id}`} className="ml-auto text-sm font-medium text-brand-700 hover:underline">
-          {c.customer.name ?? "Customer"} — full profile →
+  // The newest reply when this agent opened the conversation: sending later compares with it.
+  const openedOutbound = useRef<string | null>(null);
+  const openedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (conv.data && openedFor.current !== conversationId) {
+      openedFor.current = conversationId;
+      openedOutbound.current = conv.data.lastOutbound?.id ?? null;
+    }
+  }, [conv.data, conversationId]);
+
+  const presence = usePresence(conv.data ? { conversationId } : null, me.data?.userId);
+
+  const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: trpc.conversation.get.queryKey({ id: conversationId }) }), [queryClient, trpc, conversationId]);
+  useSubscription(
+    { conversationId },
+    {
+      "conversation.updated": (p) => {
+        if ((p as { conversationId?: string }).conversationId === conversationId) refresh();
+      },
+    },
+    refresh,
+  );
+
+  useShortcuts({
+    r: () => composer.current?.focus("reply"),
+    n: () => composer.current?.focus("note"),
+    e: () => conv.data && conv.data.status !== "resolved" && update.mutate({ id: conversationId, changes: { status: "resolved" } }),
+    a: () => me.data && conv.data?.assigneeId !== me.data.userId && update.mutate({ id: conversationId, changes: { assigneeId: me.data.userId } }),
+    j: () => {
+      const next = queueNeighbour(conversationId, 1);
+      if (next) router.push(`/conversations/${next}`);
+    },
+    k: () => {
+      const prev = queueNeighbour(conversationId, -1);
+      if (prev) router.push(`/conversations/${prev}`);
+    },
+  });
+
+  const markFirstItems = useCallback(() => {
+    performance.mark?.("throughline:timeline-first-items");
+  }, []);
+
+  if (conv.isPending) {
+    return (
+      <div className="p-6" aria-busy="true">
+        <Skeleton lines={6} />
+      </div>
+    );
+  }
+  if (conv.isError) {
+    return (
+      <div className="p-6">
+        <ErrorState error={conv.error} retry={conv.error.data?.code === "NOT_FOUND" ? undefined : () => void conv.refetch()} />
+        <Link href="/inbox" className="mt-4 inline-block text-sm text-brand-700 underline">
+          Back to the inbox
         </Link>
-      </header>
-      <section aria-label="Customer timeline" className="p-6">
-        <p className="mb-3 text-sm text-slate-500">This conversation in the context of everything else {c.customer.name ?? "the customer"} did, on every channel.</p>
-        {profile.data ? <Timeline customerId={c.customer.id} channelsPresent={profile.data.channels.map((x) => x.channel)} /> : <Skeleton lines={6} />}
-      </section>
+      </div>
+    );
+  }
+  const c = conv.data;
+  const isMine = me.data?.userId === c.assigneeId;
+  return (
+    <div className="flex min-h-screen">
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="border-b border-slate-200 bg-white px-5 py-3">
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+            <ChannelBadge channel={c.channel} />
+            <SubjectEditor conversationId={c.id} number={c.number} subject={c.subject} fallback={`Conversation with ${c.customer.name ?? "customer"}`} />
+            <div className="ml-auto flex items-center gap-3">
+              <PresenceAvatars viewers={presence.conversationViewers} />
+              {!isMine ? (
+                <button type="button" onClick={() => me.data && update.mutate({ id: c.id, changes: { assigneeId: me.data.userId } })} className="rounded-lg px-2.5 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" aria-keyshortcuts="a">
+                  Assign to me
+                </button>
+              ) : null}
+              {c.status !== "resolved" && c.status !== "closed" ? (
+                <button type="button" onClick={() => update.mutate({ id: c.id, changes: { status: "resolved" } })} className="rounded-lg bg-emerald-700 px-2.5 py-1.5 text-sm font-semibold text-white hover:bg-emerald-800" aria-keyshortcuts="e">
+                  Resolve
+                </button>
+              ) : (
+                <button type="button" onClick={() => update.mutate({ id: c.id, changes: { status: "open" } })} className="rounded-lg px-2.5 py-1.5 text-sm font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50">
+                  Reopen
+                </button>
+              )}
+            </div>
+          </div>
+          <p className="mt-1 text-xs text-slate-600">
+            {c.inbox.name}
+            {c.firstResponseAt ? ` · first reply ${new Date(c.firstResponseAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` : " · not answered yet"}
+            {c.resolvedAt ? ` · resolved ${new Date(c.resolvedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` : ""}
+          </p>
+          <div className="mt-3">
+            <TicketControls ticket={{ id: c.id, inboxId: c.inboxId, status: c.status, priority: c.priority, assignee: c.assignee, team: c.team, tags: c.tags, snoozedUntil: c.snoozedUntil }} />
+          </div>
+        </header>
+        <div className="min-w-0 flex-1 space-y-4 p-5">
+          <CustomerCollisionNotice viewers={presence.customerViewers} currentConversationId={c.id} />
+          <Composer
+            key={c.id}
+            conversation={{ id: c.id, number: c.number, channel: c.channel, subject: c.subject, customerName: c.customer.name }}
+            me={{ userId: me.data?.userId ?? "", name: me.data?.name ?? "" }}
+            openedOutboundId={openedOutbound}
+            onTyping={presence.typing}
+            handleRef={composer}
+          />
+          <section aria-label="Customer timeline">
+            {profile.data ? (
+              <Timeline customerId={c.customer.id} channelsPresent={profile.data.channels.map((x) => x.channel)} highlightConversationId={c.id} onFirstItems={markFirstItems} />
+            ) : profile.isError ? (
+              <ErrorState error={profile.error} retry={() => void profile.refetch()} />
+            ) : (
+              <Skeleton lines={6} />
+            )}
+          </section>
+        </div>
+      </div>
+      <aside aria-label="Customer" className="hidden w-80 shrink-0 border-l border-slate-200 bg-white p-4 lg:block">
+        <CustomerSidebar customerId={c.customer.id} currentConversationId={c.id} />
+      </aside>
     </div>
   );
 }

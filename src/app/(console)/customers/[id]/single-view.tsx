@@ -1,30 +1,29 @@
 "use client";
+// The full single view of one customer without a conversation selected: the
+// profile sidebar (identities, value, journey, surveys, friction, duplicates),
+// the whole timeline, who else is looking at this customer, and "New
+// conversation" on a chosen inbox.
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useId, useState } from "react";
 import { useTRPC } from "@/trpc/react";
-import { ChannelBadge } from "@/components/channel";
-import { ErrorState, Skeleton, formatDateTime, initials, relativeTime } from "@/components/ui";
+import { CustomerSidebar } from "@/components/customer-sidebar";
+import { Modal } from "@/components/dialog";
+import { CustomerCollisionNotice, usePresence } from "@/components/presence";
 import { Timeline } from "@/components/timeline";
-
-const IDENTITY_LABELS: Record<string, string> = {
-  email: "Email",
-  phone: "Phone",
-  external_id: "User id",
-  widget_visitor: "Website visitor",
-  messenger_psid: "Messenger",
-  instagram_id: "Instagram",
-  whatsapp_wa_id: "WhatsApp",
-  telegram_user_id: "Telegram",
-  x_user_id: "X",
-};
+import { ErrorState, Skeleton } from "@/components/ui";
 
 export function CustomerSingleView({ customerId }: { customerId: string }) {
   const trpc = useTRPC();
+  const me = useQuery(trpc.me.get.queryOptions());
   const profile = useQuery(trpc.customer.get.queryOptions({ id: customerId }));
+  const presence = usePresence(profile.data ? { customerId } : null, me.data?.userId);
+  const [creating, setCreating] = useState(false);
 
   if (profile.isPending) {
     return (
-      <div className="grid gap-6 p-6 lg:grid-cols-[20rem_1fr]">
+      <div className="grid gap-6 p-6 lg:grid-cols-[20rem_1fr]" aria-busy="true">
         <Skeleton lines={4} />
         <Skeleton lines={8} />
       </div>
@@ -34,91 +33,136 @@ export function CustomerSingleView({ customerId }: { customerId: string }) {
     return (
       <div className="p-6">
         <ErrorState error={profile.error} retry={() => void profile.refetch()} />
-        <Link href="/customers" className="mt-4 inline-block text-sm text-brand-700 underline">Back to customers</Link>
+        <Link href="/customers" className="mt-4 inline-block text-sm text-brand-700 underline">
+          Back to customers
+        </Link>
       </div>
     );
   }
   const c = profile.data;
   return (
-    <div className="grid min-h-full lg:grid-cols-[20rem_1fr]">
-      <aside aria-label="Customer profile" className="border-b border-slate-200 bg-white p-5 lg:border-r lg:border-b-0">
-        <div className="flex items-center gap-3">
-          <span className="flex h-12 w-12 items-center justify-center rounded-full bg-brand-100 text-lg font-semibold text-brand-700" aria-hidden>
-            {initials(c.name)}
-          </span>
-          <div className="min-w-0">
-            <h1 className="truncate text-lg font-semibold">{c.name ?? "Unnamed customer"}</h1>
-            <p className="text-xs text-slate-500">Customer since {formatDateTime(c.createdAt).split(",")[0]}</p>
-          </div>
+    <div className="grid min-h-screen lg:grid-cols-[20rem_1fr]">
+      <aside aria-label="Customer profile" className="border-b border-slate-200 bg-white p-5 lg:border-b-0 lg:border-r">
+        <CustomerSidebar customerId={customerId} headingLevel={1} />
+      </aside>
+      <div className="min-w-0 p-5">
+        <div className="mb-4 flex flex-wrap items-center gap-2 border-b border-slate-200">
+          <nav aria-label="Customer views" className="flex gap-1">
+            <Link href={`/customers/${customerId}`} aria-current="page" className="-mb-px border-b-2 border-brand-600 px-3 py-2 text-sm font-medium text-brand-700">
+              Timeline
+            </Link>
+            <Link href={`/customers/${customerId}/journey`} className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:text-slate-900">
+              Journey map
+            </Link>
+          </nav>
+          <button type="button" onClick={() => setCreating(true)} className="mb-1.5 ml-auto rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700" disabled={Boolean(c.mergedIntoId)}>
+            New conversation
+          </button>
         </div>
-        {c.mergedIntoId ? (
-          <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800">
-            Merged into <Link className="underline" href={`/customers/${c.mergedIntoId}`}>another customer</Link>.
+        <div className="mb-3">
+          <CustomerCollisionNotice viewers={presence.customerViewers} />
+        </div>
+        <section aria-label="Timeline">
+          <Timeline customerId={customerId} channelsPresent={c.channels.map((x) => x.channel)} />
+        </section>
+      </div>
+      <NewConversationDialog open={creating} onClose={() => setCreating(false)} customer={{ id: c.id, name: c.name, identityKinds: c.identities.map((i) => i.kind) }} />
+    </div>
+  );
+}
+
+const REACH: Record<string, string[]> = {
+  email: ["email"],
+  whatsapp: ["whatsapp_wa_id", "phone"],
+  messenger: ["messenger_psid"],
+  instagram: ["instagram_id"],
+  telegram: ["telegram_user_id"],
+  x: ["x_user_id"],
+  chat: ["widget_visitor"],
+};
+
+function NewConversationDialog({ open, onClose, customer }: { open: boolean; onClose: () => void; customer: { id: string; name: string | null; identityKinds: string[] } }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const ids = { inbox: useId(), subject: useId(), body: useId(), mode: useId() };
+  const inboxes = useQuery({ ...trpc.conversation.inboxes.queryOptions(), enabled: open });
+  const [inboxId, setInboxId] = useState("");
+  const [subject, setSubject] = useState("");
+  const [body, setBody] = useState("");
+  const [withMessage, setWithMessage] = useState(true);
+  const create = useMutation(
+    trpc.conversation.create.mutationOptions({
+      onSuccess: (r) => {
+        onClose();
+        router.push(`/conversations/${r.conversationId}`);
+      },
+    }),
+  );
+  const inbox = inboxes.data?.find((i) => i.id === inboxId);
+  const reachable = inbox ? (REACH[inbox.channel] ?? []).some((k) => customer.identityKinds.includes(k)) : true;
+
+  return (
+    <Modal open={open} onClose={onClose} title={`New conversation with ${customer.name ?? "this customer"}`} description="Open a ticket on one of your inboxes, with a first message or without.">
+      <form
+        className="mt-4 space-y-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!inboxId) return;
+          create.mutate({ customerId: customer.id, inboxId, subject: subject || null, body: withMessage ? body : null });
+        }}
+      >
+        <div>
+          <label htmlFor={ids.inbox} className="block text-sm font-medium">
+            Inbox
+          </label>
+          <select id={ids.inbox} required value={inboxId} onChange={(e) => setInboxId(e.target.value)} className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm">
+            <option value="">{inboxes.isPending ? "Loading inboxes…" : "Choose an inbox…"}</option>
+            {inboxes.data?.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={ids.subject} className="block text-sm font-medium">
+            Subject
+          </label>
+          <input id={ids.subject} value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={500} className="mt-1 w-full rounded-lg border border-slate-300 px-2 py-1.5 text-sm" />
+        </div>
+        <div className="flex items-center gap-2">
+          <input id={ids.mode} type="checkbox" checked={withMessage} onChange={(e) => setWithMessage(e.target.checked)} className="h-4 w-4" />
+          <label htmlFor={ids.mode} className="text-sm">
+            Send a first message now
+          </label>
+        </div>
+        {withMessage ? (
+          <div>
+            <label htmlFor={ids.body} className="block text-sm font-medium">
+              Message
+            </label>
+            <textarea id={ids.body} rows={5} value={body} onChange={(e) => setBody(e.target.value)} required className="mt-1 w-full rounded-lg border border-slate-300 px-2 py-1.5 text-sm" />
+            {!reachable ? (
+              <p className="mt-1 text-sm text-amber-900" role="status">
+                {customer.name ?? "This customer"} has no identity on this channel yet: open a ticket without a message, or pick another inbox.
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+        {create.isError ? (
+          <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">
+            {create.error.message}
           </p>
         ) : null}
-        <dl className="mt-5 grid grid-cols-2 gap-3 text-sm">
-          <div className="rounded-lg bg-slate-50 p-3">
-            <dt className="text-xs text-slate-500">Lifetime value</dt>
-            <dd className="font-semibold">{c.lifetimeValue.toLocaleString("en-US", { style: "currency", currency: "USD" })}</dd>
-          </div>
-          <div className="rounded-lg bg-slate-50 p-3">
-            <dt className="text-xs text-slate-500">Journey stage</dt>
-            <dd className="font-semibold capitalize">{c.journeyStage?.replace("_", " ") ?? "—"}</dd>
-          </div>
-          <div className="rounded-lg bg-slate-50 p-3">
-            <dt className="text-xs text-slate-500">Touchpoints</dt>
-            <dd className="font-semibold">{c.eventCount.toLocaleString()}</dd>
-          </div>
-          <div className="rounded-lg bg-slate-50 p-3">
-            <dt className="text-xs text-slate-500">Last seen</dt>
-            <dd className="font-semibold">{c.lastSeenAt ? relativeTime(c.lastSeenAt) : "—"}</dd>
-          </div>
-        </dl>
-        <h2 className="mt-6 text-xs font-semibold uppercase tracking-wide text-slate-500">Identities</h2>
-        <ul className="mt-2 space-y-1.5 text-sm">
-          {c.identities.map((i) => (
-            <li key={i.id} className="flex items-center justify-between gap-2">
-              <span className="text-slate-500">{IDENTITY_LABELS[i.kind] ?? i.kind}</span>
-              <span className="truncate font-mono text-xs" title={`${i.value} · source: ${i.source}${i.verified ? " · verified" : ""}`}>
-                {i.value}
-                {i.verified ? <span className="ml-1 text-emerald-600" aria-label="verified">✓</span> : null}
-              </span>
-            </li>
-          ))}
-        </ul>
-        {Object.keys(c.attributes).length ? (
-          <>
-            <h2 className="mt-6 text-xs font-semibold uppercase tracking-wide text-slate-500">Attributes</h2>
-            <dl className="mt-2 space-y-1 text-sm">
-              {Object.entries(c.attributes).map(([k, v]) => (
-                <div key={k} className="flex justify-between gap-2">
-                  <dt className="text-slate-500">{k}</dt>
-                  <dd className="truncate">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
-                </div>
-              ))}
-            </dl>
-          </>
-        ) : null}
-        <h2 className="mt-6 text-xs font-semibold uppercase tracking-wide text-slate-500">Conversations</h2>
-        {c.conversations.length === 0 ? (
-          <p className="mt-2 text-sm text-slate-500">None in your inboxes.</p>
-        ) : (
-          <ul className="mt-2 space-y-1.5 text-sm">
-            {c.conversations.map((v) => (
-              <li key={v.id}>
-                <Link href={`/conversations/${v.id}`} className="flex items-center gap-2 rounded-md px-1 py-1 hover:bg-slate-50">
-                  <ChannelBadge channel={v.channel} compact />
-                  <span className="min-w-0 flex-1 truncate">#{v.number} {v.subject ?? v.lastMessagePreview ?? ""}</span>
-                  <span className="text-xs capitalize text-slate-500">{v.status}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        )}
-      </aside>
-      <section aria-label="Timeline" className="min-w-0 p-5">
-        <Timeline customerId={customerId} channelsPresent={c.channels.map((x) => x.channel)} />
-      </section>
-    </div>
+        <div className="flex justify-end gap-2 pt-2">
+          <button type="button" onClick={onClose} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+            Cancel
+          </button>
+          <button type="submit" disabled={create.isPending || !inboxId || (withMessage && !reachable)} className="rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">
+            {create.isPending ? "Creating…" : withMessage ? "Create and send" : "Create ticket"}
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }

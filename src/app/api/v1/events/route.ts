@@ -9,6 +9,7 @@ import { requireApiKey } from "@/server/http/auth";
 import { ONE_MB, readJsonBody } from "@/server/http/body";
 import { errorResponse, formatZodError, handleApi, json } from "@/server/http/errors";
 import { recordTouchpoints, type TouchpointInput } from "@/server/timeline/ingest";
+import { recordTouchpointGrouped } from "@/server/timeline/group-commit";
 import { productEventTouchpoint } from "@/server/timeline/product-events";
 
 export const dynamic = "force-dynamic";
@@ -92,7 +93,8 @@ export async function POST(req: Request): Promise<Response> {
         body: { errors },
       });
     }
-    const results = await recordTouchpoints(valid.map((v) => v.input));
+    // A single event shares a transaction with concurrent requests (group commit).
+    const results = valid.length === 1 ? [await recordTouchpointGrouped(valid[0]!.input)] : await recordTouchpoints(valid.map((v) => v.input));
     const items = valid.map((v, i) => ({ index: v.index, id: results[i]!.eventId, status: results[i]!.created ? "created" : "duplicate" }));
     return json({ items, errors }, 202);
   });

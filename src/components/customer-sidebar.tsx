@@ -1,0 +1,364 @@
+"use client";
+// The customer beside the conversation (and on the customer page): who they
+// are on every channel, what they are worth, where they are in their journey,
+// how they rated us, what they did in the product, what made their journey
+// hard (friction), and possible duplicates with Merge / Undo — all live.
+import Link from "next/link";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTRPC } from "@/trpc/react";
+import { ChannelBadge } from "./channel";
+import { ConfirmDialog } from "./dialog";
+import { ErrorState, Skeleton, formatDateTime, initials, relativeTime } from "./ui";
+import { useSubscription } from "./use-realtime";
+
+export const IDENTITY_LABELS: Record<string, string> = {
+  email: "Email",
+  phone: "Phone",
+  external_id: "User id",
+  widget_visitor: "Website visitor",
+  messenger_psid: "Messenger",
+  instagram_id: "Instagram",
+  whatsapp_wa_id: "WhatsApp",
+  telegram_user_id: "Telegram",
+  x_user_id: "X",
+};
+
+const FRICTION_ICON: Record<string, string> = { repeat_contact: "↻", long_wait: "⏱", handoff: "⇄", reopen: "⟲" };
+
+function Section({ title, children, count }: { title: string; children: React.ReactNode; count?: number }) {
+  return (
+    <section className="mt-5" aria-label={title}>
+      <h3 className="flex items-center gap-2 text-xs font-semibold uppercase tracking-wide text-slate-600">
+        {title}
+        {count !== undefined ? <span className="rounded-full bg-slate-100 px-1.5 py-0.5 text-[10px] text-slate-700">{count}</span> : null}
+      </h3>
+      <div className="mt-2">{children}</div>
+    </section>
+  );
+}
+
+function scoreTone(kind: string, score: number) {
+  const good = kind === "nps" ? score >= 9 : kind === "csat" ? score >= 4 : score <= 2;
+  const bad = kind === "nps" ? score <= 6 : kind === "csat" ? score <= 2 : score >= 5;
+  return good ? "bg-emerald-100 text-emerald-900" : bad ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900";
+}
+
+export function CustomerSidebar({ customerId, headingLevel = 2, currentConversationId }: { customerId: string; headingLevel?: 1 | 2; currentConversationId?: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const profile = useQuery(trpc.customer.get.queryOptions({ id: customerId }));
+  const insights = useQuery(trpc.customer.insights.queryOptions({ id: customerId }));
+  const [confirm, setConfirm] = useState<{ kind: "merge"; otherId: string; otherName: string | null } | { kind: "undo"; mergeId: string; otherName: string | null } | null>(null);
+  const [showAttrs, setShowAttrs] = useState(false);
+
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.customer.get.queryKey({ id: customerId }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.customer.insights.queryKey({ id: customerId }) });
+  };
+  useSubscription({ customerId }, { "customer.merged": refresh, "customer.unmerged": refresh, "customer.updated": refresh, "conversation.updated": () => void queryClient.invalidateQueries({ queryKey: trpc.customer.insights.queryKey({ id: customerId }) }) }, refresh);
+
+  const merge = useMutation(
+    trpc.customer.merge.mutationOptions({
+      onSuccess: () => {
+        setConfirm(null);
+        void queryClient.invalidateQueries();
+      },
+    }),
+  );
+  const undo = useMutation(
+    trpc.customer.undoMerge.mutationOptions({
+      onSuccess: () => {
+        setConfirm(null);
+        void queryClient.invalidateQueries();
+      },
+    }),
+  );
+
+  if (profile.isPending) return <Skeleton lines={5} />;
+  if (profile.isError) return <ErrorState error={profile.error} retry={() => void profile.refetch()} />;
+  const c = profile.data;
+  const H = headingLevel === 1 ? "h1" : "h2";
+  const ins = insights.data;
+
+  return (
+    <div data-testid="customer-sidebar">
+      <div className="flex items-center gap-3">
+        <span className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-brand-100 text-base font-semibold text-brand-700" aria-hidden>
+          {initials(c.name)}
+        </span>
+        <div className="min-w-0">
+          <H className="truncate text-lg font-semibold">
+            {headingLevel === 2 ? (
+              <Link href={`/customers/${c.id}`} className="hover:underline">
+                {c.name ?? "Unnamed customer"}
+              </Link>
+            ) : (
+              (c.name ?? "Unnamed customer")
+            )}
+          </H>
+          <p className="text-xs text-slate-600">Customer since {formatDateTime(c.createdAt).split(",")[0]}</p>
+        </div>
+      </div>
+      {c.mergedIntoId ? (
+        <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status">
+          Merged into <Link className="underline" href={`/customers/${c.mergedIntoId}`}>another customer</Link>.
+        </p>
+      ) : null}
+      <dl className="mt-4 grid grid-cols-2 gap-2 text-sm">
+        <div className="rounded-lg bg-slate-50 p-2.5">
+          <dt className="text-xs text-slate-600">Lifetime value</dt>
+          <dd className="font-semibold">{c.lifetimeValue.toLocaleString("en-US", { style: "currency", currency: "USD" })}</dd>
+        </div>
+        <div className="rounded-lg bg-slate-50 p-2.5">
+          <dt className="text-xs text-slate-600">Journey stage</dt>
+          <dd className="font-semibold capitalize">{c.journeyStage?.replace("_", " ") ?? "—"}</dd>
+        </div>
+        <div className="rounded-lg bg-slate-50 p-2.5">
+          <dt className="text-xs text-slate-600">Touchpoints</dt>
+          <dd className="font-semibold">{c.eventCount.toLocaleString()}</dd>
+        </div>
+        <div className="rounded-lg bg-slate-50 p-2.5">
+          <dt className="text-xs text-slate-600">Last seen</dt>
+          <dd className="font-semibold">{c.lastSeenAt ? relativeTime(c.lastSeenAt) : "—"}</dd>
+        </div>
+      </dl>
+
+      <Section title="Identities" count={c.identities.length}>
+        <ul className="space-y-1.5 text-sm">
+          {c.identities.map((i) => (
+            <li key={i.id} className="flex items-center justify-between gap-2">
+              <span className="shrink-0 text-slate-600">{IDENTITY_LABELS[i.kind] ?? i.kind}</span>
+              <span className="min-w-0 truncate font-mono text-xs" title={`${i.value} · source: ${i.source}${i.verified ? " · verified" : ""}`}>
+                {i.value}
+                {i.verified ? (
+                  <span className="ml-1 text-emerald-700" title="verified">
+                    ✓<span className="sr-only"> verified</span>
+                  </span>
+                ) : null}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      {Object.keys(c.attributes).length ? (
+        <Section title="Attributes">
+          <dl className="space-y-1 text-sm">
+            {Object.entries(c.attributes)
+              .slice(0, showAttrs ? undefined : 5)
+              .map(([k, v]) => (
+                <div key={k} className="flex justify-between gap-2">
+                  <dt className="shrink-0 text-slate-600">{k}</dt>
+                  <dd className="min-w-0 truncate text-right" title={typeof v === "object" ? JSON.stringify(v) : String(v)}>
+                    {typeof v === "object" ? JSON.stringify(v) : String(v)}
+                  </dd>
+                </div>
+              ))}
+          </dl>
+          {Object.keys(c.attributes).length > 5 ? (
+            <button type="button" className="mt-1 text-xs font-medium text-brand-700 hover:underline" onClick={() => setShowAttrs((v) => !v)} aria-expanded={showAttrs}>
+              {showAttrs ? "Show fewer" : `Show all ${Object.keys(c.attributes).length}`}
+            </button>
+          ) : null}
+        </Section>
+      ) : null}
+
+      {insights.isPending ? (
+        <div className="mt-5">
+          <Skeleton lines={3} />
+        </div>
+      ) : insights.isError ? (
+        <div className="mt-5">
+          <ErrorState error={insights.error} retry={() => void insights.refetch()} />
+        </div>
+      ) : ins ? (
+        <>
+          <Section title="Friction">
+            {ins.friction.length === 0 ? (
+              <p className="text-sm text-slate-600">No friction signals: no repeat contacts, long waits or hand-offs.</p>
+            ) : (
+              <ul className="space-y-2 text-sm" data-testid="friction">
+                {ins.friction.map((f) => (
+                  <li key={f.kind} className="rounded-lg bg-orange-50 px-3 py-2 ring-1 ring-orange-100">
+                    <p className="font-medium text-orange-950">
+                      <span aria-hidden className="mr-1">{FRICTION_ICON[f.kind]}</span>
+                      {f.label}
+                    </p>
+                    {f.detail.length ? (
+                      <ul className="mt-0.5 list-disc pl-5 text-xs text-orange-950">
+                        {f.detail.map((d) => (
+                          <li key={d}>{d}</li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+
+          <Section title="Open conversations" count={ins.openConversations.length}>
+            {ins.openConversations.length === 0 ? (
+              <p className="text-sm text-slate-600">None in your inboxes.</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {ins.openConversations.map((v) => (
+                  <li key={v.id}>
+                    <Link
+                      href={`/conversations/${v.id}`}
+                      aria-current={v.id === currentConversationId ? "page" : undefined}
+                      className={`flex items-center gap-2 rounded-md px-1 py-1 hover:bg-slate-50 ${v.id === currentConversationId ? "bg-brand-50" : ""}`}
+                    >
+                      <ChannelBadge channel={v.channel} compact />
+                      <span className="min-w-0 flex-1 truncate">
+                        #{v.number} {v.subject ?? ""}
+                      </span>
+                      <span className="text-xs capitalize text-slate-600">{v.status}</span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+
+          <Section title="CSAT / NPS">
+            {ins.surveys.length === 0 ? (
+              <p className="text-sm text-slate-600">No survey answers yet.</p>
+            ) : (
+              <ul className="space-y-1.5 text-sm">
+                {ins.surveys.slice(0, 6).map((s) => (
+                  <li key={s.id} className="flex items-start gap-2">
+                    <span className={`shrink-0 rounded-md px-1.5 py-0.5 text-xs font-semibold uppercase ${scoreTone(s.kind, s.score)}`}>
+                      {s.kind} {s.score}
+                    </span>
+                    <span className="min-w-0 flex-1">
+                      {s.comment ? <span className="block truncate" title={s.comment}>“{s.comment}”</span> : null}
+                      <span className="block text-xs text-slate-600">
+                        {relativeTime(s.at)}
+                        {s.conversationNumber ? ` · #${s.conversationNumber}` : ""}
+                      </span>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+
+          <Section title="Recent product events">
+            {ins.productEvents.length === 0 ? (
+              <p className="text-sm text-slate-600">No product events tracked.</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {ins.productEvents.map((e) => (
+                  <li key={e.id} className="flex items-baseline justify-between gap-2">
+                    <span className="min-w-0 truncate" title={e.text}>
+                      {e.text}
+                    </span>
+                    <time dateTime={new Date(e.at).toISOString()} className="shrink-0 text-xs text-slate-600">
+                      {relativeTime(e.at)}
+                    </time>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+
+          <Section title="Possible duplicates" count={ins.duplicates.length}>
+            {ins.duplicates.length === 0 ? (
+              <p className="text-sm text-slate-600">No likely duplicates.</p>
+            ) : (
+              <ul className="space-y-2 text-sm" data-testid="duplicates">
+                {ins.duplicates.map((d) => (
+                  <li key={d.customerId} className="rounded-lg bg-slate-50 px-3 py-2">
+                    <div className="flex items-center justify-between gap-2">
+                      <Link href={`/customers/${d.customerId}`} className="min-w-0 truncate font-medium hover:underline">
+                        {d.name ?? "Unnamed customer"}
+                      </Link>
+                      <button
+                        type="button"
+                        onClick={() => setConfirm({ kind: "merge", otherId: d.customerId, otherName: d.name })}
+                        className="shrink-0 rounded-md bg-white px-2 py-0.5 text-xs font-semibold text-brand-700 ring-1 ring-brand-100 hover:bg-brand-50"
+                        aria-label={`Merge ${d.name ?? "this customer"} into ${c.name ?? "this customer"}`}
+                      >
+                        Merge
+                      </button>
+                    </div>
+                    <p className="mt-0.5 text-xs text-slate-600">{d.reason}</p>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+
+          {ins.merges.length ? (
+            <Section title="Merge history">
+              <ul className="space-y-1.5 text-sm" data-testid="merge-history">
+                {ins.merges.map((m) => (
+                  <li key={m.id} className="flex items-center justify-between gap-2">
+                    <span className="min-w-0">
+                      <span className="block truncate">
+                        {m.direction === "into_this" ? "Merged in " : "Merged into "}
+                        <Link href={`/customers/${m.otherId}`} className="font-medium hover:underline">
+                          {m.otherName ?? "a customer"}
+                        </Link>
+                      </span>
+                      <span className="block text-xs text-slate-600">
+                        {relativeTime(m.at)}
+                        {m.undoneAt ? ` · undone ${relativeTime(m.undoneAt)}` : ""}
+                      </span>
+                    </span>
+                    {!m.undoneAt ? (
+                      <button
+                        type="button"
+                        onClick={() => setConfirm({ kind: "undo", mergeId: m.id, otherName: m.otherName })}
+                        className="shrink-0 rounded-md bg-white px-2 py-0.5 text-xs font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"
+                      >
+                        Undo
+                      </button>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          ) : null}
+        </>
+      ) : null}
+
+      <ConfirmDialog
+        open={confirm?.kind === "merge"}
+        title="Merge customers?"
+        description={
+          confirm?.kind === "merge" ? (
+            <>
+              <strong>{confirm.otherName ?? "The other customer"}</strong> will be merged into <strong>{c.name ?? "this customer"}</strong>: their identities,
+              conversations and timeline move here. You can undo this exactly from the merge history.
+            </>
+          ) : null
+        }
+        confirmLabel="Merge"
+        busy={merge.isPending}
+        error={merge.error?.message}
+        onClose={() => {
+          setConfirm(null);
+          merge.reset();
+        }}
+        onConfirm={() => confirm?.kind === "merge" && merge.mutate({ sourceId: confirm.otherId, targetId: c.id })}
+      />
+      <ConfirmDialog
+        open={confirm?.kind === "undo"}
+        title="Undo merge?"
+        description={<>The merge with <strong>{confirm?.kind === "undo" ? (confirm.otherName ?? "the other customer") : ""}</strong> is undone exactly: their identities, conversations and timeline go back, including what arrived for them since.</>}
+        confirmLabel="Undo merge"
+        tone="danger"
+        busy={undo.isPending}
+        error={undo.error?.message}
+        onClose={() => {
+          setConfirm(null);
+          undo.reset();
+        }}
+        onConfirm={() => confirm?.kind === "undo" && undo.mutate({ mergeId: confirm.mergeId })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,251 @@
+"use client";
+// Ticket controls of a conversation: status (snooze until a date and time),
+// priority, assignee (an agent or a team), tags and subject. Each change is a
+// ticket event on the timeline, pushed live to everyone watching.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState } from "react";
+import { useTRPC } from "@/trpc/react";
+
+export type TicketState = {
+  id: string;
+  inboxId: string;
+  status: "open" | "pending" | "snoozed" | "resolved" | "closed";
+  priority: "low" | "normal" | "high" | "urgent";
+  assignee: { id: string; name: string } | null;
+  team: { id: string; name: string } | null;
+  tags: string[];
+  snoozedUntil: Date | null;
+};
+
+type Changes = {
+  status?: TicketState["status"];
+  snoozedUntil?: Date | null;
+  priority?: TicketState["priority"];
+  assigneeId?: string | null;
+  teamId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+  subject?: string | null;
+};
+
+const STATUS_LABEL: Record<TicketState["status"], string> = { open: "Open", pending: "Pending", snoozed: "Snoozed", resolved: "Resolved", closed: "Closed" };
+
+function localInputValue(d: Date) {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The update mutation with cache refresh, shared by controls and keyboard shortcuts. */
+export function useTicketUpdate(conversationId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.conversation.update.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.conversation.get.queryKey({ id: conversationId }) });
+        void queryClient.invalidateQueries({ queryKey: trpc.conversation.counts.queryKey() });
+      },
+    }),
+  );
+}
+
+export function TicketControls({ ticket }: { ticket: TicketState }) {
+  const trpc = useTRPC();
+  const ids = { status: useId(), snooze: useId(), priority: useId(), assignee: useId(), tag: useId() };
+  const directory = useQuery(trpc.conversation.directory.queryOptions());
+  const knownTags = useQuery(trpc.conversation.tags.queryOptions());
+  const update = useTicketUpdate(ticket.id);
+  const [snoozing, setSnoozing] = useState(false);
+  const [snoozeAt, setSnoozeAt] = useState(() => localInputValue(new Date(Date.now() + 24 * 3_600_000)));
+  const [tag, setTag] = useState("");
+
+  const apply = (changes: Changes) => update.mutate({ id: ticket.id, changes });
+
+  const teamsForInbox = directory.data?.teams.filter((t) => t.inboxIds.includes(ticket.inboxId)) ?? [];
+  const agentsForInbox =
+    directory.data?.agents.filter((a) => a.role !== "agent" || a.teamIds.some((t) => teamsForInbox.some((x) => x.id === t))) ?? [];
+  const assigneeValue = ticket.assignee ? `user:${ticket.assignee.id}` : ticket.team ? `team:${ticket.team.id}` : "";
+
+  return (
+    <div className="flex flex-wrap items-end gap-3" data-testid="ticket-controls">
+      <div>
+        <label htmlFor={ids.status} className="block text-xs font-medium text-slate-600">
+          Status
+        </label>
+        <select
+          id={ids.status}
+          value={snoozing ? "snoozed" : ticket.status}
+          disabled={update.isPending}
+          onChange={(e) => {
+            const v = e.target.value as TicketState["status"];
+            if (v === "snoozed") setSnoozing(true);
+            else {
+              setSnoozing(false);
+              apply({ status: v });
+            }
+          }}
+          className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        >
+          {Object.entries(STATUS_LABEL).map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </div>
+      {snoozing ? (
+        <form
+          className="flex items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply({ status: "snoozed", snoozedUntil: new Date(snoozeAt) });
+            setSnoozing(false);
+          }}
+        >
+          <div>
+            <label htmlFor={ids.snooze} className="block text-xs font-medium text-slate-600">
+              Snooze until
+            </label>
+            <input id={ids.snooze} type="datetime-local" required value={snoozeAt} min={localInputValue(new Date())} onChange={(e) => setSnoozeAt(e.target.value)} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm" />
+          </div>
+          <button type="submit" className="rounded-lg bg-brand-600 px-2.5 py-1.5 text-sm font-semibold text-white hover:bg-brand-700">
+            Snooze
+          </button>
+          <button type="button" onClick={() => setSnoozing(false)} className="rounded-lg px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+            Cancel
+          </button>
+        </form>
+      ) : ticket.status === "snoozed" && ticket.snoozedUntil ? (
+        <p className="pb-1.5 text-xs text-slate-600">until {new Date(ticket.snoozedUntil).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</p>
+      ) : null}
+      <div>
+        <label htmlFor={ids.priority} className="block text-xs font-medium text-slate-600">
+          Priority
+        </label>
+        <select id={ids.priority} value={ticket.priority} disabled={update.isPending} onChange={(e) => apply({ priority: e.target.value as TicketState["priority"] })} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <option value="low">Low</option>
+          <option value="normal">Normal</option>
+          <option value="high">High</option>
+          <option value="urgent">Urgent</option>
+        </select>
+      </div>
+      <div>
+        <label htmlFor={ids.assignee} className="block text-xs font-medium text-slate-600">
+          Assignee
+        </label>
+        <select
+          id={ids.assignee}
+          value={assigneeValue}
+          disabled={update.isPending || directory.isPending}
+          onChange={(e) => {
+            const [kind, id] = e.target.value.split(":");
+            if (!e.target.value) apply({ assigneeId: null, teamId: null });
+            else if (kind === "user") apply({ assigneeId: id });
+            else apply({ teamId: id, assigneeId: null });
+          }}
+          className="mt-0.5 max-w-48 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        >
+          <option value="">Unassigned</option>
+          {ticket.assignee && !agentsForInbox.some((a) => a.id === ticket.assignee!.id) ? <option value={`user:${ticket.assignee.id}`}>{ticket.assignee.name}</option> : null}
+          <optgroup label="Agents">
+            {agentsForInbox.map((a) => (
+              <option key={a.id} value={`user:${a.id}`}>
+                {a.name}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Teams">
+            {teamsForInbox.map((t) => (
+              <option key={t.id} value={`team:${t.id}`}>
+                {t.name} (team)
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </div>
+      <div className="min-w-0">
+        <span className="block text-xs font-medium text-slate-600" id={`${ids.tag}-label`}>
+          Tags
+        </span>
+        <div className="mt-0.5 flex flex-wrap items-center gap-1" role="group" aria-labelledby={`${ids.tag}-label`}>
+          {ticket.tags.map((t) => (
+            <span key={t} className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pl-2 pr-1 text-xs text-slate-800">
+              {t}
+              <button type="button" onClick={() => apply({ removeTags: [t] })} className="rounded-full px-1 text-slate-600 hover:bg-slate-200 hover:text-slate-900" aria-label={`Remove tag ${t}`}>
+                ×
+              </button>
+            </span>
+          ))}
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (tag.trim()) apply({ addTags: [tag.trim()] });
+              setTag("");
+            }}
+          >
+            <label htmlFor={ids.tag} className="sr-only">
+              Add a tag
+            </label>
+            <input id={ids.tag} list={`${ids.tag}-list`} value={tag} onChange={(e) => setTag(e.target.value)} placeholder="+ tag" className="w-20 rounded-full border border-dashed border-slate-300 bg-white px-2 py-0.5 text-xs" />
+            <datalist id={`${ids.tag}-list`}>
+              {knownTags.data?.filter((t) => !ticket.tags.includes(t)).map((t) => <option key={t} value={t} />)}
+            </datalist>
+          </form>
+        </div>
+      </div>
+      {update.isError ? (
+        <p role="alert" className="w-full text-sm text-red-700">
+          {update.error.message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Inline subject editing for the conversation header. */
+export function SubjectEditor({ conversationId, number, subject, fallback }: { conversationId: string; number: number; subject: string | null; fallback: string }) {
+  const update = useTicketUpdate(conversationId);
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(subject ?? "");
+  const id = useId();
+  if (editing) {
+    return (
+      <form
+        className="flex min-w-0 flex-1 items-center gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          update.mutate({ id: conversationId, changes: { subject: value.trim() || null } }, { onSuccess: () => setEditing(false) });
+        }}
+      >
+        <label htmlFor={id} className="sr-only">
+          Subject
+        </label>
+        <span className="text-lg font-semibold text-slate-500">#{number}</span>
+        <input id={id} autoFocus value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={(e) => e.key === "Escape" && setEditing(false)} className="min-w-0 flex-1 rounded-lg border border-slate-300 px-2 py-1 text-base" maxLength={500} />
+        <button type="submit" className="rounded-lg bg-brand-600 px-2.5 py-1 text-sm font-semibold text-white">
+          Save
+        </button>
+        <button type="button" onClick={() => setEditing(false)} className="rounded-lg px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">
+          Cancel
+        </button>
+      </form>
+    );
+  }
+  return (
+    <h1 className="flex min-w-0 items-center gap-2 text-lg font-semibold">
+      <span className="text-slate-500">#{number}</span>
+      <span className="truncate">{subject ?? fallback}</span>
+      <button
+        type="button"
+        onClick={() => {
+          setValue(subject ?? "");
+          setEditing(true);
+        }}
+        className="shrink-0 rounded-md px-1.5 py-0.5 text-xs font-medium text-slate-600 hover:bg-slate-100"
+        aria-label="Edit subject"
+      >
+        Edit
+      </button>
+    </h1>
+  );
+}
