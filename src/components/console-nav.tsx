@@ -104,8 +104,9 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
             <p className="text-xs capitalize text-slate-600">{viewer.role}</p>
           </div>
         </div>
-        <button type="button" onClick={() => signOut({ callbackUrl: "/login" })} className="mt-2 text-xs font-medium text-slate-600 hover:text-slate-900">
-          Sign out
+        <button type="button" onClick={() => signOut({ callbackUrl: "/login" })} title="Sign out" className="mt-2 flex items-center gap-1.5 rounded-md px-1 py-0.5 text-xs font-medium text-slate-600 hover:text-slate-900">
+          <Icon d="M15 12H4M8 8l-4 4 4 4M14 4h5a1 1 0 011 1v14a1 1 0 01-1 1h-5" />
+          <span className="sr-only xl:not-sr-only">Sign out</span>
         </button>
       </div>
       <CommandPalette open={searchOpen} onClose={() => setSearchOpen(false)} />

@@ -24,7 +24,7 @@ export const IDENTITY_LABELS: Record<string, string> = {
   x_user_id: "X",
 };
 
-const FRICTION_ICON: Record<string, string> = { repeat_contact: "↻", long_wait: "⏱", handoff: "⇄", reopen: "⟲" };
+const FRICTION_ICON: Record<string, string> = { repeat_contact: "↻", long_wait: "◷", handoff: "⇄", reopen: "⟲" };
 
 function Section({ title, children, count }: { title: string; children: React.ReactNode; count?: number }) {
   return (

@@ -52,7 +52,6 @@ export function NotificationBell({ compact }: { compact?: boolean }) {
         type="button"
         aria-expanded={open}
         aria-controls={panelId}
-        aria-label={count ? `Notifications, ${count} unread` : "Notifications"}
         onClick={() => {
           const next = !open;
           setOpen(next);
@@ -65,6 +64,7 @@ export function NotificationBell({ compact }: { compact?: boolean }) {
           <path d="M18 8a6 6 0 10-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 01-3.4 0" />
         </svg>
         <span className={compact ? "sr-only xl:not-sr-only" : ""}>Notifications</span>
+        {count ? <span className="sr-only"> ({count} unread)</span> : null}
         {count ? (
           <span className="absolute left-6 top-1 min-w-4 rounded-full bg-red-600 px-1 text-center text-[10px] font-bold leading-4 text-white" aria-hidden data-testid="notification-count">
             {count > 99 ? "99+" : count}

@@ -232,7 +232,7 @@ export function SubjectEditor({ conversationId, number, subject, fallback }: { c
     );
   }
   return (
-    <h1 className="flex min-w-0 items-center gap-2 text-lg font-semibold">
+    <h1 className="flex min-w-0 flex-1 items-center gap-2 text-lg font-semibold">
       <span className="text-slate-500">#{number}</span>
       <span className="truncate">{subject ?? fallback}</span>
       <button

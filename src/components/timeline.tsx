@@ -353,14 +353,15 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
   return (
     <li className="relative" {...dataProps}>
       {marker}
-      <div className={`flex flex-wrap items-center gap-2 text-sm ${highlight ? "rounded-lg bg-brand-50/60 px-2 py-1" : ""}`}>
-        <ChannelBadge channel={item.channel} compact />
-        {item.actor === "agent" && item.actorName ? <span className="text-xs font-medium text-slate-800">{item.actorName}:</span> : null}
-        <span className={`font-medium ${tone[item.kind] ?? ""}`}>{item.text}</span>
-        {conv}
-        {time}
+      <p className={`text-sm leading-6 ${highlight ? "rounded-lg bg-brand-50/60 px-2 py-0.5" : ""}`}>
+        <ChannelBadge channel={item.channel} compact />{" "}
+        {item.actor === "agent" && item.actorName ? <span className="text-xs font-medium text-slate-800">{item.actorName}: </span> : null}
+        <span className={`font-medium ${tone[item.kind] ?? ""}`}>{item.text}</span>{" "}
+        <span className="whitespace-nowrap">
+          {conv} {time}
+        </span>
         {here}
-      </div>
+      </p>
     </li>
   );
 }

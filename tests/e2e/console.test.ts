@@ -169,11 +169,13 @@ describe("agent console", () => {
 
   it("adds an internal note mentioning the supervisor, who is notified", async () => {
     const page = agentPage;
+    const bell = supervisorPage.getByTestId("notification-count");
+    const before = (await bell.count()) ? Number(await bell.textContent()) : 0;
     await page.getByRole("button", { name: "Internal note" }).click();
     const note = page.getByRole("textbox", { name: /Internal note/ });
     await note.click();
     await note.pressSequentially("Can you approve the credit? @Dan");
-    const option = page.getByRole("option", { name: /Daniel Okafor/ });
+    const option = page.getByRole("listbox", { name: "Mention an agent" }).getByRole("option", { name: /Daniel Okafor/ });
     await option.waitFor();
     await note.press("Enter");
     expect(await note.inputValue()).toContain("@Daniel Okafor ");
@@ -182,7 +184,7 @@ describe("agent console", () => {
     const daniel = await t.prisma.user.findUniqueOrThrow({ where: { email: "supervisor@throughline.test" } });
     await expect.poll(() => t.prisma.notification.count({ where: { userId: daniel.id, kind: "mention" } })).toBe(1);
     // The bell of the supervisor updates live.
-    await expect.poll(() => supervisorPage.getByTestId("notification-count").textContent(), { timeout: 10_000 }).toBe("1");
+    await expect.poll(async () => Number(await bell.textContent()), { timeout: 10_000 }).toBe(before + 1);
   });
 
   it("changes status and assignee; both become ticket events on the timeline, live for the other agent", async () => {
@@ -226,9 +228,27 @@ describe("agent console", () => {
     await page.waitForURL(new RegExp(`/conversations/${emailConv.id}`));
   });
 
-  it("keyboard shortcuts: ? opens the help, g c goes to customers", async () => {
+  it("keyboard shortcuts: j/Enter open from the inbox, n/r focus the composer, ? opens the help, g c goes to customers", async () => {
     const page = agentPage;
+    await page.goto(`${app.url}/inbox`);
+    await page.getByRole("list", { name: "Conversations" }).waitFor();
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("j");
+    await page.keyboard.press("j");
+    const second = await page.getByRole("list", { name: "Conversations" }).locator(":scope > li").nth(1).getAttribute("data-conversation-id");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(new RegExp(`/conversations/${second}`));
     await page.getByTestId("timeline").waitFor();
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("n");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("placeholder") ?? "")).toMatch(/note/i);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("r");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("placeholder") ?? "")).toMatch(/reply/i);
+    await page.keyboard.press("Escape");
+    // k goes back to the previous conversation of the queue.
+    await page.keyboard.press("k");
+    await page.waitForURL((u) => !u.pathname.endsWith(second!));
     await page.locator("body").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("Shift+?");
     await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
@@ -236,6 +256,33 @@ describe("agent console", () => {
     await page.keyboard.press("g");
     await page.keyboard.press("c");
     await page.waitForURL(/\/customers$/);
+  });
+
+  it("merges a suggested duplicate from the sidebar and undoes it, live for another agent", async () => {
+    const joses = await t.prisma.customer.findMany({ where: { name: "José García" }, include: { identities: true } });
+    const target = joses.find((j) => j.identities.some((i) => i.kind === "email"))!;
+    const source = joses.find((j) => j.id !== target.id)!;
+    await supervisorPage.goto(`${app.url}/customers/${target.id}`);
+    await supervisorPage.getByTestId("customer-sidebar").getByText("Possible duplicates").waitFor();
+    const page = agentPage;
+    await page.goto(`${app.url}/customers/${target.id}`);
+    const duplicates = page.getByTestId("duplicates");
+    await duplicates.waitFor();
+    await duplicates.getByRole("button", { name: /^Merge/ }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Merge customers?" });
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Merge", exact: true }).click();
+    await expect.poll(async () => (await t.prisma.customer.findUniqueOrThrow({ where: { id: source.id } })).mergedIntoId).toBe(target.id);
+    const history = page.getByTestId("merge-history");
+    await history.getByRole("button", { name: "Undo" }).waitFor();
+    // Pushed to the other agent's open profile.
+    await supervisorPage.getByTestId("merge-history").getByRole("button", { name: "Undo" }).waitFor({ timeout: 10_000 });
+    await history.getByRole("button", { name: "Undo" }).click();
+    const undo = page.getByRole("dialog", { name: "Undo merge?" });
+    await undo.getByRole("button", { name: "Undo merge" }).click();
+    await expect.poll(async () => (await t.prisma.customer.findUniqueOrThrow({ where: { id: source.id } })).mergedIntoId).toBeNull();
+    await expect.poll(() => history.textContent()).toContain("undone");
+    await expect.poll(() => supervisorPage.getByTestId("merge-history").textContent(), { timeout: 10_000 }).toContain("undone");
   });
 
   it("takes screenshots of inbox, conversation and customer pages at 1440×900 and 1024×768", async () => {

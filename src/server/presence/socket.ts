@@ -59,7 +59,7 @@ export function attachPresence({ io, socket }: { io: Server; socket: AgentSocket
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>) => {
     const next = chain.then(fn, fn);
-    chain = next.catch(() => undefined);
+    chain = next.catch((error: unknown) => console.error(`[presence] ${(error as Error)?.stack ?? String(error)}`));
     return next;
   };
 

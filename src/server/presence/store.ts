@@ -107,13 +107,13 @@ export function toViewers(entries: PresenceEntry[], canSeeInbox: (inboxId: strin
   return [...byUser.values()].map(({ since: _since, ...v }) => v);
 }
 
-const g = globalThis as unknown as { __throughlinePresence?: PresenceStore };
+const g = globalThis as unknown as { __throughlineCollisionPresence?: PresenceStore };
 
 export function presenceStore(): PresenceStore {
-  return (g.__throughlinePresence ??= new MemoryPresenceStore());
+  return (g.__throughlineCollisionPresence ??= new MemoryPresenceStore());
 }
 
 /** Swap the storage (e.g. a Redis-backed store when REDIS_URL is set). */
 export function setPresenceStore(store: PresenceStore) {
-  g.__throughlinePresence = store;
+  g.__throughlineCollisionPresence = store;
 }

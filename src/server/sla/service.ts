@@ -58,7 +58,7 @@ export function startSlaListener(): () => void {
   return bus.on(async (event: DomainEvent) => {
     if (event.type !== "conversation.updated") return;
     const ch = event.changes ?? {};
-    const reopened = ch.status === "open" && typeof ch.reopenCount === "number" && ch.resolvedAt === null;
+    const reopened = typeof ch.reopenCount === "number" && ch.resolvedAt === null;
     if (ch.created || "priority" in ch || "teamId" in ch) {
       await applySla(event.conversationId, reopened ? { restartResolution: new Date() } : {});
     } else if (reopened) {

@@ -9,7 +9,7 @@ import { useRouter } from "next/navigation";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
-import { ChannelBadge, channelInfo } from "@/components/channel";
+import { ChannelBadge, ChannelIcon, channelInfo } from "@/components/channel";
 import { rememberQueue } from "@/components/queue-order";
 import { useShortcuts } from "@/components/shortcuts";
 import { EmptyState, ErrorState, Skeleton, relativeTime } from "@/components/ui";
@@ -187,7 +187,7 @@ export function InboxView() {
           {inboxes.data?.map((i) => (
             <li key={i.id}>
               <button type="button" aria-pressed={settings.inboxId === i.id} onClick={() => set({ inboxId: i.id })} className={`flex w-full items-center gap-2 rounded-lg px-2 py-1.5 text-left text-sm ${settings.inboxId === i.id ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}>
-                <span aria-hidden className="w-4 text-center">{channelInfo(i.channel).glyph}</span>
+                <ChannelIcon channel={i.channel} className="h-3.5 w-3.5 text-slate-500" />
                 <span className="min-w-0 flex-1 truncate">{i.name}</span>
                 <span className="text-xs text-slate-600">{perInbox[i.id] ?? 0}</span>
               </button>

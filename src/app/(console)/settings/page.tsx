@@ -13,8 +13,7 @@ export default async function SettingsPage() {
   }
   const [agents, teams] = await Promise.all([listAgents(), listTeamsWithInboxes()]);
   return (
-    <div className="mx-auto max-w-5xl space-y-8 px-6 py-6">
-      <h1 className="text-xl font-semibold">Settings</h1>
+    <div className="space-y-8">
       <section aria-labelledby="teams-h">
         <h2 id="teams-h" className="mb-2 font-semibold">Teams and their inboxes</h2>
         <ul className="grid gap-3 md:grid-cols-3">

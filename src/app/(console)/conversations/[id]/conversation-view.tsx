@@ -96,10 +96,10 @@ export function ConversationView({ conversationId }: { conversationId: string })
     <div className="flex min-h-screen">
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="border-b border-slate-200 bg-white px-5 py-3">
-          <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+          <div className="flex items-center gap-x-3">
             <ChannelBadge channel={c.channel} />
             <SubjectEditor conversationId={c.id} number={c.number} subject={c.subject} fallback={`Conversation with ${c.customer.name ?? "customer"}`} />
-            <div className="ml-auto flex items-center gap-3">
+            <div className="ml-auto flex shrink-0 items-center gap-3">
               <PresenceAvatars viewers={presence.conversationViewers} />
               {!isMine ? (
                 <button type="button" onClick={() => me.data && update.mutate({ id: c.id, changes: { assigneeId: me.data.userId } })} className="rounded-lg px-2.5 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" aria-keyshortcuts="a">
@@ -137,13 +137,8 @@ export function ConversationView({ conversationId }: { conversationId: string })
             handleRef={composer}
           />
           <section aria-label="Customer timeline">
-            {profile.data ? (
-              <Timeline customerId={c.customer.id} channelsPresent={profile.data.channels.map((x) => x.channel)} highlightConversationId={c.id} onFirstItems={markFirstItems} />
-            ) : profile.isError ? (
-              <ErrorState error={profile.error} retry={() => void profile.refetch()} />
-            ) : (
-              <Skeleton lines={6} />
-            )}
+            {/* Not waiting for the profile: the chips fill in when it arrives, the items come first. */}
+            <Timeline customerId={c.customer.id} channelsPresent={profile.data?.channels.map((x) => x.channel) ?? [c.channel]} highlightConversationId={c.id} onFirstItems={markFirstItems} />
           </section>
         </div>
       </div>

@@ -1,0 +1,27 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const ITEMS = [
+  { href: "/settings", label: "Teams & agents" },
+  { href: "/settings/sla", label: "SLA & business hours" },
+  { href: "/settings/rules", label: "Automation rules" },
+  { href: "/settings/surveys", label: "Surveys" },
+  { href: "/settings/help-center", label: "Help-center articles" },
+];
+
+export function SettingsNav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Settings sections" className="flex flex-wrap gap-1 border-b border-slate-200 pb-2 text-sm">
+      {ITEMS.map((i) => {
+        const active = pathname === i.href;
+        return (
+          <Link key={i.href} href={i.href} aria-current={active ? "page" : undefined} className={`rounded-md px-3 py-1.5 font-medium ${active ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"}`}>
+            {i.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,160 @@
+"use client";
+// The journey funnel: customers reaching each lifecycle stage, conversion
+// between stages, median time in stage, and where contacts and friction
+// concentrate (conversations by the stage the customer was in).
+import type { AppRouter } from "@/server/api/root";
+import type { inferRouterOutputs } from "@trpc/server";
+import { HorizontalBars } from "@/components/charts/charts";
+import { Panel } from "@/components/charts/kpi";
+import { fmtNum, fmtPct } from "@/components/charts/format";
+import { STAGE_COLORS, StageBadge, stageLabel } from "./palette";
+
+type Funnel = inferRouterOutputs<AppRouter>["journey"]["funnel"];
+type Stage = Funnel["stages"][number];
+
+const LIFECYCLE = ["awareness", "consideration", "purchase", "onboarding", "retention", "advocacy"];
+
+function days(n: number | null) {
+  if (n === null) return "—";
+  if (n < 1) return `${Math.round(n * 24)} h`;
+  return `${n < 10 ? n.toFixed(1) : Math.round(n)} d`;
+}
+
+export function FunnelChart({ funnel }: { funnel: Funnel }) {
+  const stages = funnel.stages.filter((s) => LIFECYCLE.includes(s.stage));
+  const max = Math.max(1, ...stages.map((s) => s.reached));
+  const risk = funnel.stages.find((s) => s.stage === "at_risk")!;
+  return (
+    <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_260px]">
+      <ol className="space-y-1.5" data-testid="funnel">
+        {stages.map((s, i) => {
+          const c = STAGE_COLORS[s.stage]!;
+          const w = Math.max(8, (100 * s.reached) / max);
+          return (
+            <li key={s.stage} data-stage={s.stage}>
+              {i > 0 ? (
+                <div className="flex items-center gap-2 py-0.5 pl-[132px] text-xs text-slate-500">
+                  <span aria-hidden>↓</span>
+                  <span className="font-semibold text-slate-700">{fmtPct(s.conversion)}</span>
+                  <span>continue to {stageLabel(s.stage).toLowerCase()}</span>
+                </div>
+              ) : null}
+              <div className="flex items-center gap-3">
+                <span className="w-[120px] shrink-0 text-right text-sm font-medium text-slate-700">{stageLabel(s.stage)}</span>
+                <div className="relative h-11 flex-1">
+                  <div
+                    className="absolute inset-y-0 left-1/2 flex -translate-x-1/2 items-center justify-center rounded-lg text-sm font-semibold text-white shadow-sm"
+                    style={{ width: `${w}%`, background: `linear-gradient(180deg, ${c.fill}, ${c.fill}dd)` }}
+                  >
+                    <span className="px-2 tabular-nums drop-shadow-sm">{fmtNum(s.reached)}</span>
+                  </div>
+                </div>
+                <span className="w-36 shrink-0 text-xs text-slate-500">
+                  <span className="block">
+                    <span className="font-semibold text-slate-700 tabular-nums">{fmtNum(s.current)}</span> here now
+                  </span>
+                  <span className="block">median {days(s.medianDaysInStage)} in stage</span>
+                </span>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      <div className="space-y-3">
+        <div className="rounded-xl p-4 ring-1 ring-red-200" style={{ background: STAGE_COLORS.at_risk!.soft }} data-testid="funnel-at-risk">
+          <p className="text-xs font-medium uppercase tracking-wide text-red-700">At risk now</p>
+          <p className="mt-1 text-3xl font-semibold text-red-700 tabular-nums">{fmtNum(risk.current)}</p>
+          <p className="mt-1 text-xs text-red-800">
+            {fmtNum(risk.reached)} customers were ever at risk — {fmtPct(risk.conversion)} of those who purchased. Median {days(risk.medianDaysInStage)} before they moved on.
+          </p>
+        </div>
+        <div className="rounded-xl bg-white p-4 text-xs text-slate-600 ring-1 ring-slate-200">
+          <p>
+            <span className="font-semibold text-slate-800">{fmtNum(funnel.customers)}</span> customers · {fmtNum(funnel.withoutStage)} without a stage yet.
+          </p>
+          <p className="mt-1">Bars: customers who ever reached the stage. Conversion: of those who reached the stage above.</p>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function ContactsByStage({ funnel }: { funnel: Funnel }) {
+  const rows = funnel.stages;
+  const maxContacts = Math.max(1, ...rows.map((r) => r.contacts));
+  const heat = (v: number, maxV: number) => {
+    const x = maxV ? v / maxV : 0;
+    return x > 0.66 ? "bg-red-100 text-red-800" : x > 0.33 ? "bg-amber-50 text-amber-800" : "text-slate-700";
+  };
+  const maxOf = (k: keyof Stage) => Math.max(0, ...rows.map((r) => Number(r[k] ?? 0)));
+  return (
+    <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_380px]">
+      <div className="-mx-4 overflow-x-auto">
+        <table className="w-full text-sm" data-testid="contacts-by-stage">
+          <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-2 text-left font-medium">Stage when they got in touch</th>
+              <th className="px-3 py-2 text-left font-medium">Contacts</th>
+              <th className="px-3 py-2 text-right font-medium">Per customer</th>
+              <th className="px-3 py-2 text-right font-medium">Reopened</th>
+              <th className="px-3 py-2 text-right font-medium">Hand-offs</th>
+              <th className="px-3 py-2 text-right font-medium">Slow 1st reply</th>
+              <th className="px-3 py-2 pr-4 text-right font-medium">CSAT</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((r) => (
+              <tr key={r.stage}>
+                <td className="px-4 py-2">
+                  <StageBadge stage={r.stage} />
+                </td>
+                <td className="px-3 py-2">
+                  <span className="flex items-center gap-2">
+                    <span className="h-1.5 w-28 overflow-hidden rounded-full bg-slate-100">
+                      <span className="block h-full rounded-full" style={{ width: `${(100 * r.contacts) / maxContacts}%`, background: STAGE_COLORS[r.stage]!.fill }} />
+                    </span>
+                    <span className="tabular-nums">{fmtNum(r.contacts)}</span>
+                  </span>
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">{r.contactsPerCustomer ?? "—"}</td>
+                <td className={`px-3 py-2 text-right tabular-nums`}>
+                  <span className={`rounded px-1.5 py-0.5 ${heat(r.reopened, maxOf("reopened"))}`}>{r.reopened}</span>
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">
+                  <span className={`rounded px-1.5 py-0.5 ${heat(r.handoffs, maxOf("handoffs"))}`}>{r.handoffs}</span>
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">
+                  <span className={`rounded px-1.5 py-0.5 ${heat(r.slowFirstResponses, maxOf("slowFirstResponses"))}`}>{r.slowFirstResponses}</span>
+                </td>
+                <td className="px-3 py-2 pr-4 text-right tabular-nums">{fmtPct(r.csat, 0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {funnel.contactsBeforeAnyStage ? <p className="px-4 pt-2 text-xs text-slate-500">{fmtNum(funnel.contactsBeforeAnyStage)} contacts came before the customer had any stage.</p> : null}
+      </div>
+      <HorizontalBars
+        data={rows.map((r) => ({ label: stageLabel(r.stage), Reopened: r.reopened, "Hand-offs": r.handoffs, "Slow 1st reply": r.slowFirstResponses }))}
+        series={[
+          { key: "Slow 1st reply", label: "Slow 1st reply", color: "#f59e0b" },
+          { key: "Hand-offs", label: "Hand-offs", color: "#a78bfa" },
+          { key: "Reopened", label: "Reopened", color: "#ef4444" },
+        ]}
+        height={300}
+      />
+    </div>
+  );
+}
+
+export function FunnelPanels({ funnel }: { funnel: Funnel }) {
+  return (
+    <>
+      <Panel title="Customers through the journey">
+        <FunnelChart funnel={funnel} />
+      </Panel>
+      <Panel title="Where contacts and friction concentrate">
+        <ContactsByStage funnel={funnel} />
+      </Panel>
+    </>
+  );
+}

@@ -1,0 +1,330 @@
+"use client";
+// The journey map: the customer's stages over time as a horizontal track,
+// every touchpoint placed on it in a row per channel, survey answers as
+// coloured "feeling" dots (red → green by score) and friction points marked.
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { AppRouter } from "@/server/api/root";
+import type { inferRouterOutputs } from "@trpc/server";
+import { channelInfo, CHANNEL_ORDER } from "@/components/channel";
+import { CHANNEL_COLORS, STAGE_COLORS, emotionColor, stageLabel } from "./palette";
+
+type MapData = inferRouterOutputs<AppRouter>["journey"]["map"];
+type Touch = MapData["touchpoints"][number];
+
+const DAY = 86_400_000;
+export const RANGES = [
+  { key: "all", label: "All time", days: null },
+  { key: "365", label: "12 months", days: 365 },
+  { key: "90", label: "90 days", days: 90 },
+  { key: "30", label: "30 days", days: 30 },
+] as const;
+export type RangeKey = (typeof RANGES)[number]["key"];
+
+const LABEL_W = 112;
+const PAD_R = 18;
+const STAGE_H = 34;
+const FEEL_H = 40;
+const ROW_H = 28;
+const FRICTION_H = 34;
+const AXIS_H = 26;
+const GAP = 10;
+
+const FRICTION_LABEL: Record<string, string> = {
+  wait: "Long wait",
+  repeat_contact: "Repeat contact",
+  handoff: "Hand-off",
+  channel_switch: "Channel switch",
+  reopen: "Reopened",
+  failed_self_service: "Self-service failed",
+};
+
+type Hover = { x: number; y: number; title: string; lines: string[] };
+
+function useWidth() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [w, setW] = useState(1000);
+  useEffect(() => {
+    if (!ref.current) return;
+    const ro = new ResizeObserver((entries) => setW(Math.max(480, Math.floor(entries[0]!.contentRect.width))));
+    ro.observe(ref.current);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, w] as const;
+}
+
+function fmtDate(t: number | string) {
+  return new Date(t).toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+function ticks(t0: number, t1: number): { t: number; label: string }[] {
+  const span = t1 - t0;
+  const out: { t: number; label: string }[] = [];
+  const d = new Date(t0);
+  if (span > 120 * DAY) {
+    // Months (every 2nd or 3rd when long).
+    const step = span > 600 * DAY ? 3 : span > 300 * DAY ? 2 : 1;
+    let c = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    while (c.getTime() < t1) {
+      if (c.getUTCMonth() % step === 0) out.push({ t: c.getTime(), label: c.toLocaleDateString("en-GB", { month: "short", year: c.getUTCMonth() === 0 || out.length === 0 ? "2-digit" : undefined, timeZone: "UTC" }) });
+      c = new Date(Date.UTC(c.getUTCFullYear(), c.getUTCMonth() + 1, 1));
+    }
+  } else {
+    const step = span > 45 * DAY ? 7 : span > 14 * DAY ? 3 : 1;
+    let c = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+    for (let i = 0; c < t1; c += DAY, i++) {
+      if (i % step === 0) out.push({ t: c, label: new Date(c).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }) });
+    }
+  }
+  return out;
+}
+
+export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKey }) {
+  const router = useRouter();
+  const [ref, width] = useWidth();
+  const [hover, setHover] = useState<Hover | null>(null);
+  const now = Date.now();
+  const days = RANGES.find((r) => r.key === range)!.days;
+
+  const model = useMemo(() => {
+    const all = [...data.touchpoints.map((p) => Date.parse(p.at)), ...data.segments.map((s) => Date.parse(s.from))];
+    const first = all.length ? Math.min(...all) : now - 30 * DAY;
+    const t0 = days ? Math.max(now - days * DAY, first - DAY) : first - Math.max(DAY, (now - first) * 0.01);
+    const t1 = now + Math.max(3_600_000, (now - t0) * 0.01);
+    const inRange = (t: number) => t >= t0 && t <= t1;
+    const touches = data.touchpoints.filter((p) => inRange(Date.parse(p.at)));
+    const surveys = touches.filter((p) => p.kind === "survey_response");
+    const others = touches.filter((p) => p.kind !== "survey_response");
+    const channels = CHANNEL_ORDER.filter((c) => others.some((p) => p.channel === c));
+    const friction = data.frictionPoints.filter((f) => inRange(Date.parse(f.at)));
+    return { t0, t1, surveys, others, channels, friction };
+  }, [data, days, now]);
+
+  const plotW = width - LABEL_W - PAD_R;
+  const x = (t: number) => LABEL_W + ((t - model.t0) / (model.t1 - model.t0)) * plotW;
+  const yStage = 0;
+  const yFeel = STAGE_H + GAP;
+  const yRows = yFeel + FEEL_H + GAP / 2;
+  const yFriction = yRows + model.channels.length * ROW_H + GAP / 2;
+  const yAxis = yFriction + FRICTION_H;
+  const height = yAxis + AXIS_H;
+
+  const show = (e: React.MouseEvent, title: string, lines: string[]) => {
+    const box = (e.currentTarget as SVGElement).ownerSVGElement!.getBoundingClientRect();
+    setHover({ x: e.clientX - box.left, y: e.clientY - box.top, title, lines });
+  };
+  const open = (p: Touch) => {
+    if (p.conversationId) router.push(`/conversations/${p.conversationId}`);
+  };
+
+  return (
+    <div ref={ref} className="relative w-full select-none" data-testid="journey-map">
+      <svg width={width} height={height} role="img" aria-label={`Journey map of ${data.customer.name ?? "the customer"}`} className="block" onMouseLeave={() => setHover(null)}>
+        {/* Row backgrounds and labels */}
+        <text x={LABEL_W - 10} y={yStage + STAGE_H / 2 + 4} textAnchor="end" className="fill-slate-500 text-[11px] font-medium">
+          Stage
+        </text>
+        <rect x={LABEL_W} y={yFeel} width={plotW} height={FEEL_H} rx={6} fill="#f8fafc" />
+        <text x={LABEL_W - 10} y={yFeel + FEEL_H / 2 + 4} textAnchor="end" className="fill-slate-500 text-[11px] font-medium">
+          Feeling
+        </text>
+        {model.channels.map((c, i) => (
+          <g key={c}>
+            <rect x={LABEL_W} y={yRows + i * ROW_H} width={plotW} height={ROW_H} fill={i % 2 ? "#ffffff" : "#f8fafc"} />
+            <circle cx={LABEL_W - 98} cy={yRows + i * ROW_H + ROW_H / 2} r={4} fill={CHANNEL_COLORS[c] ?? "#64748b"} />
+            <text x={LABEL_W - 10} y={yRows + i * ROW_H + ROW_H / 2 + 4} textAnchor="end" className="fill-slate-600 text-[11px]">
+              {channelInfo(c).label}
+            </text>
+          </g>
+        ))}
+        <rect x={LABEL_W} y={yFriction + 4} width={plotW} height={FRICTION_H - 8} rx={6} fill="#fef2f2" />
+        <text x={LABEL_W - 10} y={yFriction + FRICTION_H / 2 + 4} textAnchor="end" className="fill-red-700 text-[11px] font-medium">
+          Friction
+        </text>
+
+        {/* Grid */}
+        {ticks(model.t0, model.t1).map((tk) => (
+          <g key={tk.t}>
+            <line x1={x(tk.t)} x2={x(tk.t)} y1={yFeel} y2={yAxis} stroke="#e2e8f0" strokeDasharray="2 4" />
+            <text x={x(tk.t)} y={yAxis + 16} textAnchor="middle" className="fill-slate-500 text-[10px]">
+              {tk.label}
+            </text>
+          </g>
+        ))}
+
+        {/* Stage track */}
+        {data.segments.map((s, i) => {
+          const a = Math.max(Date.parse(s.from), model.t0);
+          const b = Math.min(Date.parse(s.to), model.t1);
+          if (b <= a) return null;
+          const c = STAGE_COLORS[s.stage] ?? STAGE_COLORS.awareness!;
+          const w = Math.max(2, x(b) - x(a));
+          return (
+            <g key={`${s.from}-${i}`} onMouseMove={(e) => show(e, stageLabel(s.stage), [`${fmtDate(s.from)} → ${i === data.segments.length - 1 ? "now" : fmtDate(s.to)}`, s.reason ?? "", s.override ? "Set by an agent" : ""].filter(Boolean))}>
+              <rect x={x(a)} y={yStage + 2} width={w} height={STAGE_H - 4} rx={5} fill={c.fill} stroke="#fff" strokeWidth={1.5} />
+              {s.override ? <rect x={x(a)} y={yStage + 2} width={w} height={STAGE_H - 4} rx={5} fill="url(#hatch)" /> : null}
+              {w > 76 ? (
+                <text x={x(a) + w / 2} y={yStage + STAGE_H / 2 + 4} textAnchor="middle" className="fill-white text-[11px] font-semibold" style={{ pointerEvents: "none" }}>
+                  {stageLabel(s.stage)}
+                </text>
+              ) : null}
+            </g>
+          );
+        })}
+        <defs>
+          <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" strokeOpacity="0.35" strokeWidth="2" />
+          </pattern>
+        </defs>
+
+        {/* Friction guides across the rows */}
+        {model.friction.map((f, i) => (
+          <line key={`fl-${i}`} x1={x(Date.parse(f.at))} x2={x(Date.parse(f.at))} y1={yRows} y2={yFriction + 4} stroke="#ef4444" strokeOpacity={0.18} />
+        ))}
+
+        {/* Touchpoints per channel row */}
+        {model.others.map((p) => {
+          const row = model.channels.indexOf(p.channel as (typeof CHANNEL_ORDER)[number]);
+          if (row < 0) return null;
+          const cx = x(Date.parse(p.at));
+          const cy = yRows + row * ROW_H + ROW_H / 2;
+          const color = CHANNEL_COLORS[p.channel] ?? "#64748b";
+          const lines = [fmtDate(p.at), `${channelInfo(p.channel).label} · ${p.kind.replace("_", " ")} · ${p.actor}`];
+          const title = p.text || p.name || p.kind;
+          const common = {
+            onMouseMove: (e: React.MouseEvent) => show(e, title, lines),
+            onClick: () => open(p),
+            style: { cursor: p.conversationId ? "pointer" : "default" },
+            "data-kind": p.kind,
+          } as const;
+          if (p.kind === "product_event" && (p.name === "page_view" || p.name === "login")) {
+            return <circle key={p.id} cx={cx} cy={cy} r={2.5} fill={color} fillOpacity={0.45} {...common} />;
+          }
+          if (p.kind === "product_event") {
+            return <rect key={p.id} x={cx - 4} y={cy - 4} width={8} height={8} transform={`rotate(45 ${cx} ${cy})`} fill={p.name === "purchase" ? "#f59e0b" : "#fcd34d"} stroke="#b45309" strokeWidth={p.name === "purchase" ? 1 : 0} {...common} />;
+          }
+          if (p.kind === "article_view") {
+            return <path key={p.id} d={`M${cx} ${cy - 5} L${cx + 5} ${cy + 4} L${cx - 5} ${cy + 4} Z`} fill="#64748b" fillOpacity={0.8} {...common} />;
+          }
+          if (p.kind === "ticket_event" || p.kind === "note") {
+            return <rect key={p.id} x={cx - 1} y={cy - 6} width={2} height={12} fill="#94a3b8" {...common} />;
+          }
+          const inbound = p.actor === "customer";
+          return <circle key={p.id} cx={cx} cy={cy} r={4.5} fill={inbound ? color : "#ffffff"} stroke={color} strokeWidth={1.8} {...common} />;
+        })}
+
+        {/* Feelings */}
+        {model.surveys.map((p) => {
+          const cx = x(Date.parse(p.at));
+          const cy = yFeel + FEEL_H / 2;
+          const max = p.max ?? (p.name === "nps" ? 10 : p.name === "ces" ? 7 : 5);
+          const fill = p.score === null ? "#94a3b8" : emotionColor(p.score, max);
+          return (
+            <g key={p.id} onMouseMove={(e) => show(e, p.text, [fmtDate(p.at), `${(p.name ?? "survey").toUpperCase()} ${p.score ?? "?"}/${max}`])} onClick={() => open(p)} style={{ cursor: p.conversationId ? "pointer" : "default" }} data-kind="survey_response">
+              <circle cx={cx} cy={cy} r={11} fill={fill} stroke="#fff" strokeWidth={2} />
+              <text x={cx} y={cy + 3.5} textAnchor="middle" className="fill-white text-[10px] font-bold" style={{ pointerEvents: "none" }}>
+                {p.score ?? "?"}
+              </text>
+            </g>
+          );
+        })}
+
+        {/* Friction markers */}
+        {model.friction.map((f, i) => {
+          const cx = x(Date.parse(f.at));
+          const cy = yFriction + FRICTION_H / 2;
+          return (
+            <path
+              key={`f-${i}`}
+              d={`M${cx} ${cy - 7} L${cx + 7} ${cy + 6} L${cx - 7} ${cy + 6} Z`}
+              fill="#ef4444"
+              stroke="#fff"
+              strokeWidth={1}
+              data-kind="friction"
+              onMouseMove={(e) => show(e, FRICTION_LABEL[f.kind] ?? f.kind, [fmtDate(f.at), f.detail])}
+              onClick={() => router.push(`/conversations/${f.conversationId}`)}
+              style={{ cursor: "pointer" }}
+            />
+          );
+        })}
+
+        {/* Now */}
+        <line x1={x(now)} x2={x(now)} y1={0} y2={yAxis} stroke="#0f172a" strokeOpacity={0.35} strokeWidth={1} />
+        <text x={x(now) - 4} y={yAxis + 16} textAnchor="end" className="fill-slate-700 text-[10px] font-semibold">
+          now
+        </text>
+      </svg>
+      {hover ? (
+        <div
+          role="tooltip"
+          className="pointer-events-none absolute z-10 max-w-xs rounded-lg bg-slate-900 px-3 py-2 text-xs text-white shadow-lg"
+          style={{ left: Math.min(hover.x + 14, width - 260), top: hover.y + 14 }}
+        >
+          <p className="line-clamp-3 font-medium">{hover.title}</p>
+          {hover.lines.map((l, i) => (
+            <p key={i} className="mt-0.5 text-slate-300">
+              {l}
+            </p>
+          ))}
+        </div>
+      ) : null}
+      {data.truncated ? <p className="mt-1 text-xs text-slate-500">Showing the most recent 4,000 touchpoints.</p> : null}
+    </div>
+  );
+}
+
+export function JourneyLegend() {
+  return (
+    <ul className="flex flex-wrap items-center gap-x-5 gap-y-2 text-xs text-slate-600">
+      <li className="flex items-center gap-1.5">
+        <svg width="12" height="12" aria-hidden>
+          <circle cx="6" cy="6" r="4.5" fill="#10b981" />
+        </svg>
+        From the customer
+      </li>
+      <li className="flex items-center gap-1.5">
+        <svg width="12" height="12" aria-hidden>
+          <circle cx="6" cy="6" r="4" fill="#fff" stroke="#10b981" strokeWidth="1.8" />
+        </svg>
+        From us
+      </li>
+      <li className="flex items-center gap-1.5">
+        <svg width="12" height="12" aria-hidden>
+          <rect x="2" y="2" width="8" height="8" transform="rotate(45 6 6)" fill="#f59e0b" />
+        </svg>
+        Product event (purchase)
+      </li>
+      <li className="flex items-center gap-1.5">
+        <svg width="12" height="12" aria-hidden>
+          <circle cx="6" cy="6" r="2.5" fill="#f59e0b" fillOpacity="0.5" />
+        </svg>
+        Page view / login
+      </li>
+      <li className="flex items-center gap-1.5">
+        <svg width="12" height="12" aria-hidden>
+          <path d="M6 1 L11 10 L1 10 Z" fill="#64748b" />
+        </svg>
+        Help article
+      </li>
+      <li className="flex items-center gap-1.5">
+        <svg width="12" height="12" aria-hidden>
+          <rect x="5" y="0" width="2" height="12" fill="#94a3b8" />
+        </svg>
+        Ticket change / note
+      </li>
+      <li className="flex items-center gap-1.5">
+        <svg width="12" height="12" aria-hidden>
+          <path d="M6 0 L12 11 L0 11 Z" fill="#ef4444" />
+        </svg>
+        Friction
+      </li>
+      <li className="flex items-center gap-1.5">
+        Feeling
+        {[1, 2, 3, 4, 5].map((s) => (
+          <span key={s} className="inline-block h-3 w-3 rounded-full" style={{ background: emotionColor(s, 5) }} aria-hidden />
+        ))}
+        <span className="text-slate-400">bad → good</span>
+      </li>
+    </ul>
+  );
+}
