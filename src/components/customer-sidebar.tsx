@@ -116,7 +116,10 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
         </div>
         <div className="rounded-lg bg-slate-50 p-2.5">
           <dt className="text-xs text-slate-600">Touchpoints</dt>
-          <dd className="font-semibold">{c.eventCount.toLocaleString()}</dd>
+          <dd className="font-semibold">
+            {c.eventCount.toLocaleString()}
+            {c.eventCountCapped ? "+" : ""}
+          </dd>
         </div>
         <div className="rounded-lg bg-slate-50 p-2.5">
           <dt className="text-xs text-slate-600">Last seen</dt>

@@ -195,6 +195,9 @@ describe("agent console", () => {
     await timeline.locator(':scope > li[data-kind="ticket_event"]', { hasText: "to pending" }).first().waitFor({ timeout: 10_000 });
     await controls.getByLabel("Assignee").selectOption({ label: "Aiko Tanaka" });
     await timeline.locator(':scope > li[data-kind="ticket_event"]', { hasText: "Aiko Tanaka" }).first().waitFor({ timeout: 10_000 });
+    // The controls show the new state (re-read after the change).
+    await expect.poll(() => controls.getByLabel("Assignee").evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent), { timeout: 10_000 }).toBe("Aiko Tanaka");
+    await expect.poll(() => controls.getByLabel("Status").inputValue()).toBe("pending");
     const conv = await t.prisma.conversation.findUniqueOrThrow({ where: { id: emailConv.id }, include: { assignee: true } });
     expect(conv.status).toBe("pending");
     expect(conv.assignee?.name).toBe("Aiko Tanaka");

@@ -31,7 +31,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function loggedIn(email: string, viewport = { width: 1440, height: 1000 }): Promise<BrowserContext> {
+async function loggedIn(email: string, viewport = { width: 1440, height: 1200 }): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   await page.goto(`${app.url}/login`);
@@ -43,7 +43,8 @@ async function loggedIn(email: string, viewport = { width: 1440, height: 1000 })
   return context;
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true });
+// Console pages scroll inside <main>: a viewport shot; public pages: the full page.
+const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage });
 const num = async (page: Page, selector: string) => Number((await page.locator(selector).first().textContent())?.trim() ?? "NaN");
 
 function rawEmail(tag: string) {
@@ -202,7 +203,7 @@ describe("CSAT link", () => {
     const page = await context.newPage();
     await page.goto(`${app.url}/survey/${s.token}`);
     await page.getByText("How satisfied are you").waitFor();
-    await shot(page, "survey.png");
+    await shot(page, "survey.png", true);
     await page.locator('label:has(input[value="5"])').click();
     await page.getByLabel(/Anything you want to add/).fill("Fast and friendly!");
     await page.getByRole("button", { name: "Send my answer" }).click();
@@ -232,14 +233,27 @@ describe("settings and help center", () => {
       await page.goto(`${app.url}${url}`);
       if (ready) await page.getByTestId(ready).waitFor();
       await page.waitForLoadState("networkidle");
+      if (url === "/settings/help-center") {
+        await page.getByTestId("article-list").locator("button").first().click();
+        await page.getByRole("button", { name: "Save" }).waitFor();
+        await page.waitForTimeout(600);
+      }
       await shot(page, name);
+      if (url === "/settings/rules") {
+        await page.getByTestId("rule-list").getByRole("button", { name: "Edit" }).first().click();
+        await page.getByRole("button", { name: "Save rule" }).scrollIntoViewIfNeeded();
+        await shot(page, "settings-rule-builder.png");
+      }
     }
-    await page.goto(`${app.url}/help?q=refund`);
-    await page.getByTestId("help-results").waitFor();
-    await shot(page, "help-search.png");
+    await page.goto(`${app.url}/help`);
+    await page.getByRole("heading", { name: "How can we help?" }).waitFor();
+    await shot(page, "help-center.png", true);
+    await page.goto(`${app.url}/help?q=invoice`);
+    await page.getByTestId("help-results").locator("li").first().waitFor();
+    await shot(page, "help-search.png", true);
     await page.getByTestId("help-results").locator("a").first().click();
     await page.getByText("Did this help?").waitFor();
-    await shot(page, "help-article.png");
+    await shot(page, "help-article.png", true);
     await page.getByRole("button", { name: /Yes/ }).click();
     await page.getByText(/Glad it helped/).waitFor();
     await admin.close();

@@ -168,6 +168,16 @@ describe("ticket changes", () => {
     expect(mine.snoozedUntil).toBeNull();
   });
 
+  it("a snooze that has run out shows in the open queue again", async () => {
+    const api = as(supervisor);
+    await api.conversation.update({ id: whatsappConv.id, changes: { status: "snoozed", snoozedUntil: new Date(Date.now() + 3_600_000) } });
+    const ids = async () => (await api.conversation.queue({ view: "all", limit: 100, statuses: ["open"] })).items.map((i) => i.id);
+    expect(await ids()).not.toContain(whatsappConv.id);
+    await db.conversation.update({ where: { id: whatsappConv.id }, data: { snoozedUntil: new Date(Date.now() - 1000) } });
+    expect(await ids()).toContain(whatsappConv.id);
+    await api.conversation.update({ id: whatsappConv.id, changes: { status: "open" } });
+  });
+
   it("bulk actions apply to each conversation with its own events", async () => {
     const q = await as(agent).conversation.queue({ view: "all", limit: 3 });
     const ids = q.items.map((i) => i.id);

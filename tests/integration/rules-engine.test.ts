@@ -163,14 +163,20 @@ describe("rules engine", () => {
     );
     const a = await chat("wait-a@example.test", "hello?", "wait-a");
     const b = await chat("wait-b@example.test", "hello?", "wait-b");
-    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
-    await db.conversation.update({ where: { id: a.conversationId! }, data: { waitingSince: twoHoursAgo, priority: "urgent" } });
-    await db.conversation.update({ where: { id: b.conversationId! }, data: { waitingSince: twoHoursAgo, priority: "normal" } });
+    const c = await chat("wait-c@example.test", "hello?", "wait-c");
+    const ninetyMinutesAgo = new Date(Date.now() - 90 * 60_000);
+    await db.conversation.update({ where: { id: a.conversationId! }, data: { waitingSince: ninetyMinutesAgo, priority: "urgent" } });
+    await db.conversation.update({ where: { id: b.conversationId! }, data: { waitingSince: ninetyMinutesAgo, priority: "normal" } });
+    // Crossed the 60-minute mark 4 hours ago: stale, not acted on.
+    await db.conversation.update({ where: { id: c.conversationId! }, data: { waitingSince: new Date(Date.now() - 5 * 3_600_000), priority: "urgent" } });
     const runs = await checkTimerRules();
-    expect(runs.map((r) => r.triggerKey)).toEqual([`no_reply:${a.conversationId}:${twoHoursAgo.getTime()}`]);
+    expect(runs.map((r) => r.triggerKey)).toEqual([`no_reply:${a.conversationId}:${ninetyMinutesAgo.getTime()}`]);
     expect(await checkTimerRules()).toEqual([]);
     expect(await db.ruleRun.count({ where: { ruleId: rule.id, status: "ok" } })).toBe(1);
     expect(await db.ruleRun.count({ where: { ruleId: rule.id, status: "no_match" } })).toBe(1);
+    expect(await db.ruleRun.count({ where: { ruleId: rule.id, status: "stale" } })).toBe(1);
+    const note = await db.notification.findFirstOrThrow({ where: { kind: "rule", data: { path: ["ruleName"], equals: "No reply to urgent" } } });
+    expect((note.data as { text: string }).text).toMatch(/has waited 9\d min/);
     await db.automationRule.update({ where: { id: rule.id }, data: { enabled: false } });
   });
 

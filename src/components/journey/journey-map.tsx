@@ -201,7 +201,9 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
             return <circle key={p.id} cx={cx} cy={cy} r={2.5} fill={color} fillOpacity={0.45} {...common} />;
           }
           if (p.kind === "product_event") {
-            return <rect key={p.id} x={cx - 4} y={cy - 4} width={8} height={8} transform={`rotate(45 ${cx} ${cy})`} fill={p.name === "purchase" ? "#f59e0b" : "#fcd34d"} stroke="#b45309" strokeWidth={p.name === "purchase" ? 1 : 0} {...common} />;
+            const big = p.name === "purchase";
+            const half = big ? 4.5 : 3;
+            return <rect key={p.id} x={cx - half} y={cy - half} width={half * 2} height={half * 2} transform={`rotate(45 ${cx} ${cy})`} fill={big ? "#f59e0b" : "#fbbf24"} fillOpacity={big ? 1 : 0.6} stroke="#b45309" strokeWidth={big ? 1 : 0} {...common} />;
           }
           if (p.kind === "article_view") {
             return <path key={p.id} d={`M${cx} ${cy - 5} L${cx + 5} ${cy + 4} L${cx - 5} ${cy + 4} Z`} fill="#64748b" fillOpacity={0.8} {...common} />;

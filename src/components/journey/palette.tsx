@@ -14,11 +14,11 @@ export const STAGE_COLORS: Record<string, { fill: string; text: string; soft: st
 export const CHANNEL_COLORS: Record<string, string> = {
   email: "#0ea5e9",
   chat: "#10b981",
-  messenger: "#3b82f6",
+  messenger: "#6366f1",
   instagram: "#ec4899",
-  whatsapp: "#22c55e",
-  telegram: "#06b6d4",
-  x: "#52525b",
+  whatsapp: "#84cc16",
+  telegram: "#f97316",
+  x: "#334155",
   api: "#f59e0b",
   system: "#64748b",
 };
@@ -30,7 +30,11 @@ export function stageLabel(stage: string | null | undefined): string {
 
 /** Survey emotion: red (bad) → amber → green (good), by the score's place on its scale. */
 export function emotionColor(score: number, max: number): string {
-  const min = max === 10 ? 0 : 1;
+  if (max === 10) {
+    // NPS: promoters 9–10, passives 7–8, detractors 0–6.
+    return score >= 9 ? "#16a34a" : score >= 7 ? "#eab308" : score >= 4 ? "#f97316" : "#dc2626";
+  }
+  const min = 1;
   const x = Math.max(0, Math.min(1, (score - min) / Math.max(1, max - min)));
   if (x >= 0.75) return "#16a34a";
   if (x >= 0.55) return "#84cc16";

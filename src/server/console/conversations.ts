@@ -86,7 +86,10 @@ function conditions(q: QueueScope & QueueFilters & { view?: QueueView }): Prisma
   }
   if (q.channels?.length) where.push(Prisma.sql`c.channel = ANY(${q.channels}::"ChannelKind"[])`);
   const statuses = q.statuses?.length ? q.statuses : (["open", "pending"] as StatusName[]);
-  where.push(Prisma.sql`c.status = ANY(${statuses}::"ConversationStatus"[])`);
+  // A snooze that has run out counts as open again, whether or not a timer has woken it yet.
+  if (statuses.includes("open") && !statuses.includes("snoozed")) {
+    where.push(Prisma.sql`(c.status = ANY(${statuses}::"ConversationStatus"[]) OR (c.status = 'snoozed' AND c.snoozed_until <= now()))`);
+  } else where.push(Prisma.sql`c.status = ANY(${statuses}::"ConversationStatus"[])`);
   if (q.priorities?.length) where.push(Prisma.sql`c.priority = ANY(${q.priorities}::"Priority"[])`);
   if (q.tag?.trim()) where.push(Prisma.sql`${q.tag.trim()} = ANY(c.tags)`);
   if (q.assigneeId === "none") where.push(Prisma.sql`c.assignee_id IS NULL`);

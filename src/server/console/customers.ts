@@ -67,6 +67,8 @@ export async function listCustomers(opts: { search?: string; cursor?: string | n
   };
 }
 
+export const EVENT_COUNT_CAP = 100_000;
+
 export async function getCustomerProfile(customerId: string, inboxScope: "all" | string[]) {
   const customer = await db.customer.findUnique({
     where: { id: customerId },
@@ -82,7 +84,9 @@ export async function getCustomerProfile(customerId: string, inboxScope: "all" |
       take: 20,
       select: { id: true, number: true, subject: true, status: true, channel: true, priority: true, lastMessageAt: true, lastMessagePreview: true, inbox: { select: { name: true } } },
     }),
-    db.timelineEvent.count({ where: { customerId } }),
+    // Counted up to a cap: the profile must cost the same at a million events.
+    db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM (SELECT 1 FROM timeline_events WHERE customer_id = ${customerId}::uuid LIMIT ${EVENT_COUNT_CAP + 1}) s`.then((r) => r[0]?.n ?? 0),
     db.$queryRaw<{ channel: string; n: number }[]>`
       SELECT channel::text AS channel, count(*)::int AS n FROM timeline_events WHERE customer_id = ${customerId}::uuid GROUP BY channel ORDER BY n DESC`,
   ]);
@@ -97,7 +101,15 @@ export async function getCustomerProfile(customerId: string, inboxScope: "all" |
     createdAt: customer.createdAt,
     identities: customer.identities.map((i) => ({ id: i.id, kind: i.kind, value: i.value, verified: i.verified, source: i.source })),
     conversations: conversations.map((c) => ({ ...c, inboxName: c.inbox.name })),
-    eventCount,
+    eventCount: Math.min(eventCount, EVENT_COUNT_CAP),
+    /** True when there are more events than eventCount says (shown as "100,000+"). */
+    eventCountCapped: eventCount > EVENT_COUNT_CAP,
     channels,
   };
+}
+
+/** A customer that may be shown (not erased). */
+export async function customerExists(customerId: string): Promise<boolean> {
+  const c = await db.customer.findUnique({ where: { id: customerId }, select: { erasedAt: true } });
+  return Boolean(c && !c.erasedAt);
 }

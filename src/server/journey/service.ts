@@ -182,6 +182,22 @@ export async function clearOverride(customerId: string) {
 }
 
 /** Bus listener: re-evaluate a customer shortly after each of their touchpoints (debounced). */
+// A burst (a batch of 1,000 events for 1,000 customers) must not open 1,000
+// evaluations at once and starve the write path of connections.
+const MAX_CONCURRENT_EVALUATIONS = 4;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_EVALUATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 export function startJourneyListener(debounceMs = 300): () => void {
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const off = bus.on((event: DomainEvent) => {
@@ -195,7 +211,7 @@ export function startJourneyListener(debounceMs = 300): () => void {
       id,
       setTimeout(() => {
         pending.delete(id);
-        evaluateCustomer(id).catch((error) => console.error(`[journey] evaluate ${id} failed: ${(error as Error).message}`));
+        limited(() => evaluateCustomer(id)).catch((error) => console.error(`[journey] evaluate ${id} failed: ${(error as Error).message}`));
       }, debounceMs),
     );
   });
@@ -206,7 +222,11 @@ export function startJourneyListener(debounceMs = 300): () => void {
   };
 }
 
-/** The slow sweep for time-based moves: a batch of customers per tick, round-robin by id. */
+/**
+ * The slow sweep for time-based moves (purchase → onboarding → retention,
+ * advocacy and at-risk signals expiring, silence, overrides ending): a batch of
+ * the customers whose stage time alone can change, per tick, round-robin by id.
+ */
 export function startJourneySweep(opts: { intervalMs?: number; batch?: number } = {}): () => void {
   let after = "00000000-0000-0000-0000-000000000000";
   let running = false;
@@ -215,7 +235,11 @@ export function startJourneySweep(opts: { intervalMs?: number; batch?: number } 
     running = true;
     try {
       const rows = await db.$queryRaw<{ id: string }[]>`
-        SELECT id FROM customers WHERE id > ${after}::uuid AND merged_into_id IS NULL AND erased_at IS NULL AND journey_stage IS NOT NULL
+        SELECT id FROM customers
+        WHERE id > ${after}::uuid AND merged_into_id IS NULL AND erased_at IS NULL
+          AND (journey_stage IN ('purchase', 'onboarding', 'advocacy', 'at_risk')
+               OR journey_stage_set_by IS NOT NULL
+               OR (journey_stage = 'retention' AND last_seen_at < now() - interval '30 days'))
         ORDER BY id LIMIT ${opts.batch ?? 100}`;
       after = rows.length ? rows[rows.length - 1]!.id : "00000000-0000-0000-0000-000000000000";
       for (const r of rows) await evaluateCustomer(r.id);

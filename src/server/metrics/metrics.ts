@@ -245,8 +245,13 @@ export async function byGroup(r: Range, dim: "agent" | "team"): Promise<GroupRow
   return [...out.values()].sort((a, b) => (a.id === null ? 1 : b.id === null ? -1 : b.conversations - a.conversations || a.name.localeCompare(b.name)));
 }
 
-/** Daily CSAT / NPS / CES for the trend chart. */
-export async function surveyTrend(r: Range): Promise<{ day: string; csat: number | null; nps: number | null; ces: number | null; responses: number }[]> {
+export type TrendDay = { day: string; csat: number | null; nps: number | null; ces: number | null; responses: number; csat7: number | null; nps7: number | null; ces7: number | null };
+
+/**
+ * CSAT / NPS / CES per day, and over the trailing 7 days (the day and the six
+ * before it, within the period) for a readable trend line.
+ */
+export async function surveyTrend(r: Range): Promise<TrendDay[]> {
   const rows = await db.$queryRaw<{ day: string; csat_n: number; csat_good: number; nps_n: number; nps_net: number; ces_n: number; ces_sum: number }[]>`
     SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
            count(*) FILTER (WHERE kind = 'csat')::int AS csat_n,
@@ -258,23 +263,53 @@ export async function surveyTrend(r: Range): Promise<{ day: string; csat: number
     FROM survey_responses WHERE created_at >= ${r.start} AND created_at < ${r.end}
     GROUP BY 1`;
   const by = new Map(rows.map((x) => [x.day, x]));
-  return r.days.map((day) => {
-    const x = by.get(day);
+  const zero = { csat_n: 0, csat_good: 0, nps_n: 0, nps_net: 0, ces_n: 0, ces_sum: 0 };
+  const daily = r.days.map((day) => ({ day, ...zero, ...by.get(day) }));
+  return daily.map((x, i) => {
+    const w = daily.slice(Math.max(0, i - 6), i + 1).reduce(
+      (t, d) => ({ csat_n: t.csat_n + d.csat_n, csat_good: t.csat_good + d.csat_good, nps_n: t.nps_n + d.nps_n, nps_net: t.nps_net + d.nps_net, ces_n: t.ces_n + d.ces_n, ces_sum: t.ces_sum + d.ces_sum }),
+      zero,
+    );
     return {
-      day,
-      csat: x && x.csat_n ? round1((100 * x.csat_good) / x.csat_n) : null,
-      nps: x && x.nps_n ? round1((100 * x.nps_net) / x.nps_n) : null,
-      ces: x && x.ces_n ? Math.round((x.ces_sum / x.ces_n) * 100) / 100 : null,
-      responses: (x?.csat_n ?? 0) + (x?.nps_n ?? 0) + (x?.ces_n ?? 0),
+      day: x.day,
+      csat: x.csat_n ? round1((100 * x.csat_good) / x.csat_n) : null,
+      nps: x.nps_n ? round1((100 * x.nps_net) / x.nps_n) : null,
+      ces: x.ces_n ? Math.round((x.ces_sum / x.ces_n) * 100) / 100 : null,
+      responses: x.csat_n + x.nps_n + x.ces_n,
+      csat7: w.csat_n ? round1((100 * w.csat_good) / w.csat_n) : null,
+      nps7: w.nps_n ? round1((100 * w.nps_net) / w.nps_n) : null,
+      ces7: w.ces_n ? Math.round((w.ces_sum / w.ces_n) * 100) / 100 : null,
     };
   });
+}
+
+/** How many answers of each score (for the distribution bars). */
+export async function scoreDistribution(r: Range): Promise<Record<"csat" | "nps" | "ces", { score: number; n: number }[]>> {
+  const rows = await db.$queryRaw<{ kind: "csat" | "nps" | "ces"; score: number; n: number }[]>`
+    SELECT kind::text AS kind, score, count(*)::int AS n FROM survey_responses
+    WHERE created_at >= ${r.start} AND created_at < ${r.end} GROUP BY 1, 2`;
+  const scale = { csat: [1, 5], nps: [0, 10], ces: [1, 7] } as const;
+  const out = {} as Record<"csat" | "nps" | "ces", { score: number; n: number }[]>;
+  for (const k of ["csat", "nps", "ces"] as const) {
+    const [lo, hi] = scale[k];
+    out[k] = Array.from({ length: hi - lo + 1 }, (_, i) => ({ score: lo + i, n: rows.find((x) => x.kind === k && x.score === lo + i)?.n ?? 0 }));
+  }
+  return out;
 }
 
 /** Everything the metrics page shows. */
 export async function metricsReport(p: Period) {
   const r = periodRange(p);
-  const [s, volume, open, agents, teams, trend] = await Promise.all([summary(r), volumeByChannel(r), backlog(r), byGroup(r, "agent"), byGroup(r, "team"), surveyTrend(r)]);
-  return { period: p, summary: s, volume, backlog: open, agents, teams, surveyTrend: trend };
+  const [s, volume, open, agents, teams, trend, distribution] = await Promise.all([
+    summary(r),
+    volumeByChannel(r),
+    backlog(r),
+    byGroup(r, "agent"),
+    byGroup(r, "team"),
+    surveyTrend(r),
+    scoreDistribution(r),
+  ]);
+  return { period: p, summary: s, volume, backlog: open, agents, teams, surveyTrend: trend, distribution };
 }
 
 function csvCell(v: unknown): string {

@@ -7,7 +7,7 @@ import type { AgentSocket } from "./server";
 export type SocketHandlerContext = { io: Server; socket: AgentSocket };
 type Handler = (ctx: SocketHandlerContext) => void;
 // Presence and typing (collision detection) are always on.
-const handlers: Handler[] = [];
+const handlers: Handler[] = [attachPresence];
 
 export function addSocketHandler(handler: Handler) {
   handlers.push(handler);

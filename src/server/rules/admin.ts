@@ -3,6 +3,7 @@
 import { db, Prisma } from "@/server/db";
 import { isUuid } from "@/server/timeline/ids";
 import { parseStoredRule, ruleInputSchema, type RuleInput } from "./schema";
+import { invalidateRuleCache } from "./engine";
 
 export class RuleError extends Error {
   constructor(
@@ -16,9 +17,9 @@ export class RuleError extends Error {
 export async function listRules() {
   const rules = await db.automationRule.findMany({ orderBy: [{ position: "asc" }, { createdAt: "asc" }] });
   const stats = await db.$queryRaw<{ rule_id: string; fired: number; failed: number; last_at: Date | null }[]>`
-    SELECT rule_id, count(*) FILTER (WHERE status <> 'no_match')::int AS fired,
+    SELECT rule_id, count(*) FILTER (WHERE status NOT IN ('no_match', 'stale'))::int AS fired,
            count(*) FILTER (WHERE status IN ('failed', 'partial'))::int AS failed,
-           max(created_at) FILTER (WHERE status <> 'no_match') AS last_at
+           max(created_at) FILTER (WHERE status NOT IN ('no_match', 'stale')) AS last_at
     FROM rule_runs GROUP BY rule_id`;
   const byRule = new Map(stats.map((s) => [s.rule_id, s]));
   return rules.map((r) => {
@@ -44,7 +45,7 @@ export async function listRules() {
 export async function recentRuns(opts: { ruleId?: string; limit?: number } = {}) {
   const limit = Math.min(Math.max(opts.limit ?? 30, 1), 200);
   return db.ruleRun.findMany({
-    where: { status: { not: "no_match" }, ...(opts.ruleId ? { ruleId: opts.ruleId } : {}) },
+    where: { status: { notIn: ["no_match", "stale"] }, ...(opts.ruleId ? { ruleId: opts.ruleId } : {}) },
     orderBy: { createdAt: "desc" },
     take: limit,
     select: { id: true, ruleId: true, triggerKey: true, status: true, result: true, createdAt: true, rule: { select: { name: true } } },
@@ -60,6 +61,7 @@ function validated(input: unknown): RuleInput {
 }
 
 async function auditRule(actorUserId: string | null, action: string, ruleId: string, data: Record<string, unknown>) {
+  invalidateRuleCache();
   await db.auditLog.create({ data: { actorUserId, actorType: actorUserId ? "agent" : "system", action, targetType: "automation_rule", targetId: ruleId, data: data as Prisma.InputJsonValue } });
 }
 

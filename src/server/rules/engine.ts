@@ -23,6 +23,8 @@ import { isTimerTrigger, parseStoredRule, type Action, type Condition, type Even
 import { insertNotifications, publishNotifications, usersWithRole } from "./notify";
 
 export const MAX_DEPTH = 3;
+/** A timer trigger that crossed its threshold longer ago than this is not acted on. */
+export const STALE_TIMER_MS = 60 * 60_000;
 
 type StoredRule = { id: string; name: string; enabled: boolean; trigger: unknown; conditions: unknown; actions: unknown; position: number };
 type LoadedRule = { id: string; name: string; trigger: EventTrigger | TimerTrigger; conditions: Condition[]; actions: Action[] };
@@ -30,7 +32,26 @@ type LoadedRule = { id: string; name: string; trigger: EventTrigger | TimerTrigg
 export type ActionResult = { type: string; ok: boolean; detail: string };
 export type RunSummary = { ruleId: string; ruleName: string; triggerKey: string; status: "ok" | "partial" | "failed"; actions: ActionResult[] };
 
-async function loadRules(): Promise<LoadedRule[]> {
+// Enabled rules, cached briefly: a burst of touchpoints (the events API takes
+// 1,000 at once) reads them once. Changes through ./admin.ts clear the cache;
+// other processes see a change within RULE_CACHE_MS.
+const RULE_CACHE_MS = 2_000;
+const cache = globalThis as unknown as { __throughlineRules?: { at: number; rules: Promise<LoadedRule[]> } };
+
+export function invalidateRuleCache() {
+  cache.__throughlineRules = undefined;
+}
+
+function loadRules(): Promise<LoadedRule[]> {
+  const c = cache.__throughlineRules;
+  if (c && Date.now() - c.at < RULE_CACHE_MS) return c.rules;
+  const rules = readRules();
+  cache.__throughlineRules = { at: Date.now(), rules };
+  rules.catch(() => invalidateRuleCache());
+  return rules;
+}
+
+async function readRules(): Promise<LoadedRule[]> {
   const rows = await db.automationRule.findMany({ where: { enabled: true }, orderBy: [{ position: "asc" }, { createdAt: "asc" }] });
   const out: LoadedRule[] = [];
   for (const r of rows as StoredRule[]) {
@@ -154,6 +175,12 @@ export async function checkTimerRules(now: Date = new Date()): Promise<RunSummar
       ORDER BY c.waiting_since ASC LIMIT 100`;
     for (const c of rows) {
       const triggerKey = `no_reply:${c.id}:${c.waiting_since.getTime()}`;
+      // Crossed the threshold long ago (the rule is new, or the app was down):
+      // remembered as stale, not acted on, so enabling a rule does not flood.
+      if (now.getTime() - (c.waiting_since.getTime() + t.minutes * 60_000) > STALE_TIMER_MS) {
+        await claimRun(rule.id, triggerKey, "stale");
+        continue;
+      }
       const ctx: RuleContext = {
         event: null,
         timer: { name: t.timer, minutes: t.minutes },
@@ -506,6 +533,15 @@ async function execute(rule: LoadedRule, runId: string, ctx: RuleContext, trigge
 export function startRulesListener(): () => void {
   return bus.on(async (event: DomainEvent) => {
     if (event.type !== "timeline.created") return;
+    // The published item carries kind/name/channel/actor: when no enabled rule's
+    // trigger can match, skip loading the event (batches of 1,000 product
+    // events would otherwise cost 1,000 queries for nothing).
+    const item = event.item as { kind?: string; name?: string | null; channel?: string; actor?: string } | undefined;
+    if (item?.kind) {
+      const probe = { kind: item.kind, name: item.name ?? null, channel: item.channel ?? "", actor: item.actor ?? "" } as RuleEvent;
+      const rules = await loadRules();
+      if (!rules.some((r) => !isTimerTrigger(r.trigger) && triggerMatches(r.trigger as EventTrigger, probe))) return;
+    }
     await processTimelineEvent(event.eventId);
   });
 }
@@ -513,7 +549,7 @@ export function startRulesListener(): () => void {
 /** Timer service: timer rules every `intervalMs` (default 30 s). */
 export function startRulesTimer(intervalMs = 30_000): () => void {
   let running = false;
-  const timer = setInterval(() => {
+  const tick = () => {
     if (running) return;
     running = true;
     checkTimerRules()
@@ -521,7 +557,8 @@ export function startRulesTimer(intervalMs = 30_000): () => void {
       .finally(() => {
         running = false;
       });
-  }, intervalMs);
+  };
+  const timer = setInterval(tick, intervalMs);
   timer.unref?.();
   return () => clearInterval(timer);
 }

@@ -12,7 +12,8 @@
 //   - "sla_breached" when the due time has passed,
 // as ticket_event touchpoints, once per conversation, target and due time
 // (dedupeKey "sla:<conversation>:<target>:<kind>:<due ms>"), plus a
-// Notification for the assignee and every supervisor.
+// Notification for the assignee and every supervisor (not for a breach found
+// more than an hour after it happened: after downtime or in imported data).
 import { db } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { insertTicketEvent, publishTimelineCreated, type CreatedEvent } from "@/server/timeline/ingest";
@@ -27,6 +28,8 @@ export type SlaTarget = "first_response" | "resolution";
 export type SlaEventKind = "at_risk" | "breached";
 
 export const AT_RISK_FRACTION = 0.8;
+/** Breaches older than this when found are written to the timeline without notifications. */
+export const NOTIFY_STALE_BREACH_MS = 60 * 60_000;
 const TARGET_LABEL: Record<SlaTarget, string> = { first_response: "first response", resolution: "resolution" };
 
 export function slaDedupeKey(conversationId: string, target: SlaTarget, kind: SlaEventKind, dueAt: Date) {
@@ -166,7 +169,9 @@ export async function checkSla(now: Date = new Date(), opts: { limit?: number } 
       else result.atRisk++;
       // One notification per recipient and event: the assignee and every supervisor.
       const data = { conversationId: d.row.id, number: d.row.number, subject: d.row.subject, target: d.target, dueAt: d.dueAt.toISOString(), text, eventId: ev.eventId };
-      const recipients = [...(d.row.assignee_id ? [d.row.assignee_id] : []), ...supervisors];
+      // A breach found long after it happened (downtime, imported data) is recorded but not paged.
+      const stale = d.kind === "breached" && now.getTime() - d.dueAt.getTime() > NOTIFY_STALE_BREACH_MS;
+      const recipients = stale ? [] : [...(d.row.assignee_id ? [d.row.assignee_id] : []), ...supervisors];
       const kind = d.kind === "breached" ? "sla_breached" : "sla_at_risk";
       notes.push(...(await insertNotifications(tx, recipients.map((userId) => ({ userId, kind, data })))));
     }
@@ -193,13 +198,10 @@ export function startSlaTimer(intervalMs = 30_000): () => void {
       running = false;
     }
   };
-  const first = setTimeout(() => void tick(), 2_000);
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref?.();
-  first.unref?.();
   return () => {
     stopped = true;
-    clearTimeout(first);
     clearInterval(timer);
   };
 }

@@ -34,7 +34,7 @@ function waitLabel(since: Date | string | null, now: number) {
   if (!since) return "—";
   const min = Math.max(0, (now - new Date(since).getTime()) / 60_000);
   if (min < 60) return `${Math.round(min)} min`;
-  if (min < 48 * 60) return `${Math.floor(min / 60)} h ${Math.round(min % 60)} min`;
+  if (min < 48 * 60) return `${Math.floor(min / 60)}h ${Math.round(min % 60)}m`;
   return `${Math.round(min / 1440)} days`;
 }
 
@@ -133,9 +133,9 @@ export function SupervisorBoard() {
                     role="radio"
                     aria-checked={grouping === g}
                     onClick={() => setGrouping(g)}
-                    className={`rounded-md px-2.5 py-1 font-medium capitalize ${grouping === g ? "bg-white shadow-sm" : "text-slate-600"}`}
+                    className={`rounded-md px-2.5 py-1 font-medium ${grouping === g ? "bg-white shadow-sm" : "text-slate-600"}`}
                   >
-                    By {g.slice(0, -1)}
+                    {g === "inboxes" ? "By inbox" : g === "channels" ? "By channel" : "By team"}
                   </button>
                 ))}
               </div>
@@ -201,7 +201,7 @@ function QueueTable({ groups, grouping, now, onDrill }: { groups: Group[]; group
               {cell(g, "open", g.open)}
               {cell(g, "unassigned", g.unassigned, g.unassigned ? "warn" : undefined)}
               {cell(g, "waiting_first", g.waitingFirst)}
-              <td className="px-3 py-2 text-right tabular-nums text-slate-600">{waitLabel(g.oldestWait, now)}</td>
+              <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums text-slate-600">{waitLabel(g.oldestWait, now)}</td>
               {cell(g, "at_risk", g.atRisk, "warn")}
               {cell(g, "breached", g.breached, "bad")}
             </tr>
@@ -239,14 +239,15 @@ function AgentList({ agents, onDrill }: { agents: Board["agents"]; onDrill: (a: 
                     {a.load} / {a.capacity}
                   </span>
                 </span>
-                <span className="mt-1 flex items-center gap-2">
-                  <span className="h-1.5 flex-1 overflow-hidden rounded-full bg-slate-100">
-                    <span className={`block h-full rounded-full ${full ? "bg-red-500" : pct > 70 ? "bg-amber-400" : "bg-brand-500"}`} style={{ width: `${pct}%` }} />
-                  </span>
-                  <span className="w-24 shrink-0 truncate text-right text-[11px] text-slate-500">
+                <span className="mt-1 block h-1.5 overflow-hidden rounded-full bg-slate-100">
+                  <span className={`block h-full rounded-full ${full ? "bg-red-500" : pct > 70 ? "bg-amber-400" : "bg-brand-500"}`} style={{ width: `${pct}%` }} />
+                </span>
+                <span className="mt-1 flex justify-between text-[11px] text-slate-500">
+                  <span>
                     {p.label}
-                    {a.waiting ? ` · ${a.waiting} waiting` : ""}
+                    {a.teams.length ? ` · ${a.teams.join(", ")}` : ""}
                   </span>
+                  {a.waiting ? <span className="text-amber-700">{a.waiting} waiting</span> : null}
                 </span>
               </span>
             </button>

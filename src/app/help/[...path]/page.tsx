@@ -57,8 +57,8 @@ export default async function ArticlePage({ params, searchParams }: Props) {
                 <h2 id="helpful-h" className="text-sm font-medium text-slate-700">Did this help?</h2>
                 <input type="hidden" name="articleId" value={article.id} />
                 <input type="hidden" name="back" value={self} />
-                <button name="helpful" value="yes" className="rounded-lg bg-white px-4 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-emerald-50 hover:ring-emerald-300">👍 Yes</button>
-                <button name="helpful" value="no" className="rounded-lg bg-white px-4 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-red-50 hover:ring-red-300">👎 No</button>
+                <button name="helpful" value="yes" className="rounded-lg bg-white px-4 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-emerald-50 hover:ring-emerald-300">Yes</button>
+                <button name="helpful" value="no" className="rounded-lg bg-white px-4 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-red-50 hover:ring-red-300">No</button>
               </form>
             )}
           </section>

@@ -3,7 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { getCustomerProfile, listCustomers } from "@/server/console/customers";
+import { customerExists, getCustomerProfile, listCustomers } from "@/server/console/customers";
 import { customerInsights } from "@/server/console/customer-insights";
 import { CustomerMergeError, listMerges, mergeCustomers, undoMerge } from "@/server/customers/merge";
 import { listTimeline, TIMELINE_CHANNELS, TIMELINE_KINDS } from "@/server/timeline/query";
@@ -31,8 +31,7 @@ export const customerRouter = createTRPCRouter({
 
   /** The sidebar's computed signals; a separate query so the profile shows first. */
   insights: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
-    const profile = await getCustomerProfile(input.id, await ctx.inboxScope());
-    if (!profile) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
+    if (!(await customerExists(input.id))) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
     return customerInsights(input.id, await ctx.inboxScope());
   }),
 

@@ -55,7 +55,7 @@ export function HelpCenterEditor() {
                   <span className="block truncate text-sm font-medium text-slate-800">{a.title}</span>
                   <span className="flex items-center gap-2 text-xs text-slate-500">
                     <span className={`rounded px-1.5 font-medium ${a.status === "published" ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-600"}`}>{a.status}</span>
-                    {a.category} · {a.locale} · {a.views} views · 👍 {a.helpfulYes} 👎 {a.helpfulNo}
+                    {a.category} · {a.locale} · {a.views} views · helped {a.helpfulYes}/{a.helpfulYes + a.helpfulNo}
                   </span>
                 </button>
               </li>

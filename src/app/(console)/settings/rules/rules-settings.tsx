@@ -340,7 +340,7 @@ function ActionFields({ action: a, onChange, options }: { action: Act; onChange:
   switch (a.type) {
     case "add_tags":
     case "remove_tags":
-      return <input aria-label="Tags" className={`${input} w-64`} value={((a.tags as string[]) ?? []).join(", ")} onChange={(e) => set("tags", e.target.value.split(",").map((s) => s.trim()).filter(Boolean))} placeholder="vip, billing" />;
+      return <TagsInput tags={(a.tags as string[]) ?? []} onChange={(tags) => set("tags", tags)} />;
     case "set_priority":
       return <select aria-label="Priority" className={input} value={String(a.priority ?? "high")} onChange={(e) => set("priority", e.target.value)}>{["low", "normal", "high", "urgent"].map((p) => <option key={p}>{p}</option>)}</select>;
     case "set_status":
@@ -389,4 +389,21 @@ function ActionFields({ action: a, onChange, options }: { action: Act; onChange:
     default:
       return null;
   }
+}
+
+/** Comma-separated tags; keeps the text as typed (so a trailing comma survives). */
+function TagsInput({ tags, onChange }: { tags: string[]; onChange: (tags: string[]) => void }) {
+  const [text, setText] = useState(tags.join(", "));
+  return (
+    <input
+      aria-label="Tags"
+      className={`${input} w-64`}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value.split(",").map((x) => x.trim()).filter(Boolean));
+      }}
+      placeholder="vip, billing"
+    />
+  );
 }

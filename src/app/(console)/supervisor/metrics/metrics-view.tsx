@@ -8,7 +8,7 @@ import { ErrorState, Skeleton } from "@/components/ui";
 import { Kpi, Panel } from "@/components/charts/kpi";
 import { AreaTrend, StackedBars, TrendLines } from "@/components/charts/charts";
 import { fmtMinutes, fmtNum, fmtPct } from "@/components/charts/format";
-import { CHANNEL_COLORS } from "@/components/journey/palette";
+import { CHANNEL_COLORS, emotionColor } from "@/components/journey/palette";
 import { channelInfo } from "@/components/channel";
 
 const DAY = 86_400_000;
@@ -94,11 +94,11 @@ export function MetricsView() {
             <Kpi label="First response" value={fmtMinutes(m.summary.firstResponse.median)} note={`median · p90 ${fmtMinutes(m.summary.firstResponse.p90)}`} />
             <Kpi label="Resolution" value={fmtMinutes(m.summary.resolution.median)} note={`median · p90 ${fmtMinutes(m.summary.resolution.p90)}`} />
             <Kpi label="Reopen rate" value={fmtPct(m.summary.reopenRate)} note={`of ${fmtNum(m.summary.reopenBase)} resolved`} tone={(m.summary.reopenRate ?? 0) > 10 ? "warn" : "default"} />
-            <Kpi label="CSAT" value={fmtPct(m.summary.csat.score, 0)} note={`${fmtNum(m.summary.csat.responses)} answers rated 4–5`} tone={m.summary.csat.score === null ? "default" : m.summary.csat.score >= 80 ? "good" : m.summary.csat.score < 60 ? "bad" : "warn"} />
+            <Kpi label="CSAT" value={fmtPct(m.summary.csat.score, 0)} note={`4–5 of ${fmtNum(m.summary.csat.responses)} answers`} tone={m.summary.csat.score === null ? "default" : m.summary.csat.score >= 80 ? "good" : m.summary.csat.score < 60 ? "bad" : "warn"} />
             <Kpi
               label="NPS"
               value={m.summary.nps.score === null ? "—" : `${m.summary.nps.score > 0 ? "+" : ""}${Math.round(m.summary.nps.score)}`}
-              note={`${m.summary.nps.promoters} promoters · ${m.summary.nps.detractors} detractors`}
+              note={`${fmtNum(m.summary.nps.responses)} answers`}
               tone={m.summary.nps.score === null ? "default" : m.summary.nps.score >= 30 ? "good" : m.summary.nps.score < 0 ? "bad" : "warn"}
             />
             <Kpi label="CES" value={m.summary.ces.score === null ? "—" : m.summary.ces.score.toFixed(1)} note={`mean of ${fmtNum(m.summary.ces.responses)} (1–7)`} />
@@ -111,26 +111,66 @@ export function MetricsView() {
             <Panel title="Backlog" actions={<span className="text-xs text-slate-500">open at the end of each day</span>}>
               <AreaTrend data={m.backlog} dataKey="open" label="Open conversations" color="#6366f1" />
             </Panel>
-            <Panel title="Customer feeling" actions={<span className="text-xs text-slate-500">daily CSAT % and NPS</span>}>
+            <Panel title="Customer feeling" actions={<span className="text-xs text-slate-500">CSAT % and NPS, trailing 7 days</span>}>
               <TrendLines
                 data={m.surveyTrend}
                 series={[
-                  { key: "csat", label: "CSAT %", color: "#10b981" },
-                  { key: "nps", label: "NPS", color: "#6366f1" },
+                  { key: "csat7", label: "CSAT %", color: "#10b981" },
+                  { key: "nps7", label: "NPS", color: "#6366f1" },
                 ]}
                 domain={[-100, 100]}
-                yLabel="Daily CSAT and NPS"
+                yLabel="CSAT and NPS over the trailing 7 days"
               />
             </Panel>
-            <Panel title="Per team">
-              <GroupTable rows={m.teams} label="Team" />
+            <Panel title="Survey answers" actions={<span className="text-xs text-slate-500">how many answers gave each score</span>}>
+              <Distribution data={m.distribution} />
             </Panel>
           </div>
+          <Panel title="Per team">
+            <GroupTable rows={m.teams} label="Team" />
+          </Panel>
           <Panel title="Per agent">
             <GroupTable rows={m.agents} label="Agent" />
           </Panel>
         </div>
       )}
+    </div>
+  );
+}
+
+const KIND_LABEL = { csat: "CSAT (1–5)", nps: "NPS (0–10)", ces: "CES (1–7)" } as const;
+
+function Distribution({ data }: { data: Record<"csat" | "nps" | "ces", { score: number; n: number }[]> }) {
+  return (
+    <div className="grid h-[240px] grid-cols-[repeat(3,minmax(0,1fr))] gap-4 pt-2">
+      {(["csat", "nps", "ces"] as const).map((k) => {
+        const rows = data[k];
+        const max = Math.max(1, ...rows.map((r) => r.n));
+        const total = rows.reduce((t, r) => t + r.n, 0);
+        const top = rows[rows.length - 1]!.score;
+        return (
+          <div key={k} className="flex min-w-0 flex-col">
+            <p className="text-xs font-medium text-slate-600">
+              {KIND_LABEL[k]} <span className="text-slate-400">· {total}</span>
+            </p>
+            <div className="mt-2 flex flex-1 items-end gap-0.5 border-b border-slate-200">
+              {rows.map((r) => (
+                <div key={r.score} className="flex flex-1 flex-col items-center justify-end" title={`${r.n} answered ${r.score}`}>
+                  <span className="text-[10px] text-slate-500 tabular-nums">{r.n || ""}</span>
+                  <span className="w-full rounded-t" style={{ height: `${(150 * r.n) / max}px`, background: emotionColor(r.score, top), minHeight: r.n ? 2 : 0 }} />
+                </div>
+              ))}
+            </div>
+            <div className="mt-1 flex gap-0.5">
+              {rows.map((r) => (
+                <span key={r.score} className="flex-1 text-center text-[10px] text-slate-500">
+                  {r.score}
+                </span>
+              ))}
+            </div>
+          </div>
+        );
+      })}
     </div>
   );
 }
