@@ -53,11 +53,11 @@ export function installPresenceHook() {
     markConnected(userId);
     const touch = () => db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date() } }).catch(() => undefined);
     void touch();
-    io.to(rooms.supervisors()).emit("presence.changed", { userId, sockets: connectedSockets(userId) });
+    io.to(rooms.supervisors()).emit("agent.presence", { userId, sockets: connectedSockets(userId) });
     socket.on("disconnect", () => {
       markDisconnected(userId);
       void touch();
-      io.to(rooms.supervisors()).emit("presence.changed", { userId, sockets: connectedSockets(userId) });
+      io.to(rooms.supervisors()).emit("agent.presence", { userId, sockets: connectedSockets(userId) });
     });
   });
 }

@@ -1,6 +1,6 @@
 "use client";
 // The live queue board. Pushed, not polled: the socket's queue.changed /
-// conversation.updated / timeline.created / presence.changed events trigger a
+// conversation.updated / timeline.created / agent.presence events trigger a
 // debounced refetch (at most one every 400 ms, at least every 2 s while events
 // keep coming). "Updated Xs ago" shows freshness; a Stale badge shows when the
 // socket is down (the figures are then only as fresh as that timestamp).
@@ -72,7 +72,7 @@ export function SupervisorBoard() {
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
   useSubscription(
     { allInboxes: true },
-    { "queue.changed": refresh, "conversation.updated": refresh, "timeline.created": refresh, "presence.changed": refresh },
+    { "queue.changed": refresh, "conversation.updated": refresh, "timeline.created": refresh, "agent.presence": refresh },
     refresh,
   );
 
