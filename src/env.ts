@@ -55,11 +55,11 @@ export type Env = z.infer<typeof envSchema>;
 export class EnvError extends Error {}
 
 /** One line per problem, naming the variable: "Invalid environment variable PORT: ...". */
-export function formatEnvError(error: z.ZodError): string {
+export function formatEnvError(error: z.ZodError, source: Record<string, string | undefined> = {}): string {
   const issue = error.issues[0];
   if (!issue) return "Invalid environment";
   const name = String(issue.path[0] ?? "?");
-  const missing = issue.code === "invalid_type" && issue.input === undefined;
+  const missing = source[name] === undefined || source[name] === "";
   return missing
     ? `Missing required environment variable ${name} (see .env.example)`
     : `Invalid environment variable ${name}: ${issue.message}`;
@@ -69,7 +69,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // Empty strings mean "unset", as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = envSchema.safeParse(cleaned);
-  if (!result.success) throw new EnvError(formatEnvError(result.error));
+  if (!result.success) throw new EnvError(formatEnvError(result.error, cleaned));
   return result.data;
 }
 
