@@ -65,7 +65,7 @@ export function formatEnvError(error: z.ZodError, source: Record<string, string 
     : `Invalid environment variable ${name}: ${issue.message}`;
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   // Empty strings mean "unset", as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = envSchema.safeParse(cleaned);
