@@ -15,6 +15,8 @@ import { helpcenterRouter } from "./routers/helpcenter";
 import { surveysRouter } from "./routers/surveys";
 import { slaRouter } from "./routers/sla";
 
+import { privacyRouter } from "./routers/privacy";
+
 export const appRouter = createTRPCRouter({
   me: meRouter,
   customer: customerRouter,
@@ -30,6 +32,7 @@ export const appRouter = createTRPCRouter({
   search: searchRouter,
   macro: macroRouter,
   notification: notificationRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;
