@@ -256,3 +256,34 @@ export async function webhookVerificationStatus(): Promise<WebhookStatus[]> {
   }
   return out;
 }
+
+export const createSocialInboxInput = z
+  .object({
+    channel: z.enum(SOCIAL_CHANNELS as unknown as [SocialChannel, ...SocialChannel[]]),
+    name: z.string().trim().min(1).max(200),
+    publicId: updateSocialInboxInput.shape.publicId.unwrap(),
+    tokenEnv: updateSocialInboxInput.shape.tokenEnv,
+    teamIds: z.array(z.string().uuid()).max(50).default([]),
+  })
+  .strict();
+
+/** A new social inbox (the platform account), granted to the given teams; audited. */
+export async function createSocialInbox(input: z.input<typeof createSocialInboxInput>, actorUserId?: string | null): Promise<SocialInboxSummary> {
+  const parsed = createSocialInboxInput.safeParse(input);
+  if (!parsed.success) throw new SocialInboxError("invalid_input", parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "));
+  const { channel, name, publicId, tokenEnv, teamIds } = parsed.data;
+  if (await db.inbox.findUnique({ where: { publicId }, select: { id: true } })) {
+    throw new SocialInboxError("conflict", `another inbox already uses id ${publicId}`);
+  }
+  const inbox = await db.$transaction(async (tx) => {
+    const created = await tx.inbox.create({ data: { name, channel, publicId, secretEnv: { token: tokenEnv ?? DEFAULT_TOKEN_ENV[channel] } } });
+    if (teamIds.length) await tx.teamInbox.createMany({ data: teamIds.map((teamId) => ({ teamId, inboxId: created.id })), skipDuplicates: true });
+    await tx.auditLog.create({
+      data: { actorUserId: actorUserId ?? null, actorType: actorUserId ? "agent" : "system", action: "inbox.create", targetType: "inbox", targetId: created.id, data: { channel, publicId, teamIds } },
+    });
+    return created;
+  });
+  const summary = (await listSocialInboxes({ errorsPerInbox: 0 })).find((i) => i.id === inbox.id);
+  if (!summary) throw new SocialInboxError("not_found", "inbox vanished");
+  return summary;
+}

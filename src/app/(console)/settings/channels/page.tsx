@@ -1,0 +1,69 @@
+import { db } from "@/server/db";
+import { listSocialInboxes, webhookVerificationStatus } from "@/server/channels/social/inboxes";
+import { ChannelBadge } from "@/components/channel";
+import { EmptyState, formatDateTime } from "@/components/ui";
+import { CreateChannelForm, EditChannelForm } from "./forms";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Social channels" };
+
+// Admin-only (the settings layout checks the role; the actions check again).
+export default async function ChannelsSettings() {
+  const [inboxes, hooks, teams] = await Promise.all([listSocialInboxes({ errorsPerInbox: 5 }), webhookVerificationStatus(), db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } })]);
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby="hooks-h">
+        <h2 id="hooks-h" className="mb-2 font-semibold">Webhooks</h2>
+        <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm">
+          <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
+            <tr><th className="px-4 py-2">Endpoint</th><th className="px-4 py-2">URL to give the platform</th><th className="px-4 py-2">Secret</th><th className="px-4 py-2">Last verified</th><th className="px-4 py-2">Last delivery</th></tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {hooks.map((h) => (
+              <tr key={h.endpoint}>
+                <td className="px-4 py-2 font-medium capitalize">{h.endpoint}</td>
+                <td className="px-4 py-2 font-mono text-xs">{h.url}</td>
+                <td className="px-4 py-2">{h.secretConfigured ? <span className="text-emerald-700">configured</span> : <span className="font-medium text-red-700">missing</span>}</td>
+                <td className="px-4 py-2 text-slate-600">{h.lastVerifiedAt ? formatDateTime(h.lastVerifiedAt) : "never"}</td>
+                <td className="px-4 py-2 text-slate-600">{h.lastDeliveryAt ? formatDateTime(h.lastDeliveryAt) : "none yet"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="inboxes-h" className="space-y-3">
+        <h2 id="inboxes-h" className="font-semibold">Social inboxes</h2>
+        {inboxes.length === 0 ? <EmptyState title="No social inboxes yet">Create one below.</EmptyState> : null}
+        {inboxes.map((i) => (
+          <article key={i.id} className="rounded-xl border border-slate-200 bg-white p-4" aria-label={i.name}>
+            <div className="mb-3 flex flex-wrap items-center gap-2">
+              <ChannelBadge channel={i.channel} />
+              <h3 className="font-medium">{i.name}</h3>
+              <span className="text-xs text-slate-500">webhook {i.webhookUrl}</span>
+              <span className={`ml-auto rounded-full px-2 py-0.5 text-xs font-medium ${i.tokenConfigured ? "bg-emerald-50 text-emerald-800" : "bg-amber-50 text-amber-800"}`}>
+                {i.tokenConfigured ? `token in ${i.tokenEnv}` : `${i.tokenEnv} is not set: replies wait in the outbox`}
+              </span>
+            </div>
+            <EditChannelForm inbox={{ id: i.id, name: i.name, publicId: i.publicId, tokenEnv: i.tokenEnv }} />
+            <h4 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Last delivery errors</h4>
+            {i.lastErrors.length === 0 ? (
+              <p className="text-sm text-slate-500">None.</p>
+            ) : (
+              <ul className="mt-1 space-y-1 text-sm">
+                {i.lastErrors.map((e, n) => (
+                  <li key={n} className="flex gap-2"><time className="shrink-0 text-xs text-slate-500" dateTime={e.at.toISOString()}>{formatDateTime(e.at)}</time><span className="text-red-800">{e.reason || e.action}</span>{e.retryable ? <span className="text-xs text-slate-500">(retried)</span> : null}</li>
+                ))}
+              </ul>
+            )}
+          </article>
+        ))}
+      </section>
+
+      <section aria-labelledby="new-h" className="rounded-xl border border-slate-200 bg-white p-4">
+        <h2 id="new-h" className="mb-3 font-semibold">Add a social inbox</h2>
+        <CreateChannelForm teams={teams} />
+      </section>
+    </div>
+  );
+}
