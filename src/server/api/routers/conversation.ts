@@ -2,6 +2,7 @@
 // new conversations, delivery retries. Every procedure is scoped to the
 // inboxes the agent's teams may see: anything else is NOT_FOUND.
 import { TRPCError } from "@trpc/server";
+import { markInboundRead } from "@/server/conversations/read";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
 import {
@@ -110,6 +111,12 @@ export const conversationRouter = createTRPCRouter({
   latestOutbound: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
     await mustSee(input.id, await ctx.inboxScope());
     return latestOutbound(input.id);
+  }),
+
+  /** The agent has seen the customer's messages (read receipts to the widget). */
+  markRead: protectedProcedure.input(z.object({ id: uuid })).mutation(async ({ ctx, input }) => {
+    await mustSee(input.id, await ctx.inboxScope());
+    return { marked: await markInboundRead(input.id) };
   }),
 
   /** WhatsApp / Messenger / Instagram reply windows, for a warning before sending. */

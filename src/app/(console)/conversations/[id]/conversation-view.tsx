@@ -6,7 +6,7 @@
 // previous conversation of the queue the agent came from.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
 import { useTRPC } from "@/trpc/react";
 import { ChannelBadge } from "@/components/channel";
@@ -44,11 +44,25 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const presence = usePresence(conv.data ? { conversationId } : null, me.data?.userId);
 
   const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: trpc.conversation.get.queryKey({ id: conversationId }) }), [queryClient, trpc, conversationId]);
+  // Read receipts: what the customer wrote is read when this view shows it.
+  const markRead = useMutation(trpc.conversation.markRead.mutationOptions());
+  const markReadNow = useCallback(() => {
+    if (typeof document === "undefined" || document.visibilityState === "visible") markRead.mutate({ id: conversationId });
+  }, [markRead, conversationId]);
+  const convLoaded = Boolean(conv.data);
+  useEffect(() => {
+    if (convLoaded) markReadNow();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [convLoaded, conversationId]);
   useSubscription(
     { conversationId },
     {
       "conversation.updated": (p) => {
         if ((p as { conversationId?: string }).conversationId === conversationId) refresh();
+      },
+      "timeline.created": (p) => {
+        const e = p as { conversationId?: string; item?: { direction?: string | null } };
+        if (e.conversationId === conversationId && e.item?.direction === "inbound") markReadNow();
       },
     },
     refresh,
