@@ -115,3 +115,36 @@ describe("socket.io", () => {
     socket.close();
   });
 });
+
+describe("abuse limits", () => {
+  it("refuses a cookie-authenticated tRPC mutation without the CSRF header", async () => {
+    const admin = await signIn(app.url, "admin@throughline.test");
+    const body = JSON.stringify({ json: { id: "00000000-0000-7000-8000-000000000000" } });
+    const forged = await fetch(`${app.url}/api/trpc/conversation.markRead`, { method: "POST", headers: { "content-type": "application/json", cookie: admin.cookie }, body });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe("csrf");
+    const genuine = await fetch(`${app.url}/api/trpc/conversation.markRead`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: admin.cookie, "x-throughline-csrf": "1" },
+      body,
+    });
+    // Past the CSRF check: the procedure itself answers (no such conversation).
+    expect(genuine.status).toBe(404);
+  });
+
+  // Last in this file: it uses up this address's sign-in budget on this server.
+  it("rate-limits sign-in attempts per address with 429 and Retry-After", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 65; i++) {
+      const res = await fetch(`${app.url}/api/auth/callback/credentials`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=nobody%40x.test&password=x" });
+      statuses.push(res.status);
+      await res.arrayBuffer();
+      if (res.status === 429) {
+        expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+        break;
+      }
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(60);
+  });
+});

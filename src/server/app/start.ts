@@ -8,6 +8,7 @@ import { deployMigrations } from "@/server/db/migrator";
 import { disconnectDb, getDb } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { attachRealtime } from "@/server/realtime/server";
+import { rejectIfOverLimit } from "@/server/security/abuse";
 import { healthReport } from "./health";
 import { startBackgroundServices } from "./services";
 
@@ -83,7 +84,9 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
       }
       // Lets server components send a signed-out agent back where they were after login.
       req.headers["x-throughline-path"] = req.url ?? "/";
-      void handle(req, res);
+      void rejectIfOverLimit(req, res).then((limited) => {
+        if (!limited) void handle(req, res);
+      });
     });
     // Keep-alive sockets must not hold shutdown hostage.
     server.keepAliveTimeout = 5_000;

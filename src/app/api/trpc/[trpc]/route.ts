@@ -16,4 +16,14 @@ const handler = (req: Request) =>
     },
   });
 
-export { handler as GET, handler as POST };
+// CSRF: the console's tRPC client sends a custom header, which a cross-site
+// form or fetch cannot add without a CORS preflight we never grant; a
+// cookie-authenticated mutation without it is refused.
+const post = (req: Request) => {
+  if (req.headers.get("x-throughline-csrf") !== "1") {
+    return Response.json({ error: { code: "csrf", message: "Missing the x-throughline-csrf header." } }, { status: 403 });
+  }
+  return handler(req);
+};
+
+export { handler as GET, post as POST };
