@@ -2,22 +2,15 @@
 // ranked full-text search on the GENERATED, GIN-indexed articles.search_vector
 // (title weight A, body weight B, 'english' configuration).
 import { db, Prisma } from "@/server/db";
+import { markdownToText as plainText } from "@/server/helpcenter/markdown";
+
+// Excerpts use the help center's own markdown-to-text.
+export { plainText };
 
 export type ArticleHit = { id: string; slug: string; title: string; category: string; excerpt: string };
 export type ArticleFull = ArticleHit & { body: string; updatedAt: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Markdown → one plain line (for excerpts). */
-export function plainText(markdown: string): string {
-  return markdown
-    .replace(/```[\s\S]*?```/g, " ")
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/^[#>\-*+\s]+|[*_`#>|]/gm, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
 
 /** About `max` characters of the body around the first query word found. */
 export function excerpt(body: string, query: string, max = 160): string {
