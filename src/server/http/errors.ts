@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { InvalidCursorError } from "@/server/timeline/cursor";
 import { InvalidIdentityError } from "@/server/customers/normalize";
 import { TouchpointError } from "@/server/timeline/ingest";
+import { isDatabaseUnavailable } from "@/server/db/faults";
 
 export class HttpError extends Error {
   constructor(
@@ -40,6 +41,10 @@ export function toErrorResponse(error: unknown): Response {
   if (error instanceof InvalidCursorError) return errorResponse(400, "invalid_cursor", "cursor is not valid: pass back nextCursor exactly as received");
   if (error instanceof InvalidIdentityError) return errorResponse(400, "invalid_identity", error.message);
   if (error instanceof TouchpointError) return errorResponse(error.code === "not_found" ? 404 : 400, error.code, error.message);
+  if (isDatabaseUnavailable(error)) {
+    console.error(`[api] database unavailable: ${(error as Error)?.message?.split("\n").pop() ?? String(error)}`);
+    return errorResponse(503, "unavailable", "The service is briefly unavailable; nothing was stored. Retry in a few seconds.", { headers: { "retry-after": "5" } });
+  }
   console.error(`[api] ${(error as Error)?.stack ?? String(error)}`);
   return errorResponse(500, "internal_error", "Something went wrong on our side; nothing was stored if the request was a write. Try again.");
 }
