@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import nodemailer from "nodemailer";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "../../src/server/db/embedded";
 import { createPrisma, type PrismaClient } from "../../src/server/db";
-import { startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
 import { connectVisitor, request, type Visitor } from "../fixtures/widget/visitor";
 import { fixture } from "../fixtures/social/load";
 
@@ -81,6 +81,10 @@ describe("PostgreSQL restarted under load", () => {
     expect(await mail("<restart-0@customer.test>", "Sent before the restart")).toBe(250);
     expect(await telegram(900000001, 9001, "Telegram before the restart")).toBe(200);
 
+    const agent = await signIn(app.url, "agent@throughline.test");
+    const unread = () => fetch(`${app.url}/api/trpc/notification.unreadCount`, { headers: { cookie: agent.cookie } });
+    expect((await unread()).status).toBe(200);
+
     await pg.stop();
     await expect.poll(health, { timeout: 15_000 }).toBe(503);
 
@@ -91,6 +95,10 @@ describe("PostgreSQL restarted under load", () => {
     expect(await mail("<restart-1@customer.test>", "Sent while the database restarts")).toBe(451);
     expect(await telegram(900000002, 9002, "Telegram while the database restarts")).toBe(503);
     expect(await event("restart-purchase-1")).toBe(503);
+    // The console is told to retry, not shown an internal error.
+    const consoleAnswer = await unread();
+    expect(consoleAnswer.status).toBe(503);
+    expect(JSON.stringify(await consoleAnswer.json())).toMatch(/SERVICE_UNAVAILABLE.*|briefly unavailable/);
     expect(app.child.exitCode).toBeNull();
     expect(visitor.socket.connected).toBe(true);
 

@@ -6,6 +6,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Viewer, Role } from "@/server/auth/viewer";
 import { accessibleInboxIds } from "@/server/auth/viewer";
+import { isDatabaseUnavailable } from "@/server/db/faults";
 
 export type Context = { viewer: Viewer | null; headers?: Headers };
 
@@ -24,10 +25,21 @@ const t = initTRPC.context<Context>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+
+// A database outage is not a bug: the console tells the agent to retry
+// (503, SERVICE_UNAVAILABLE) instead of showing an internal error.
+const base = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR" && isDatabaseUnavailable(result.error.cause)) {
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is briefly unavailable; nothing was saved. Try again in a few seconds.", cause: result.error.cause });
+  }
+  return result;
+});
+
+export const publicProcedure = base;
 
 /** A signed-in agent; ctx.viewer is non-null and ctx.inboxes is what they may see. */
-export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const protectedProcedure = base.use(async ({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   const viewer = ctx.viewer;
   let inboxes: "all" | string[] | undefined;
