@@ -4,15 +4,21 @@ import { db, disconnectDb } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { recordTouchpoint, type TouchpointInput } from "@/server/timeline/ingest";
 import { CustomerMergeError, listMerges, mergeCustomers, undoMerge } from "@/server/customers/merge";
+import { createCaller } from "@/server/api/root";
+import { TRPCError } from "@trpc/server";
 
 let t: TestDatabase;
 let emailInbox: string;
 let agentId: string;
+let agentTeamId: string;
 
 beforeAll(async () => {
   t = await useTestDatabase();
   emailInbox = (await db.inbox.create({ data: { name: "Email", channel: "email", publicId: "support@example.test" } })).id;
   agentId = (await db.user.create({ data: { email: "agent@example.test", name: "Agent", passwordHash: "x" } })).id;
+  // The agent's team sees the email inbox, so the agent may merge its customers.
+  const team = await db.team.create({ data: { name: "Support", inboxes: { create: { inboxId: emailInbox } }, members: { create: { userId: agentId } } } });
+  agentTeamId = team.id;
 });
 afterAll(async () => {
   await disconnectDb();
@@ -255,3 +261,113 @@ describe("merge and exact undo", () => {
     expect(elapsed).toBeLessThan(30_000);
   });
 });
+
+describe("who may merge", () => {
+  let billingInbox: string;
+  let supervisorId: string;
+  let adminId: string;
+  beforeAll(async () => {
+    // An inbox the agent's team is not granted.
+    billingInbox = (await db.inbox.create({ data: { name: "Billing", channel: "email", publicId: "billing@example.test" } })).id;
+    supervisorId = (await db.user.create({ data: { email: "sup@example.test", name: "Sup", passwordHash: "x", role: "supervisor" } })).id;
+    adminId = (await db.user.create({ data: { email: "admin@example.test", name: "Admin", passwordHash: "x", role: "admin" } })).id;
+  });
+
+  /** A customer with one conversation in the billing inbox (hidden from the agent). */
+  async function billingCustomer(addr: string) {
+    const r = await recordTouchpoint({ ...email(addr, "invoice"), conversation: { inboxId: billingInbox, externalThreadKey: `<${addr}-billing>` } });
+    return r.customerId;
+  }
+  /** A customer known only from a product event: no conversations. */
+  async function eventOnlyCustomer(addr: string) {
+    return (await recordTouchpoint(purchase(addr, 3))).customerId;
+  }
+  const agentApi = () => createCaller({ viewer: { userId: agentId, role: "agent", teamIds: [agentTeamId] } });
+
+  it("refuses an agent a customer with a conversation outside their teams' inboxes, in both directions, and changes nothing", async () => {
+    const visible = await makeCustomer("seen@example.com", "Seen");
+    const hidden = await billingCustomer("hidden@example.com");
+    const before = [await state(visible), await state(hidden)];
+    const seen: DomainEvent[] = [];
+    const off = bus.on((e) => void seen.push(e));
+    for (const [sourceId, targetId] of [[visible, hidden], [hidden, visible]] as const) {
+      const err = await mergeCustomers({ sourceId, targetId, actorUserId: agentId }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CustomerMergeError);
+      expect(err).toMatchObject({ code: "forbidden" });
+      expect((err as Error).message).toMatch(/only merge customers whose conversations are all in your teams' inboxes; 1 conversation is in other inboxes/);
+    }
+    off();
+    expect(seen.filter((e) => e.type === "customer.merged")).toEqual([]);
+    expect([await state(visible), await state(hidden)]).toEqual(before);
+    expect(await db.customerMerge.count({ where: { OR: [{ sourceId: visible }, { sourceId: hidden }] } })).toBe(0);
+  });
+
+  it("the console procedure answers FORBIDDEN with the service's message", async () => {
+    const visible = await makeCustomer("seen2@example.com", "Seen 2");
+    const hidden = await billingCustomer("hidden2@example.com");
+    const err = await agentApi().customer.merge({ sourceId: hidden, targetId: visible }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCError);
+    expect(err).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("Ask a supervisor") });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: hidden } })).mergedIntoId).toBeNull();
+  });
+
+  it("lets an agent merge customers without conversations, and ones entirely in their inboxes", async () => {
+    const lonely = await eventOnlyCustomer("lonely@example.com");
+    const visible = await makeCustomer("seen3@example.com", "Seen 3");
+    const m = await agentApi().customer.merge({ sourceId: lonely, targetId: visible });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: lonely } })).mergedIntoId).toBe(visible);
+    // Two customers with no conversations at all.
+    const x = await eventOnlyCustomer("x-only@example.com");
+    const y = await eventOnlyCustomer("y-only@example.com");
+    await mergeCustomers({ sourceId: x, targetId: y, actorUserId: agentId });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: x } })).mergedIntoId).toBe(y);
+    await agentApi().customer.undoMerge({ mergeId: m.mergeId });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: lonely } })).mergedIntoId).toBeNull();
+  });
+
+  it("supervisors and admins merge anyone; an agent may not undo a merge they could not have made", async () => {
+    const visible = await makeCustomer("seen4@example.com", "Seen 4");
+    const hidden = await billingCustomer("hidden4@example.com");
+    const bySupervisor = await mergeCustomers({ sourceId: hidden, targetId: visible, actorUserId: supervisorId });
+    await expect(undoMerge({ mergeId: bySupervisor.mergeId, actorUserId: agentId })).rejects.toMatchObject({
+      code: "forbidden",
+      message: expect.stringMatching(/only undo a merge of customers whose conversations/),
+    });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: hidden } })).mergedIntoId).toBe(visible);
+    await undoMerge({ mergeId: bySupervisor.mergeId, actorUserId: adminId });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: hidden } })).mergedIntoId).toBeNull();
+    const byAdmin = await mergeCustomers({ sourceId: visible, targetId: hidden, actorUserId: adminId });
+    expect(byAdmin.moved.conversations).toBe(2);
+  });
+
+  it("an agent's own merge becomes un-undoable for them once a hidden conversation joins it", async () => {
+    const a = await makeCustomer("undo-a@example.com", "Undo A");
+    const b = await makeCustomer("undo-b@example.com", "Undo B");
+    const m = await mergeCustomers({ sourceId: a, targetId: b, actorUserId: agentId });
+    // While merged, Undo A writes to billing: the conversation lands on B, outside the agent's inboxes.
+    const late = await recordTouchpoint({ ...email("undo-a@example.com", "refund"), conversation: { inboxId: billingInbox, externalThreadKey: "<undo-a-billing>" } });
+    expect(late.customerId).toBe(b);
+    await expect(undoMerge({ mergeId: m.mergeId, actorUserId: agentId })).rejects.toMatchObject({ code: "forbidden" });
+    expect(await codeOf(agentApi().customer.undoMerge({ mergeId: m.mergeId }))).toBe("FORBIDDEN");
+    await undoMerge({ mergeId: m.mergeId, actorUserId: supervisorId });
+    expect((await db.conversation.findUniqueOrThrow({ where: { id: late.conversationId! } })).customerId).toBe(a);
+  });
+
+  it("an unknown or deactivated acting user may not merge", async () => {
+    const x = await eventOnlyCustomer("u-x@example.com");
+    const y = await eventOnlyCustomer("u-y@example.com");
+    await expect(mergeCustomers({ sourceId: x, targetId: y, actorUserId: "00000000-0000-7000-8000-0000000000ff" })).rejects.toMatchObject({ code: "forbidden" });
+    const gone = (await db.user.create({ data: { email: "gone@example.test", name: "Gone", passwordHash: "x", role: "admin", deactivatedAt: new Date() } })).id;
+    await expect(mergeCustomers({ sourceId: x, targetId: y, actorUserId: gone })).rejects.toMatchObject({ code: "forbidden" });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: x } })).mergedIntoId).toBeNull();
+  });
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "OK";
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : `THREW ${(error as Error).message}`;
+  }
+}

@@ -8,6 +8,7 @@ export async function loadServices() {
   await import("@/server/outbox/service");
   await import("@/server/metrics/register");
   await import("@/server/sla/register");
+  await import("@/server/conversations/register");
   await import("@/server/surveys/register");
   await import("@/server/journey/register");
   await import("@/server/rules/register");

@@ -10,11 +10,17 @@
 // moved identity keep that identity's origin. Undo moves back everything whose
 // origin is the source or a customer merged into the source earlier (and still
 // merged), so rows that arrived after the merge follow the right customer.
+//
+// Who may: with no acting user (scripts, automation) anyone; supervisors and
+// admins any two customers; an agent only customers they can fully see —
+// every conversation of both in an inbox of one of their teams (a customer
+// without conversations is visible to all). The same rule holds for undo.
+// Checked here, under the customers' locks, so every caller gets it.
 import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { runTransaction, type Tx } from "@/server/timeline/tx";
 
-export type MergeErrorCode = "same_customer" | "not_found" | "already_merged" | "erased" | "already_undone" | "target_merged";
+export type MergeErrorCode = "same_customer" | "not_found" | "already_merged" | "erased" | "already_undone" | "target_merged" | "forbidden";
 
 export class CustomerMergeError extends Error {
   constructor(
@@ -101,6 +107,28 @@ const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 const PURCHASE_AMOUNT = Prisma.sql`CASE WHEN kind = 'product_event' AND name = 'purchase' AND jsonb_typeof(payload->'amount') = 'number'
   THEN round((payload->>'amount')::numeric, 2) ELSE 0 END`;
 
+/** Throws "forbidden" unless the actor may merge (or unmerge) these customers; see the top of this file. */
+async function assertMayMerge(tx: Tx, actorUserId: string | null | undefined, customerIds: string[], verb: "merge" | "undo a merge of"): Promise<void> {
+  if (!actorUserId) return;
+  const [user] = isUuid(actorUserId)
+    ? await tx.$queryRaw<{ role: string; deactivated_at: Date | null }[]>`SELECT role::text AS role, deactivated_at FROM users WHERE id = ${actorUserId}::uuid`
+    : [];
+  if (!user || user.deactivated_at) throw new CustomerMergeError("forbidden", "Your account may not merge customers.");
+  if (user.role === "admin" || user.role === "supervisor") return;
+  const [hidden] = await tx.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM conversations c
+    WHERE c.customer_id = ANY(${customerIds}::uuid[])
+      AND NOT EXISTS (
+        SELECT 1 FROM team_inboxes ti JOIN team_members tm ON tm.team_id = ti.team_id
+        WHERE ti.inbox_id = c.inbox_id AND tm.user_id = ${actorUserId}::uuid)`;
+  if (hidden && hidden.n > 0) {
+    throw new CustomerMergeError(
+      "forbidden",
+      `You can only ${verb} customers whose conversations are all in your teams' inboxes; ${hidden.n} ${hidden.n === 1 ? "conversation is" : "conversations are"} in other inboxes. Ask a supervisor to do it.`,
+    );
+  }
+}
+
 export type MergeResult = { mergeId: string; sourceId: string; targetId: string; moved: MergeSnapshot["moved"] };
 
 /** Merges source into target. The source disappears from lists but is kept for undo. */
@@ -113,6 +141,7 @@ export async function mergeCustomers(args: { sourceId: string; targetId: string;
     const source = locked.get(sourceId);
     const target = locked.get(targetId);
     if (!source || !target) throw new CustomerMergeError("not_found", "No such customer.");
+    await assertMayMerge(tx, args.actorUserId, [sourceId, targetId], "merge");
     for (const c of [source, target]) {
       if (c.merged_into_id) throw new CustomerMergeError("already_merged", `Customer ${c.id} has already been merged into another customer.`);
       if (c.erased_at) throw new CustomerMergeError("erased", `Customer ${c.id} has been erased.`);
@@ -191,6 +220,8 @@ export async function undoMerge(args: { mergeId: string; actorUserId?: string | 
     const source = locked.get(sourceId);
     const target = locked.get(targetId);
     if (!source || !target) throw new CustomerMergeError("not_found", "A customer of this merge no longer exists.");
+    // The target holds the source's conversations while merged; the source may have new ones of its own.
+    await assertMayMerge(tx, args.actorUserId, [sourceId, targetId], "undo a merge of");
     if (target.merged_into_id) {
       throw new CustomerMergeError(
         "target_merged",

@@ -121,8 +121,13 @@ function hasAnyHours(cal: BusinessCalendar): boolean {
  * A null calendar (or one without any opening hours) counts every minute.
  */
 export function addBusinessMinutes(start: Date, minutes: number, calendar: BusinessCalendar | null | undefined): Date {
-  if (!calendar || !hasAnyHours(calendar)) return new Date(start.getTime() + minutes * MIN);
-  let remaining = Math.max(0, minutes) * MIN;
+  return addBusinessMs(start, Math.round(minutes * MIN), calendar);
+}
+
+/** The same in whole milliseconds (SLA pauses are stored in ms, so due times stay exact). */
+export function addBusinessMs(start: Date, ms: number, calendar: BusinessCalendar | null | undefined): Date {
+  if (!calendar || !hasAnyHours(calendar)) return new Date(start.getTime() + ms);
+  let remaining = Math.max(0, ms);
   const holidays = new Set(calendar.holidays ?? []);
   const t0 = start.getTime();
   // Start one local day early: an interval that began yesterday may still be open.
@@ -136,15 +141,20 @@ export function addBusinessMinutes(start: Date, minutes: number, calendar: Busin
       remaining -= available;
     }
   }
-  return new Date(t0 + minutes * MIN);
+  return new Date(t0 + ms);
 }
 
 /** Business minutes between two instants (0 when `to` is not after `from`). */
 export function businessMinutesBetween(from: Date, to: Date, calendar: BusinessCalendar | null | undefined): number {
+  return businessMsBetween(from, to, calendar) / MIN;
+}
+
+/** Business milliseconds between two instants (0 when `to` is not after `from`). */
+export function businessMsBetween(from: Date, to: Date, calendar: BusinessCalendar | null | undefined): number {
   const a = from.getTime();
   const b = to.getTime();
   if (b <= a) return 0;
-  if (!calendar || !hasAnyHours(calendar)) return (b - a) / MIN;
+  if (!calendar || !hasAnyHours(calendar)) return b - a;
   const holidays = new Set(calendar.holidays ?? []);
   let total = 0;
   let day = nextDay(localDay(a, calendar.timezone), -1);
@@ -158,7 +168,7 @@ export function businessMinutesBetween(from: Date, to: Date, calendar: BusinessC
     }
     if (isoDate(day) === lastKey) break;
   }
-  return total / MIN;
+  return total;
 }
 
 /** Whether `at` falls inside opening hours. */

@@ -4,10 +4,12 @@
 // one naming only the channel, which beats a priority-only policy. Due times
 // count from the conversation's creation (the resolution clock restarts when
 // a resolved conversation is reopened) in the team's business hours, unless
-// the policy says 24/7.
+// the policy says 24/7, and move back by the time the clocks were paused.
 import { db } from "@/server/db";
 import type { ChannelKind, Priority } from "@/generated/prisma/enums";
-import { addBusinessMinutes, calendarFromTeam, type BusinessCalendar } from "./business-time";
+import { addBusinessMs, calendarFromTeam, type BusinessCalendar } from "./business-time";
+
+const MIN = 60_000;
 
 export type PolicyRow = {
   id: string;
@@ -80,15 +82,19 @@ export class SlaContext {
     return null;
   }
 
-  dueTimes(conv: ConversationSlaInput & { createdAt: Date; resolutionStart?: Date | null }) {
+  /**
+   * Due times: creation (resolution: its latest restart) plus the target plus
+   * the business time the clock was paused, in the calendar that applies.
+   */
+  dueTimes(conv: ConversationSlaInput & { createdAt: Date; resolutionStart?: Date | null; firstResponsePausedMs?: number; resolutionPausedMs?: number }) {
     const policy = this.policyFor(conv);
     if (!policy) return { policy: null, calendar: null, firstResponseDueAt: null, resolutionDueAt: null };
     const calendar = this.calendarFor(conv, policy);
     return {
       policy,
       calendar,
-      firstResponseDueAt: addBusinessMinutes(conv.createdAt, policy.firstResponseMinutes, calendar),
-      resolutionDueAt: addBusinessMinutes(conv.resolutionStart ?? conv.createdAt, policy.resolutionMinutes, calendar),
+      firstResponseDueAt: addBusinessMs(conv.createdAt, policy.firstResponseMinutes * MIN + (conv.firstResponsePausedMs ?? 0), calendar),
+      resolutionDueAt: addBusinessMs(conv.resolutionStart ?? conv.createdAt, policy.resolutionMinutes * MIN + (conv.resolutionPausedMs ?? 0), calendar),
     };
   }
 }

@@ -3,8 +3,10 @@
 // Due times: set when a conversation is created, when its priority or team
 // changes, and (resolution only) when a resolved conversation is reopened —
 // from the bus (`conversation.updated`), so every write path is covered.
+// Pending and snoozed pause the clocks (./pause.ts): status changes on the bus
+// start or end the pause, and the watcher catches up any it missed.
 //
-// Watcher: every 30 s one transaction claims the open conversations with an
+// Watcher: every 30 s one transaction claims the open, unpaused conversations with an
 // unmet target (`FOR UPDATE SKIP LOCKED`, so several processes share the work
 // and never handle one conversation twice at once), and writes
 //   - "sla_at_risk" when less than 20% of the target's business time is left
@@ -23,6 +25,7 @@ import type { ChannelKind, Priority } from "@/generated/prisma/enums";
 import { insertNotifications, publishNotifications, usersWithRole, type CreatedNotification } from "@/server/rules/notify";
 import { businessMinutesBetween } from "./business-time";
 import { SlaContext } from "./policy";
+import { dueTimesOf, lockSlaClock, reconcileSlaPauses, syncSlaPause, syncSlaPauseOf } from "./pause";
 
 export type SlaTarget = "first_response" | "resolution";
 export type SlaEventKind = "at_risk" | "breached";
@@ -36,36 +39,50 @@ export function slaDedupeKey(conversationId: string, target: SlaTarget, kind: Sl
   return `sla:${conversationId}:${target}:${kind}:${dueAt.getTime()}`;
 }
 
-/** (Re)computes and stores a conversation's due times. Returns them. */
-export async function applySla(conversationId: string, opts: { restartResolution?: Date; ctx?: SlaContext } = {}) {
+/**
+ * (Re)computes and stores a conversation's due times and returns them (null
+ * while its clocks are paused). `restartResolution` restarts the resolution
+ * clock there (a reopen), forgetting the resolution time paused before.
+ */
+export async function applySla(conversationId: string, opts: { restartResolution?: Date; ctx?: SlaContext; now?: Date } = {}) {
   if (!isUuid(conversationId)) return null;
-  const conv = await db.conversation.findUnique({
-    where: { id: conversationId },
-    select: { id: true, priority: true, channel: true, teamId: true, inboxId: true, createdAt: true, resolutionDueAt: true, firstResponseDueAt: true },
-  });
-  if (!conv) return null;
   const ctx = opts.ctx ?? (await SlaContext.load());
-  const due = ctx.dueTimes({ ...conv, resolutionStart: opts.restartResolution ?? null });
-  const data = { firstResponseDueAt: due.firstResponseDueAt, resolutionDueAt: due.resolutionDueAt };
-  if (
-    conv.firstResponseDueAt?.getTime() !== data.firstResponseDueAt?.getTime() ||
-    conv.resolutionDueAt?.getTime() !== data.resolutionDueAt?.getTime()
-  ) {
-    await db.conversation.update({ where: { id: conv.id }, data });
-  }
-  return { ...data, policyId: due.policy?.id ?? null };
+  return runTransaction(async (tx) => {
+    // Locked: a concurrent pause or resume must not be overwritten with stale due times.
+    await syncSlaPause(tx, conversationId, opts.now ?? new Date(), ctx);
+    const conv = await lockSlaClock(tx, conversationId);
+    if (!conv) return null;
+    if (opts.restartResolution) {
+      conv.sla_resolution_start_at = opts.restartResolution;
+      conv.sla_resolution_paused_ms = 0;
+      await tx.$executeRaw`
+        UPDATE conversations SET sla_resolution_start_at = ${opts.restartResolution}, sla_resolution_paused_ms = 0 WHERE id = ${conversationId}::uuid`;
+    }
+    const due = dueTimesOf(ctx, conv);
+    const paused = conv.sla_paused_at !== null;
+    const data = { firstResponseDueAt: paused ? null : due.firstResponseDueAt, resolutionDueAt: paused ? null : due.resolutionDueAt };
+    if (
+      conv.first_response_due_at?.getTime() !== data.firstResponseDueAt?.getTime() ||
+      conv.resolution_due_at?.getTime() !== data.resolutionDueAt?.getTime()
+    ) {
+      await tx.$executeRaw`
+        UPDATE conversations SET first_response_due_at = ${data.firstResponseDueAt}, resolution_due_at = ${data.resolutionDueAt} WHERE id = ${conversationId}::uuid`;
+    }
+    return { ...data, policyId: due.policy?.id ?? null, paused };
+  });
 }
 
-/** The bus listener: due times follow creation, priority/team changes and reopens. */
+/** The bus listener: due times follow creation, priority/team changes, reopens and pauses. */
 export function startSlaListener(): () => void {
   return bus.on(async (event: DomainEvent) => {
     if (event.type !== "conversation.updated") return;
     const ch = event.changes ?? {};
     const reopened = typeof ch.reopenCount === "number" && ch.resolvedAt === null;
-    if (ch.created || "priority" in ch || "teamId" in ch) {
+    if (ch.created || "priority" in ch || "teamId" in ch || reopened) {
       await applySla(event.conversationId, reopened ? { restartResolution: new Date() } : {});
-    } else if (reopened) {
-      await applySla(event.conversationId, { restartResolution: new Date() });
+    } else if ("status" in ch) {
+      // Ticket changes paused or resumed in their own transaction already; this covers ingest and rules.
+      await syncSlaPauseOf(event.conversationId);
     }
   });
 }
@@ -92,6 +109,8 @@ export type SlaCheckResult = { checked: number; atRisk: number; breached: number
 export async function checkSla(now: Date = new Date(), opts: { limit?: number } = {}): Promise<SlaCheckResult> {
   const limit = opts.limit ?? 500;
   const ctx = await SlaContext.load();
+  // Pauses the bus did not bring in line first: a paused conversation must not be flagged.
+  await reconcileSlaPauses(now, { ctx, limit });
   const supervisors = await usersWithRole(db, ["supervisor"]);
   let published: { created: CreatedEvent[]; notes: CreatedNotification[] } = { created: [], notes: [] };
   const result: SlaCheckResult = { checked: 0, atRisk: 0, breached: 0 };
@@ -104,7 +123,7 @@ export async function checkSla(now: Date = new Date(), opts: { limit?: number } 
       SELECT c.id, c.number, c.subject, c.priority, c.channel, c.team_id, c.inbox_id, c.assignee_id, c.created_at,
              c.first_response_due_at, c.resolution_due_at, c.first_response_at, c.resolved_at
       FROM conversations c
-      WHERE c.status IN ('open', 'pending', 'snoozed')
+      WHERE c.status = 'open' AND c.sla_paused_at IS NULL
         AND (
           (c.first_response_at IS NULL AND c.first_response_due_at IS NOT NULL AND NOT EXISTS (
             SELECT 1 FROM timeline_events e WHERE e.dedupe_key = 'sla:' || c.id || ':first_response:breached:' || (extract(epoch FROM c.first_response_due_at) * 1000)::bigint))

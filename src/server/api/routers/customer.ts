@@ -13,7 +13,8 @@ const uuid = z.string().uuid();
 
 function mergeError(error: unknown): never {
   if (error instanceof CustomerMergeError) {
-    throw new TRPCError({ code: error.code === "not_found" ? "NOT_FOUND" : "CONFLICT", message: error.message });
+    const code = error.code === "not_found" ? "NOT_FOUND" : error.code === "forbidden" ? "FORBIDDEN" : "CONFLICT";
+    throw new TRPCError({ code, message: error.message });
   }
   throw error;
 }
@@ -57,12 +58,15 @@ export const customerRouter = createTRPCRouter({
       }
     }),
 
-  /** Merge source into target (the source is kept for an exact undo). Pushed live as customer.merged. */
+  /**
+   * Merge source into target (the source is kept for an exact undo). Pushed live as customer.merged.
+   * Agents may merge only customers whose conversations they can all see (FORBIDDEN otherwise; checked in the service).
+   */
   merge: protectedProcedure.input(z.object({ sourceId: uuid, targetId: uuid })).mutation(({ ctx, input }) =>
     mergeCustomers({ sourceId: input.sourceId, targetId: input.targetId, actorUserId: ctx.viewer.userId }).catch(mergeError),
   ),
 
-  /** Undo a merge exactly. Pushed live as customer.unmerged. */
+  /** Undo a merge exactly, under the same rule as merge. Pushed live as customer.unmerged. */
   undoMerge: protectedProcedure.input(z.object({ mergeId: uuid })).mutation(({ ctx, input }) =>
     undoMerge({ mergeId: input.mergeId, actorUserId: ctx.viewer.userId }).catch(mergeError),
   ),
