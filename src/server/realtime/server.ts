@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Env } from "@/env";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { accessibleInboxIds, type Viewer } from "@/server/auth/viewer";
-import { viewerFromCookieHeader } from "@/server/auth/session";
+import { viewerFromCookieHeader, viewerFromUserId } from "@/server/auth/session";
 import { db } from "@/server/db";
 import { customerEventRooms, rooms } from "./rooms";
 import { registerSocketHandlers, type SocketHandlerContext } from "./handlers";
@@ -67,6 +67,10 @@ export async function attachRealtime(server: http.Server, config: Env) {
     socket.on("subscribe", async (payload: unknown, ack?: (r: unknown) => void) => {
       const parsed = subscribeSchema.safeParse(payload);
       if (!parsed.success) return ack?.({ ok: false, error: "invalid subscription" });
+      if (!(await refreshAccess(socket))) {
+        ack?.({ ok: false, error: "unauthorized" });
+        return void socket.disconnect(true);
+      }
       const { customerId, conversationId, inboxId, allInboxes } = parsed.data;
       const inboxes = socket.data.inboxes;
       if (allInboxes) {
@@ -125,6 +129,36 @@ export async function attachRealtime(server: http.Server, config: Env) {
       g.__throughlineIo = undefined;
     },
   };
+}
+
+/**
+ * Re-reads the agent's role and teams (a console tab keeps its socket for
+ * hours): a removed team or a deactivation applies at the next subscribe, not
+ * the next reconnect, and rooms the agent may no longer see are left. False
+ * when the user is gone or deactivated.
+ */
+async function refreshAccess(socket: AgentSocket): Promise<boolean> {
+  const viewer = await viewerFromUserId(socket.data.viewer.userId);
+  if (!viewer) return false;
+  const inboxes = await accessibleInboxIds(viewer);
+  socket.data.viewer = viewer;
+  socket.data.inboxes = inboxes;
+  if (viewer.role === "agent") void socket.leave(rooms.supervisors());
+  if (inboxes === "all") return true;
+  const visible = new Set(inboxes);
+  const conversations: string[] = [];
+  for (const room of socket.rooms) {
+    const inboxRoom = /^(?:inbox|cust:[^:]+:inbox):([0-9a-f-]{36})$/.exec(room);
+    if ((inboxRoom && !visible.has(inboxRoom[1]!)) || /^cust:[^:]+:all$/.test(room)) void socket.leave(room);
+    if (room.startsWith("conv:")) conversations.push(room.slice("conv:".length));
+  }
+  if (conversations.length) {
+    const rows = await db.conversation.findMany({ where: { id: { in: conversations } }, select: { id: true, inboxId: true } });
+    for (const id of conversations) {
+      if (!rows.some((r) => r.id === id && visible.has(r.inboxId))) void socket.leave(rooms.conversation(id));
+    }
+  }
+  return true;
 }
 
 function pushEvent(io: Server, event: DomainEvent) {
