@@ -98,6 +98,18 @@ describe("verification handshakes", () => {
     expect((await xRoute.GET(new Request("http://localhost/api/webhooks/x"))).status).toBe(400);
   });
 
+  it("X: refuses to sign a crc_token that could be a delivery (no signing oracle for forged DMs)", async () => {
+    const forged = JSON.stringify(fixture("x-dm"));
+    const crc = await xRoute.GET(new Request(`http://localhost/api/webhooks/x?crc_token=${encodeURIComponent(forged)}`));
+    expect(crc.status).toBe(400);
+    expect(JSON.stringify(await crc.json())).not.toMatch(/response_token/);
+    // Were it signed, the attacker would post the body with that signature: nothing may be stored.
+    const before = await counts();
+    const signature = `sha256=${createHmac("sha256", "guess").update(forged).digest("base64")}`;
+    expect((await xRoute.POST(new Request("http://localhost/api/webhooks/x", { method: "POST", headers: { "content-type": "application/json", "x-twitter-webhooks-signature": signature }, body: forged }))).status).toBe(401);
+    expect(await counts()).toEqual(before);
+  });
+
   it("records the last successful handshake per endpoint", async () => {
     const status = await webhookVerificationStatus();
     const by = Object.fromEntries(status.map((s) => [s.endpoint, s]));

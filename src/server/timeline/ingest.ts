@@ -311,7 +311,7 @@ async function writeBatch(tx: Tx, prepared: Prepared[]): Promise<BatchOutcome> {
             conversationId: conv.id,
             inboxId: conv.inboxId,
             name: "status",
-            text: "Reopened by customer message",
+            text: reopened === "snoozed" ? "Snooze ended by customer message" : reopened === "pending" ? "Back to open: the customer replied" : "Reopened by customer message",
             payload: { from: reopened, to: "open", reason: "customer_message", messageId },
             createdAt: new Date(),
           },
@@ -580,7 +580,8 @@ async function insertMessage(tx: Tx, p: Prepared, conv: ConvState): Promise<stri
 
 /**
  * What a message does to its conversation. Returns the previous status when
- * the message reopened a resolved/closed conversation.
+ * the message moved it back to open (from resolved/closed: a reopen, counted;
+ * from snoozed/pending: the customer answered), so the change is on the timeline.
  */
 function applyToConversation(conv: ConvState, p: Prepared): string | null {
   const m = p.input.message;
@@ -604,6 +605,7 @@ function applyToConversation(conv: ConvState, p: Prepared): string | null {
       conv.status = "open";
     } else if (conv.status === "snoozed" || conv.status === "pending") {
       // The customer wrote back: the ball is in our court again.
+      reopenedFrom = conv.status;
       Object.assign(conv.changes, { status: "open", snoozedUntil: null });
       conv.status = "open";
     }
