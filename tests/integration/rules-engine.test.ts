@@ -135,6 +135,23 @@ describe("rules engine", () => {
     }
   });
 
+  it("a rule that snoozes sets a wake-up time, so the snooze waker reopens it", async () => {
+    const rule = await createRule(
+      { name: "Snooze thank-yous", trigger: { kind: "message" }, conditions: [{ field: "text", op: "contains", value: "thanks, all good" }], actions: [{ type: "set_status", status: "snoozed", snoozeHours: 2 }] },
+      adminId,
+    );
+    const m = await chat("ada@example.test", "thanks, all good", "snooze-1");
+    const before = Date.now();
+    expect(await processTimelineEvent(m.eventId)).toHaveLength(1);
+    const conv = await db.conversation.findUniqueOrThrow({ where: { id: m.conversationId! } });
+    expect(conv.status).toBe("snoozed");
+    expect(conv.snoozedUntil).not.toBeNull();
+    const wakesIn = conv.snoozedUntil!.getTime() - before;
+    expect(wakesIn).toBeGreaterThan(2 * 3_600_000 - 60_000);
+    expect(wakesIn).toBeLessThan(2 * 3_600_000 + 60_000);
+    await db.automationRule.update({ where: { id: rule.id }, data: { enabled: false } });
+  });
+
   it("stops rule chains at depth 3", async () => {
     const ping = await createRule({ name: "Ping", trigger: { kind: "ticket_event" }, actions: [{ type: "notify", userIds: [supervisorId], message: "ping" }] }, adminId);
     const pong = await createRule({ name: "Pong", trigger: { kind: "ticket_event" }, actions: [{ type: "notify", userIds: [supervisorId], message: "pong" }] }, adminId);

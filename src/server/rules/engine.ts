@@ -350,13 +350,15 @@ async function runAction(a: Action, x: Exec): Promise<string> {
         const now = new Date();
         const data: Prisma.ConversationUncheckedUpdateInput = { status: a.status };
         if (a.status === "resolved") data.resolvedAt = now;
-        if (a.status !== "snoozed") data.snoozedUntil = null;
+        // A snooze always has a wake-up time (the snooze waker reopens it then).
+        const until = a.status === "snoozed" ? new Date(now.getTime() + (a.snoozeHours ?? 24) * 3_600_000) : null;
+        data.snoozedUntil = until;
         return {
           data,
           name: "status",
-          text: `${label} changed status from ${conv.status} to ${a.status}`,
-          payload: { from: conv.status, to: a.status },
-          changes: { status: a.status, ...(a.status === "resolved" ? { resolvedAt: now.toISOString() } : {}) },
+          text: `${label} changed status from ${conv.status} to ${a.status}${until ? ` until ${until.toISOString()}` : ""}`,
+          payload: { from: conv.status, to: a.status, ...(until ? { until: until.toISOString() } : {}) },
+          changes: { status: a.status, snoozedUntil: until?.toISOString() ?? null, ...(a.status === "resolved" ? { resolvedAt: now.toISOString() } : {}) },
         };
       });
     }

@@ -45,7 +45,12 @@ export const actionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("set_priority"), priority: z.enum(PRIORITIES) }),
   z.object({ type: z.literal("add_tags"), tags }),
   z.object({ type: z.literal("remove_tags"), tags }),
-  z.object({ type: z.literal("set_status"), status: z.enum(STATUSES) }),
+  z.object({
+    type: z.literal("set_status"),
+    status: z.enum(STATUSES),
+    /** With "snoozed": how long until it wakes (default 24 hours). */
+    snoozeHours: z.number().positive().max(24 * 90).optional(),
+  }),
   z.object({ type: z.literal("send_message"), body: z.string().trim().min(1).max(5000) }),
   z.object({
     type: z.literal("open_ticket"),

@@ -192,6 +192,7 @@ async function writeGenerated(tx: Tx, gen: Generated, now: Date) {
       })),
     });
   }
+  const paused = (status: string) => status === "pending" || status === "snoozed";
   // In time order, so ticket numbers grow with time.
   const conversations = [...gen.conversations].sort((a, b) => a.createdAt - b.createdAt);
   for (const part of chunks(conversations, 1000)) {
@@ -210,8 +211,10 @@ async function writeGenerated(tx: Tx, gen: Generated, now: Date) {
         subject: c.subject,
         externalThreadKey: c.externalThreadKey,
         snoozedUntil: date(c.snoozedUntil),
-        firstResponseDueAt: new Date(c.firstResponseDueAt),
-        resolutionDueAt: new Date(c.resolutionDueAt),
+        // Waiting on the customer or snoozed: the SLA clocks are paused (src/server/sla/pause.ts).
+        firstResponseDueAt: paused(c.status) ? null : new Date(c.firstResponseDueAt),
+        resolutionDueAt: paused(c.status) ? null : new Date(c.resolutionDueAt),
+        slaPausedAt: paused(c.status) ? new Date(c.updatedAt) : null,
         firstResponseAt: date(c.firstResponseAt),
         resolvedAt: date(c.resolvedAt),
         reopenCount: c.reopenCount,

@@ -344,8 +344,10 @@ export function InboxView() {
                         <div className="shrink-0 text-right text-xs">
                           <p className="text-slate-600">{relativeTime(c.lastMessageAt)}</p>
                           {c.waitingSince ? <p className="mt-1 font-medium text-amber-800">waiting {relativeTime(c.waitingSince).replace(" ago", "")}</p> : null}
-                          {c.slaDueAt && (c.status === "open" || c.status === "pending") ? (
+                          {c.slaDueAt && c.status === "open" ? (
                             <p className={`mt-1 ${overdue ? "font-semibold text-red-700" : "text-slate-600"}`}>SLA {overdue ? "overdue" : `due ${relativeTime(c.slaDueAt)}`}</p>
+                          ) : c.status === "pending" || c.status === "snoozed" ? (
+                            <p className="mt-1 text-slate-500" title="SLA clocks are paused while waiting on the customer or snoozed">SLA paused</p>
                           ) : null}
                           <p className="mt-1 capitalize text-slate-600">{c.status}</p>
                         </div>

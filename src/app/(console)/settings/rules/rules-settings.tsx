@@ -153,7 +153,7 @@ function describeActions(a: unknown): string {
       const label = ACTION_TYPES.find((t) => t[0] === x.type)?.[1] ?? x.type;
       if (x.type === "add_tags" || x.type === "remove_tags") return `${label}: ${(x.tags as string[] | undefined)?.join(", ")}`;
       if (x.type === "set_priority") return `${label}: ${x.priority}`;
-      if (x.type === "set_status") return `${label}: ${x.status}`;
+      if (x.type === "set_status") return `${label}: ${x.status}${x.status === "snoozed" ? ` for ${x.snoozeHours ?? 24} h` : ""}`;
       if (x.type === "notify") return `Notify ${x.role ?? "people"}`;
       if (x.type === "send_survey") return `Send ${String(x.kind).toUpperCase()}`;
       return label;
@@ -344,7 +344,18 @@ function ActionFields({ action: a, onChange, options }: { action: Act; onChange:
     case "set_priority":
       return <select aria-label="Priority" className={input} value={String(a.priority ?? "high")} onChange={(e) => set("priority", e.target.value)}>{["low", "normal", "high", "urgent"].map((p) => <option key={p}>{p}</option>)}</select>;
     case "set_status":
-      return <select aria-label="Status" className={input} value={String(a.status ?? "pending")} onChange={(e) => set("status", e.target.value)}>{["open", "pending", "snoozed", "resolved", "closed"].map((p) => <option key={p}>{p}</option>)}</select>;
+      return (
+        <>
+          <select aria-label="Status" className={input} value={String(a.status ?? "pending")} onChange={(e) => set("status", e.target.value)}>{["open", "pending", "snoozed", "resolved", "closed"].map((p) => <option key={p}>{p}</option>)}</select>
+          {a.status === "snoozed" && (
+            <label className="flex items-center gap-1 text-sm text-slate-600">
+              for
+              <input type="number" min={1} max={2160} aria-label="Snooze hours" className={`${input} w-20`} value={Number(a.snoozeHours ?? 24)} onChange={(e) => set("snoozeHours", Math.max(1, Number(e.target.value) || 24))} />
+              hours
+            </label>
+          )}
+        </>
+      );
     case "assign":
       return (
         <>
