@@ -22,6 +22,19 @@ export const envSchema = z.object({
   EMBEDDED_PG_PORT: port.default(54329),
   EMBEDDED_PG_DIR: z.string().default(".data/postgres"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  /** Namespaces every Redis key and channel (socket.io adapter, presence, rate limits). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of [A-Za-z0-9_.:-]")
+    .default("throughline"),
+  /** Seconds a crashed process's presence entries outlive it (heartbeat every third of it). */
+  PRESENCE_TTL_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
+  /** Requests per minute per API key; 0 = unlimited. */
+  API_KEY_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  /** Reverse proxies in front whose X-Forwarded-For the per-IP limits trust (0 = none). */
+  TRUST_PROXY: z
+    .preprocess((v) => (v === "true" ? "1" : v === "false" ? "0" : v), z.coerce.number().int().min(0).max(10))
+    .default(0),
   SEED: bool.default(true),
   NEXTAUTH_SECRET: secret,
   NEXTAUTH_URL: url.optional(),
@@ -79,6 +92,15 @@ const cache = globalThis as unknown as { __throughlineEnv?: Env };
 export function env(): Env {
   cache.__throughlineEnv ??= parseEnv();
   return cache.__throughlineEnv;
+}
+
+/**
+ * One setting validated by its own rule, without requiring the rest: for code
+ * that also runs outside the app server (route handlers called directly by tests).
+ */
+export function envValue<K extends keyof Env>(name: K): Env[K] {
+  const raw = process.env[name];
+  return envSchema.shape[name].parse(raw === "" ? undefined : raw) as Env[K];
 }
 
 /** Tests change the environment between servers; they reset the cache. */

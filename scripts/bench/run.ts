@@ -72,7 +72,7 @@ async function main() {
   const total = await admin.query<{ n: string }>("SELECT count(*) AS n FROM timeline_events");
   log(`timeline_events rows: ${Number(total.rows[0]!.n).toLocaleString("en-US")}`);
 
-  const app = await startAppServer({ databaseUrl: url, seed: false, env: { LOG_LEVEL: "warn" } });
+  const app = await startAppServer({ databaseUrl: url, seed: false, env: { LOG_LEVEL: "warn", API_KEY_RATE_LIMIT: "0" } });
   log(`app server on ${app.url}`);
   const auth = { authorization: `Bearer ${API_KEY}` };
 

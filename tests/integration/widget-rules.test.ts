@@ -8,6 +8,7 @@ import { checkIdentity, identityHash, verifyAttachmentSignature, verifyUserHash,
 import { parseWidgetSettings, DEFAULT_SETTINGS, originAllowed } from "@/server/channels/widget/config";
 import { MAX_CHUNK_BYTES, sniffImage, UploadBuffer, safeFilename } from "@/server/channels/widget/uploads";
 import { RateLimiter } from "@/server/channels/widget/rate-limit";
+import { RateLimits } from "@/server/security/limits";
 import { excerpt, plainText } from "@/server/channels/widget/articles";
 import { TINY_PNG } from "../fixtures/widget/visitor";
 
@@ -105,14 +106,19 @@ describe("uploads", () => {
 });
 
 describe("rate limits and excerpts", () => {
-  it("allows max per window per visitor and says when to retry", () => {
-    const l = new RateLimiter({ message: { max: 2, windowMs: 1000 } });
-    expect(l.hit("v1", "message", 0)).toBe(0);
-    expect(l.hit("v1", "message", 10)).toBe(0);
-    expect(l.hit("v1", "message", 20)).toBe(980);
-    expect(l.hit("v2", "message", 20)).toBe(0);
-    expect(l.hit("v1", "message", 1001)).toBe(0);
-    expect(l.hit("v1", "unknown", 0)).toBe(0);
+  it("allows max per window per visitor and says when to retry", async () => {
+    const store = new RateLimits();
+    const l = new RateLimiter({ message: { max: 2, windowMs: 1000 } }, () => store);
+    expect(await l.hit("v1", "message")).toBe(0);
+    expect(await l.hit("v1", "message")).toBe(0);
+    const wait = await l.hit("v1", "message");
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(1000);
+    expect(await l.hit("v2", "message")).toBe(0);
+    expect(await l.hit("v1", "unknown")).toBe(0);
+    // After the window the visitor may send again.
+    await new Promise((r) => setTimeout(r, wait + 20));
+    expect(await l.hit("v1", "message")).toBe(0);
   });
 
   it("turns markdown into a plain excerpt around the query", () => {

@@ -5,16 +5,19 @@
 //   presence.leave
 // and everyone looking at the same conversation or customer receives
 //   presence.changed {conversationId?, customerId?, viewers:[{userId,name,typing,conversationId,conversationNumber}]}
-// Entries are removed on disconnect. Storage is ./store.ts (swappable).
+// Entries are removed on disconnect. Storage is ./store.ts (swappable; shared
+// through Redis with REDIS_URL, ./redis-store.ts). Every push goes through
+// socket.io rooms or socket ids, which the Redis adapter delivers on every
+// process, so agents on different processes see each other.
 import type { Server } from "socket.io";
 import { z } from "zod";
 import { db } from "@/server/db";
 import type { AgentSocket } from "@/server/realtime/server";
+import type { PresenceChanges } from "./redis-store";
 import { presenceStore, toViewers, type PresenceEntry } from "./store";
 
 export const presenceRooms = {
   conversation: (id: string) => `presence:conv:${id}`,
-  customer: (id: string) => `presence:cust:${id}`,
 };
 
 /** Typing expires when the composer goes quiet (the client refreshes it while typing). */
@@ -35,14 +38,46 @@ export async function broadcastConversation(io: Server, conversationId: string) 
 
 export async function broadcastCustomer(io: Server, customerId: string) {
   const entries = await presenceStore().byCustomer(customerId);
-  const nsp = io.of("/");
-  const members = nsp.adapter.rooms.get(presenceRooms.customer(customerId));
-  for (const id of members ?? []) {
-    const s = nsp.sockets.get(id) as AgentSocket | undefined;
-    if (!s) continue;
-    // Which conversation a colleague is in stays hidden from agents who may not see its inbox.
-    s.emit("presence.changed", { customerId, viewers: toViewers(entries, (inboxId) => canSee(s.data.inboxes, inboxId)) });
+  // The receivers are the viewers themselves (each entry is a socket on some
+  // process). Which conversation a colleague is in stays hidden from agents who
+  // may not see its inbox, so the list is computed per distinct inbox access and
+  // sent to those sockets by id.
+  const local = io.of("/").sockets;
+  type Group = { inboxes: "all" | string[]; socketIds: string[] };
+  const groups = new Map<string, Group>();
+  for (const e of entries) {
+    // A socket of this process: its current access (re-read on subscribe); else the entry's copy.
+    const inboxes = (local.get(e.socketId) as AgentSocket | undefined)?.data.inboxes ?? e.viewerInboxes ?? [];
+    const key = inboxes === "all" ? "all" : [...inboxes].sort().join(",");
+    const group: Group = groups.get(key) ?? { inboxes, socketIds: [] };
+    group.socketIds.push(e.socketId);
+    groups.set(key, group);
   }
+  for (const { inboxes, socketIds } of groups.values()) {
+    io.to(socketIds).emit("presence.changed", { customerId, viewers: toViewers(entries, (inboxId) => canSee(inboxes, inboxId)) });
+  }
+}
+
+/**
+ * With a shared store: refresh this process's entries every heartbeat and
+ * broadcast where viewers vanished (a crashed process's entries expired).
+ */
+export function startPresenceHeartbeat(io: Server, store: { heartbeatMs: number; heartbeat: () => Promise<PresenceChanges> }): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void store
+      .heartbeat()
+      .then(async (changes) => {
+        for (const id of changes.conversationIds) await broadcastConversation(io, id);
+        for (const id of changes.customerIds) await broadcastCustomer(io, id);
+      })
+      .catch((error: unknown) => console.error(`[presence] heartbeat: ${(error as Error)?.message ?? String(error)}`))
+      .finally(() => (running = false));
+  }, store.heartbeatMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 async function broadcastFor(io: Server, entry: Pick<PresenceEntry, "conversationId" | "customerId"> | undefined) {
@@ -67,7 +102,6 @@ export function attachPresence({ io, socket }: { io: Server; socket: AgentSocket
     clearTimeout(typingTimer);
     const old = await store.remove(socket.id);
     if (old?.conversationId) void socket.leave(presenceRooms.conversation(old.conversationId));
-    if (old?.customerId) void socket.leave(presenceRooms.customer(old.customerId));
     await broadcastFor(io, old);
   };
 
@@ -102,10 +136,10 @@ export function attachPresence({ io, socket }: { io: Server; socket: AgentSocket
         conversationInboxId,
         typing: same ? old.typing : false,
         since: same ? old.since : Date.now(),
+        viewerInboxes: socket.data.inboxes,
       };
       await store.set(entry);
       if (conversationId) await socket.join(presenceRooms.conversation(conversationId));
-      if (customerId) await socket.join(presenceRooms.customer(customerId));
       if (!same) await broadcastFor(io, entry);
       const entriesConv = conversationId ? await store.byConversation(conversationId) : [];
       const entriesCust = customerId ? await store.byCustomer(customerId) : [];
@@ -136,7 +170,7 @@ export function attachPresence({ io, socket }: { io: Server; socket: AgentSocket
         typingTimer.unref?.();
       }
       if (entry.typing === parsed.data.typing) return;
-      await store.set({ ...entry, typing: parsed.data.typing });
+      await store.set({ ...entry, typing: parsed.data.typing, viewerInboxes: socket.data.inboxes });
       await broadcastFor(io, entry);
     }),
   );

@@ -4,8 +4,8 @@
 // across channels).
 //
 // The store is an interface so its storage can be swapped: this process-local
-// Map is enough for one process; a Redis-backed store (hashes per target with
-// per-socket fields and expiry) implements the same methods for scale-out.
+// Map is enough for one process; with REDIS_URL ./redis-store.ts (entries with
+// a TTL, sets per conversation and customer) is shared by every process.
 export type PresenceEntry = {
   socketId: string;
   userId: string;
@@ -17,6 +17,12 @@ export type PresenceEntry = {
   conversationInboxId: string | null;
   typing: boolean;
   since: number;
+  /**
+   * The inboxes this socket's agent may see ("all" for admins and supervisors):
+   * customer-level presence sent to this socket hides conversations outside
+   * them. Stored with the entry so any process can filter for any receiver.
+   */
+  viewerInboxes?: "all" | string[];
 };
 
 export interface PresenceStore {
@@ -61,6 +67,11 @@ export class MemoryPresenceStore implements PresenceStore {
   /** For tests and diagnostics. */
   size() {
     return this.entries.size;
+  }
+
+  /** Every entry (the Redis store's heartbeat refreshes this process's sockets). */
+  all(): PresenceEntry[] {
+    return [...this.entries.values()];
   }
 
   private collect(ids: Set<string> | undefined): PresenceEntry[] {

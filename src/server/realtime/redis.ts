@@ -4,15 +4,26 @@
 // stays per process: listeners (rules, SLA, outbox nudges) run once, where the
 // write committed; only the push to sockets crosses processes.
 //
+// The same connection shares agent presence (./presence/redis-store.ts) and
+// the rate limits (./security/limits.ts) across processes. Every key and
+// channel starts with REDIS_KEY_PREFIX.
+//
 // Redis down: emits still reach this process's own sockets (the adapter
 // broadcasts locally before publishing), publishes fail fast instead of
-// queueing, and /api/health reports "degraded" until Redis is back.
+// queueing, presence shows this process's agents, rate limits count per
+// process, and /api/health reports "degraded" until Redis is back.
 import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 import type { Server } from "socket.io";
+import { env } from "@/env";
 import { setTransportHealth } from "@/server/app/services";
+import { RedisPresenceStore } from "@/server/presence/redis-store";
+import { startPresenceHeartbeat } from "@/server/presence/socket";
+import { MemoryPresenceStore, setPresenceStore } from "@/server/presence/store";
+import { useMemoryRateLimits, useRedisRateLimits } from "@/server/security/limits";
 
 export async function useRedisAdapter(io: Server, url: string, log: (s: string) => void = console.log) {
+  const { REDIS_KEY_PREFIX: prefix, PRESENCE_TTL_SECONDS } = env();
   const options = {
     url,
     disableOfflineQueue: true,
@@ -56,9 +67,19 @@ export async function useRedisAdapter(io: Server, url: string, log: (s: string) 
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  io.adapter(createAdapter(safePub, sub, { key: "throughline", requestsTimeout: 3_000 }));
+  io.adapter(createAdapter(safePub, sub, { key: prefix, requestsTimeout: 3_000 }));
+
+  // Commands (not pub/sub) go over the publishing connection.
+  const presence = new RedisPresenceStore(pub, { prefix, ttlMs: PRESENCE_TTL_SECONDS * 1000, log });
+  setPresenceStore(presence);
+  const stopHeartbeat = startPresenceHeartbeat(io, presence);
+  useRedisRateLimits(pub, prefix);
   return {
     close: async () => {
+      stopHeartbeat();
+      await presence.close();
+      setPresenceStore(new MemoryPresenceStore());
+      useMemoryRateLimits();
       setTransportHealth(undefined);
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

@@ -171,7 +171,7 @@ export function attachWidgetNamespace(io: Server): () => void {
     socket.on(event, async (payload: unknown, maybeAck?: unknown) => {
       const ack: Ack = typeof maybeAck === "function" ? (maybeAck as Ack) : typeof payload === "function" ? (payload as Ack) : () => undefined;
       if (typeof payload === "function") payload = undefined;
-      const wait = limiter.hit(socket.data.session.visitorId, action);
+      const wait = await limiter.hit(socket.data.session.visitorId, action);
       if (wait > 0) return ack({ ok: false, error: "rate_limited", message: "Slow down a little.", retryAfter: wait });
       const parsed = schema.safeParse(payload);
       if (!parsed.success) return ack({ ok: false, error: "invalid_payload", message: parsed.error.issues[0]?.message ?? "invalid payload" });

@@ -1,31 +1,20 @@
-// Per-visitor sliding-window limits (in this process), e.g. 20 messages per
-// 10 s. Keys are "<visitorId>:<action>"; idle keys are swept.
+// Per-visitor limits, e.g. 20 messages per 10 s (RATE_LIMITS in protocol.ts):
+// fixed windows counted by rate-limiter-flexible through the shared limits
+// (in Redis with REDIS_URL, so a visitor reconnecting to another process keeps
+// its count; per process while Redis is down).
+import { rateLimits, type RateLimits } from "@/server/security/limits";
+
 export class RateLimiter {
-  private hits = new Map<string, number[]>();
-  private lastSweep = Date.now();
+  constructor(
+    private limits: Record<string, { max: number; windowMs: number }>,
+    private store: () => RateLimits = rateLimits,
+  ) {}
 
-  constructor(private limits: Record<string, { max: number; windowMs: number }>) {}
-
-  /** Records a hit; returns 0 when allowed, else the milliseconds until it would be. */
-  hit(key: string, action: string, now = Date.now()): number {
+  /** Records a hit; resolves 0 when allowed, else the milliseconds until it would be. */
+  async hit(key: string, action: string): Promise<number> {
     const limit = this.limits[action];
     if (!limit) return 0;
-    this.sweep(now);
-    const k = `${key}:${action}`;
-    const list = (this.hits.get(k) ?? []).filter((t) => t > now - limit.windowMs);
-    if (list.length >= limit.max) {
-      this.hits.set(k, list);
-      return Math.max(1, list[0]! + limit.windowMs - now);
-    }
-    list.push(now);
-    this.hits.set(k, list);
-    return 0;
-  }
-
-  private sweep(now: number) {
-    if (now - this.lastSweep < 60_000) return;
-    this.lastSweep = now;
-    const longest = Math.max(...Object.values(this.limits).map((l) => l.windowMs));
-    for (const [k, list] of this.hits) if (!list.length || list[list.length - 1]! < now - longest) this.hits.delete(k);
+    const result = await this.store().consume(`widget-${action}`, { points: limit.max, durationSec: Math.max(1, Math.ceil(limit.windowMs / 1000)) }, key);
+    return result.ok ? 0 : result.retryAfterMs;
   }
 }
