@@ -100,7 +100,7 @@ export type AgentRow = { id: string; name: string; email: string; role: string; 
 export async function boardAgents(now = Date.now()): Promise<AgentRow[]> {
   const users = await db.user.findMany({
     where: { deactivatedAt: null, role: { in: ["agent", "supervisor"] } },
-    select: { id: true, name: true, email: true, role: true, capacity: true, presence: true, lastSeenAt: true, teams: { select: { team: { select: { name: true } } } } },
+    select: { id: true, name: true, email: true, role: true, capacity: true, presence: true, lastSeenAt: true, onlineUntil: true, teams: { select: { team: { select: { name: true } } } } },
     orderBy: { name: "asc" },
   });
   const loads = await db.$queryRaw<{ assignee_id: string; load: number; waiting: number }[]>`

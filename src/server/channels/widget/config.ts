@@ -5,6 +5,7 @@
 // every widget on the site.
 import { z } from "zod";
 import { db } from "@/server/db";
+import { anyAgentOnline } from "@/server/metrics/presence";
 
 export type WidgetSettings = {
   color: string;
@@ -101,14 +102,24 @@ export function originAllowed(inbox: WidgetInbox, origin: string | undefined | n
   return allowed.some((a) => a.replace(/\/$/, "").toLowerCase() === o);
 }
 
-// Agents online: any agent socket connected to the console's "/" namespace of
-// this process. (With several processes behind a balancer each one answers for
-// its own agents; presence events would make it exact.)
+// Agents online: a console socket on this process, or (several processes) an
+// agent another process keeps online (users.online_until, see
+// src/server/metrics/presence.ts). The cross-process answer is cached here and
+// refreshed by the widget namespace every AGENTS_ONLINE_RECHECK_MS, so a
+// visitor's handshake costs no query.
+export const AGENTS_ONLINE_RECHECK_MS = 5_000;
 type IoLike = { of: (name: string) => { sockets: Map<string, unknown> } };
+const online = globalThis as unknown as { __throughlineIo?: IoLike; __tlAgentsOnlineAnywhere?: boolean };
+
 export function agentsOnline(): boolean {
-  const io = (globalThis as unknown as { __throughlineIo?: IoLike }).__throughlineIo;
-  if (!io) return false;
-  return io.of("/").sockets.size > 0;
+  const local = (online.__throughlineIo?.of("/").sockets.size ?? 0) > 0;
+  return local || online.__tlAgentsOnlineAnywhere === true;
+}
+
+/** Re-reads whether any agent is connected to any process; returns agentsOnline(). */
+export async function refreshAgentsOnline(): Promise<boolean> {
+  online.__tlAgentsOnlineAnywhere = await anyAgentOnline();
+  return agentsOnline();
 }
 
 /** What the widget may know about its inbox (GET /api/widget/config and the socket's session). */

@@ -28,7 +28,7 @@ import { db } from "@/server/db";
 import { InvalidIdentityError } from "@/server/customers/normalize";
 import { customerEventRooms, rooms } from "@/server/realtime/rooms";
 import { addSocketHandler } from "@/server/realtime/handlers";
-import { findWidgetInbox, originAllowed, publicConfig, widgetInboxById, type WidgetInbox } from "./config";
+import { agentsOnline, AGENTS_ONLINE_RECHECK_MS, findWidgetInbox, originAllowed, publicConfig, refreshAgentsOnline, widgetInboxById, type WidgetInbox } from "./config";
 import { anonymousVisitorIsTaken, checkIdentity, newVisitorId, verifyVisitorToken, visitorToken, type VisitorSession } from "./identity";
 import {
   articleViewSchema,
@@ -285,25 +285,37 @@ export function attachWidgetNamespace(io: Server): () => void {
     void bindCustomer(socket).catch((error: unknown) => console.error(`[widget] resolving visitor failed: ${(error as Error).message}`));
   });
 
-  // Agents online (any socket in the console's namespace): tell visitors when that changes.
-  let lastOnline = io.of("/").sockets.size > 0;
+  // Agents online (a console socket on any process): tell this process's
+  // visitors when that changes. Local connects answer at once; agents on other
+  // processes show through users.online_until, re-read every few seconds.
+  let lastOnline = agentsOnline();
+  let checking = false;
   const presence = () =>
     setImmediate(() => {
-      const online = io.of("/").sockets.size > 0;
-      if (online === lastOnline) return;
-      lastOnline = online;
-      ns.emit("presence", { online });
+      if (checking) return;
+      checking = true;
+      void refreshAgentsOnline()
+        .then((online) => {
+          if (online === lastOnline) return;
+          lastOnline = online;
+          ns.local.emit("presence", { online });
+        })
+        .catch(() => undefined)
+        .finally(() => (checking = false));
     });
   const onAgent = (agent: Socket) => {
     presence();
     agent.on("disconnect", presence);
   };
   io.of("/").on("connection", onAgent);
+  const recheck = setInterval(presence, AGENTS_ONLINE_RECHECK_MS);
+  recheck.unref?.();
 
   const off = bus.on((event) => onBusEvent(ns, event, byVisitor, bindCustomer));
 
   return () => {
     off();
+    clearInterval(recheck);
     io.of("/").off("connection", onAgent);
     if (g.__tlWidgetNs === ns) g.__tlWidgetNs = undefined;
   };

@@ -1,0 +1,66 @@
+// "Who is online" across processes: an agent connected to process A shows as
+// online on process B's supervisor board, and B's widget visitors are told
+// agents are online; when the agent leaves, both follow.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { io as connect, type Socket } from "socket.io-client";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
+import { connectVisitor, type Visitor } from "../fixtures/widget/visitor";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+let t: TestDatabase;
+let a: AppServer;
+let b: AppServer;
+let supervisorCookie: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const env = { REDIS_URL, REDIS_KEY_PREFIX: `tl-online-${randomBytes(4).toString("hex")}` };
+  a = await startAppServer({ databaseUrl: t.url, env });
+  b = await startAppServer({ databaseUrl: t.url, env });
+  supervisorCookie = (await signIn(b.url, "supervisor@throughline.test")).cookie;
+});
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  await t?.drop();
+});
+
+async function boardPresence(email: string): Promise<string> {
+  const res = await fetch(`${b.url}/api/trpc/supervisor.board`, { headers: { cookie: supervisorCookie } });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { result: { data: { json: { agents: { email: string; presence: string }[] } } } };
+  return body.result.data.json.agents.find((x) => x.email === email)!.presence;
+}
+
+describe("agents online across processes", () => {
+  it("an agent on A is online for B's board and B's widget visitors, and goes away when they leave", async () => {
+    const visitor: Visitor = await connectVisitor(b.url, { inbox: "demo-widget" });
+    expect(visitor.session.config.online).toBe(false);
+    expect(await boardPresence("agent@throughline.test")).not.toBe("online");
+    const changes: boolean[] = [];
+    visitor.socket.on("presence", (p: { online: boolean }) => changes.push(p.online));
+
+    const { cookie } = await signIn(a.url, "agent@throughline.test");
+    const agent: Socket = connect(a.url, { transports: ["websocket"], extraHeaders: { cookie }, forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      agent.once("connect", resolve);
+      agent.once("connect_error", reject);
+    });
+
+    await expect.poll(() => changes.at(-1), { timeout: 15_000 }).toBe(true);
+    expect(await boardPresence("agent@throughline.test")).toBe("online");
+    // A visitor arriving on B now is told at once.
+    const late = await connectVisitor(b.url, { inbox: "demo-widget" });
+    expect(late.session.config.online).toBe(true);
+
+    agent.close();
+    await expect.poll(() => changes.at(-1), { timeout: 15_000 }).toBe(false);
+    expect(await boardPresence("agent@throughline.test")).toBe("away");
+    expect(changes).toEqual([true, false]);
+    visitor.close();
+    late.close();
+  });
+});
