@@ -63,4 +63,32 @@ describe("agents online across processes", () => {
     visitor.close();
     late.close();
   });
+
+  it("agent replies sent from either process reach the visitor on B and are marked delivered", async () => {
+    const visitor = await connectVisitor(b.url, { inbox: "demo-widget" });
+    const sent = (await visitor.socket.timeout(15_000).emitWithAck("message:send", { clientId: randomBytes(8).toString("hex"), text: "Is anyone there?" })) as { ok: boolean; id: string };
+    expect(sent.ok).toBe(true);
+    const conversationId = (await t.prisma.message.findUniqueOrThrow({ where: { id: sent.id } })).conversationId;
+    const got: { id: string; text: string }[] = [];
+    visitor.socket.on("message", (m: { id: string; text: string }) => got.push(m));
+
+    // Whichever process's outbox worker sends each reply, the visitor is on B:
+    // several replies make it all but certain some are sent from A.
+    const admin = await signIn(a.url, "admin@throughline.test");
+    const texts = ["Yes — how can I help?", "Let me check your account.", "Found it.", "Anything else?"];
+    for (const body of texts) {
+      const res = await fetch(`${a.url}/api/trpc/conversation.reply`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: admin.cookie, "x-throughline-csrf": "1" },
+        body: JSON.stringify({ json: { id: conversationId, body } }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await expect.poll(() => texts.every((text) => got.some((m) => m.text === text)), { timeout: 15_000 }).toBe(true);
+    const ids = texts.map((text) => got.find((m) => m.text === text)!.id);
+    await expect
+      .poll(async () => (await t.prisma.message.findMany({ where: { id: { in: ids } }, select: { deliveryStatus: true } })).map((m) => m.deliveryStatus), { timeout: 15_000 })
+      .toEqual(["delivered", "delivered", "delivered", "delivered"]);
+    visitor.close();
+  });
 });

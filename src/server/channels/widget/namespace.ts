@@ -333,10 +333,17 @@ async function pushMessage(ns: Namespace, messageId: string): Promise<number> {
   const room = widgetRooms.customer(inboxId, customerId);
   ns.to(room).emit("message", payload);
   if (outbound) ns.to(room).emit("typing", { typing: false });
-  const reached = ns.adapter.rooms.get(room)?.size ?? 0;
+  const reached = outbound ? await visitorSocketsIn(ns, room) : (ns.adapter.rooms.get(room)?.size ?? 0);
   // Sent (by the outbox) and a visitor socket has it: delivered.
   if (outbound && reached > 0) await markDelivered([], msg.id);
   return reached;
+}
+
+/** Visitor sockets in a room on this process, or else on any process (Redis adapter). */
+async function visitorSocketsIn(ns: Namespace, room: string): Promise<number> {
+  const local = ns.adapter.rooms.get(room)?.size ?? 0;
+  if (local > 0) return local;
+  return ns.in(room).fetchSockets().then((s) => s.length, () => 0);
 }
 
 /** For the outbox's chat sender: (re)push an agent message to the visitor. */
@@ -378,7 +385,7 @@ async function onBusEvent(
       const room = widgetRooms.customer(msg.inboxId, msg.customerId);
       if (event.status === "read") ns.to(room).emit("message:status", { id: msg.id, status: "read" });
       // Sent by the outbox and a visitor socket is here (it got the push): delivered.
-      else if (msg.outbound && (ns.adapter.rooms.get(room)?.size ?? 0) > 0) await markDelivered([], msg.id);
+      else if (msg.outbound && (await visitorSocketsIn(ns, room)) > 0) await markDelivered([], msg.id);
       return;
     }
     case "customer.merged":
