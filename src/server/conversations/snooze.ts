@@ -10,6 +10,7 @@
 import { applyTicketChanges, LOCKED_COLUMNS, publishTicketUpdate, type LockedConversation, type TicketActor, type TicketOutcome } from "./ticket";
 import { runTransaction } from "@/server/timeline/tx";
 import { SlaContext } from "@/server/sla/policy";
+import { every } from "@/server/app/every";
 
 export const SNOOZE_WAKE_TEXT = "Snooze ended; reopened";
 const SYSTEM: TicketActor = { userId: null };
@@ -48,26 +49,10 @@ export async function wakeSnoozed(now: Date = new Date(), opts: { limit?: number
 
 /** Timer service: wakes due snoozes every `intervalMs`. */
 export function startSnoozeWaker(intervalMs = 5_000): () => void {
-  let running = false;
-  let stopped = false;
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      // A full batch means more may be due: go again at once.
-      let woken: string[];
-      do woken = await wakeSnoozed();
-      while (!stopped && woken.length >= BATCH);
-    } catch (error) {
-      console.error(`[snooze] wake failed: ${(error as Error).message}`);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref?.();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  return every(intervalMs, "snooze", async (stopped) => {
+    // A full batch means more may be due: go again at once.
+    let woken: string[];
+    do woken = await wakeSnoozed();
+    while (!stopped() && woken.length >= BATCH);
+  });
 }

@@ -12,6 +12,7 @@ import { bus, type DomainEvent } from "@/server/events/bus";
 import { recordTouchpoint } from "@/server/timeline/ingest";
 import { isUuid } from "@/server/timeline/ids";
 import { inferStage, JOURNEY_RULES, JOURNEY_STAGES, type JourneyFacts, type Stage } from "./rules";
+import { every } from "@/server/app/every";
 
 
 export class JourneyError extends Error {
@@ -229,28 +230,16 @@ export function startJourneyListener(debounceMs = 300): () => void {
  */
 export function startJourneySweep(opts: { intervalMs?: number; batch?: number } = {}): () => void {
   let after = "00000000-0000-0000-0000-000000000000";
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const rows = await db.$queryRaw<{ id: string }[]>`
-        SELECT id FROM customers
-        WHERE id > ${after}::uuid AND merged_into_id IS NULL AND erased_at IS NULL
-          AND (journey_stage IN ('purchase', 'onboarding', 'advocacy', 'at_risk')
-               OR journey_stage_set_by IS NOT NULL
-               OR (journey_stage = 'retention' AND last_seen_at < now() - interval '30 days'))
-        ORDER BY id LIMIT ${opts.batch ?? 100}`;
-      after = rows.length ? rows[rows.length - 1]!.id : "00000000-0000-0000-0000-000000000000";
-      for (const r of rows) await evaluateCustomer(r.id);
-    } catch (error) {
-      console.error(`[journey] sweep failed: ${(error as Error).message}`);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 60_000);
-  timer.unref?.();
-  return () => clearInterval(timer);
+  return every(opts.intervalMs ?? 60_000, "journey sweep", async () => {
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM customers
+      WHERE id > ${after}::uuid AND merged_into_id IS NULL AND erased_at IS NULL
+        AND (journey_stage IN ('purchase', 'onboarding', 'advocacy', 'at_risk')
+             OR journey_stage_set_by IS NOT NULL
+             OR (journey_stage = 'retention' AND last_seen_at < now() - interval '30 days'))
+      ORDER BY id LIMIT ${opts.batch ?? 100}`;
+    after = rows.length ? rows[rows.length - 1]!.id : "00000000-0000-0000-0000-000000000000";
+    for (const r of rows) await evaluateCustomer(r.id);
+  });
 }
 

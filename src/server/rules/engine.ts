@@ -21,6 +21,7 @@ import { frictionForConversation, frictionForCustomer } from "@/server/friction/
 import { conditionsHold, needsFriction, renderTemplate, triggerMatches, type RuleContext, type RuleEvent } from "./conditions";
 import { isTimerTrigger, parseStoredRule, type Action, type Condition, type EventTrigger, type TimerTrigger } from "./schema";
 import { insertNotifications, publishNotifications, usersWithRole } from "./notify";
+import { every } from "@/server/app/every";
 
 export const MAX_DEPTH = 3;
 /** A timer trigger that crossed its threshold longer ago than this is not acted on. */
@@ -550,17 +551,5 @@ export function startRulesListener(): () => void {
 
 /** Timer service: timer rules every `intervalMs` (default 30 s). */
 export function startRulesTimer(intervalMs = 30_000): () => void {
-  let running = false;
-  const tick = () => {
-    if (running) return;
-    running = true;
-    checkTimerRules()
-      .catch((error) => console.error(`[rules] timer pass failed: ${(error as Error).message}`))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref?.();
-  return () => clearInterval(timer);
+  return every(intervalMs, "rules", () => checkTimerRules());
 }

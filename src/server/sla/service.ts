@@ -26,6 +26,7 @@ import { insertNotifications, publishNotifications, usersWithRole, type CreatedN
 import { businessMinutesBetween } from "./business-time";
 import { SlaContext } from "./policy";
 import { dueTimesOf, lockSlaClock, reconcileSlaPauses, syncSlaPause, syncSlaPauseOf } from "./pause";
+import { every } from "@/server/app/every";
 
 export type SlaTarget = "first_response" | "resolution";
 export type SlaEventKind = "at_risk" | "breached";
@@ -204,24 +205,6 @@ export async function checkSla(now: Date = new Date(), opts: { limit?: number } 
 
 /** Timer service: checkSla every `intervalMs` (default 30 s). */
 export function startSlaTimer(intervalMs = 30_000): () => void {
-  let running = false;
-  let stopped = false;
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      await checkSla();
-    } catch (error) {
-      console.error(`[sla] check failed: ${(error as Error).message}`);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref?.();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  return every(intervalMs, "sla", () => checkSla());
 }
 
