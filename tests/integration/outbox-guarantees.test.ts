@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase, type TestDatabase } from "../helpers/db";
 import { startSmtpSink, type SmtpSink } from "../fixtures/email/smtp-sink";
+import { createSupportTeam } from "../fixtures/email/support-team";
 import { ingestEmail } from "@/server/channels/email/inbound";
 import { createEmailSender } from "@/server/channels/email/send";
 import { sendReply } from "@/server/conversations/reply";
@@ -22,13 +23,7 @@ let seq = 0;
 beforeAll(async () => {
   t = await useTestDatabase();
   sink = await startSmtpSink();
-  const team = await t.prisma.team.create({ data: { name: "Support" } });
-  const row = await t.prisma.inbox.create({ data: { name: "Support", channel: "email", publicId: "support@throughline.test", secretEnv: { token: "DEMO_INBOX_TOKEN" } } });
-  await t.prisma.teamInbox.create({ data: { teamId: team.id, inboxId: row.id } });
-  inbox = { id: row.id, address: row.publicId, name: row.name };
-  const agent = await t.prisma.user.create({ data: { email: "agent@throughline.test", name: "Alex Agent", passwordHash: "x", role: "agent" } });
-  await t.prisma.teamMember.create({ data: { teamId: team.id, userId: agent.id } });
-  agentId = agent.id;
+  ({ inbox, agentId } = await createSupportTeam(t.prisma));
 });
 afterEach(() => {
   for (const u of unregister.splice(0)) u();
