@@ -19,7 +19,11 @@ export function newMessageId(inboxAddress: string): string {
 export function normalizeMessageId(raw: string | null | undefined): string | null {
   if (!raw) return null;
   const value = String(raw).replace(/\s+/g, "");
-  const inner = value.replace(/^<+/, "").replace(/>+$/, "");
+  // The first well-formed "<id>" when there is one (a broken header may run
+  // into the next); else the bare value. Never "<" or ">" inside: the id is
+  // written back into our replies' In-Reply-To and References.
+  const bracketed = /<([^<>]+)>/.exec(value);
+  const inner = bracketed ? bracketed[1]! : value.replace(/[<>]/g, "");
   if (!inner || inner.length > 900) return null;
   return `<${inner}>`;
 }

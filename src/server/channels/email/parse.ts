@@ -8,6 +8,7 @@ import type { AttachmentInput } from "@/server/timeline/ingest";
 import { detectMachineMail, normalizeMessageId, parseMessageIdList, threadIndexRoot } from "./headers";
 import { splitQuotedText, stripQuotedHtml } from "./quote";
 import { htmlToPlainText, sanitizeEmailHtml } from "./sanitize";
+import { storableDeep, storableText } from "@/server/text/storable";
 
 export type EmailAddress = { address: string; name: string | null };
 
@@ -97,7 +98,7 @@ const EXT_BY_TYPE: Record<string, string> = {
 function attachmentsOf(parsed: ParsedMail): AttachmentInput[] {
   return parsed.attachments.map((a, i) => {
     const contentType = (a.contentType || "application/octet-stream").toLowerCase();
-    const ext = EXT_BY_TYPE[contentType] ?? "bin";
+    const ext = Object.hasOwn(EXT_BY_TYPE, contentType) ? EXT_BY_TYPE[contentType]! : "bin";
     const filename = (a.filename || "").replace(/[\u0000-\u001f\u007f/\\]+/g, "_").trim().slice(0, 255) || `attachment-${i + 1}.${ext}`;
     const contentId = a.contentId ? a.contentId.replace(/^<|>$/g, "").trim() || undefined : undefined;
     return { filename, contentType, size: a.size ?? a.content.length, data: a.content, contentId };
@@ -133,10 +134,11 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     parsed = { headers: new Map(), headerLines: [], attachments: [], text: raw.toString("utf8") } as unknown as ParsedMail;
   }
 
-  const messageId = normalizeMessageId(parsed.messageId);
-  const inReplyToList = parseMessageIdList(parsed.inReplyTo);
+  // Ids are cleaned before they are read, so cleaning cannot empty one later.
+  const messageId = normalizeMessageId(parsed.messageId && storableText(parsed.messageId));
+  const inReplyToList = parseMessageIdList(storableDeep(parsed.inReplyTo));
   const inReplyTo = inReplyToList[0] ?? null;
-  const references = parseMessageIdList(parsed.references);
+  const references = parseMessageIdList(storableDeep(parsed.references));
   if (inReplyTo && !references.includes(inReplyTo)) references.push(inReplyTo);
 
   const from = addresses(parsed.from)[0] ?? null;
@@ -157,7 +159,9 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   }
 
   const threadIndex = headerString(parsed, "thread-index")?.trim() || null;
-  return {
+  // Broken bytes and charsets decode to NUL and lone surrogates, which the
+  // database refuses: cleaned here so bad mail is stored, not retried for ever.
+  return storableDeep<ParsedEmail>({
     messageId,
     platformMessageId: messageId ?? syntheticMessageId(raw),
     inReplyTo,
@@ -183,5 +187,5 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     threadTopic: headerString(parsed, "thread-topic")?.trim() || null,
     bouncedMessageId: machine.isBounce ? bouncedMessageId(parsed) : null,
     warnings,
-  };
+  });
 }

@@ -7,17 +7,20 @@ import {
   asArray,
   asRecord,
   CONTENT_TYPE_BY_KIND,
+  dedupeKeyOf,
   filenameFrom,
   formatCoordinate,
   fromMillis,
   idString,
   joinText,
   MalformedPayloadError,
+  messageIdString,
   str,
   type SocialAttachment,
   type SocialEvent,
   type SocialMessageEvent,
 } from "@/server/channels/social/types";
+import { storableDeep } from "@/server/text/storable";
 
 export type MetaChannel = "messenger" | "instagram";
 
@@ -29,7 +32,7 @@ export function metaChannelOf(object: unknown): MetaChannel | null {
 
 /** Parses a whole POST body of `object: "page"` or `"instagram"`. */
 export function parseMetaWebhook(body: unknown): SocialEvent[] {
-  const root = asRecord(body);
+  const root = asRecord(storableDeep(body));
   if (!root) throw new MalformedPayloadError("the body must be a JSON object");
   const channel = metaChannelOf(root.object);
   if (!channel) throw new MalformedPayloadError(`unsupported object ${JSON.stringify(root.object ?? null)}: expected "page" or "instagram"`);
@@ -62,7 +65,7 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
     // Our account is the recipient of a customer's message and the sender of an echo.
     const account = (isEcho ? senderId : recipientId) ?? entryId;
     const customerId = isEcho ? recipientId : senderId;
-    const mid = str(message.mid);
+    const mid = messageIdString(message.mid);
     if (!customerId || !mid) return [{ type: "ignored", channel, account, reason: "message without sender or mid" }];
     if (message.is_deleted === true) return [{ type: "delete", channel, account, platformMessageId: mid, at }];
     return [buildMessage(channel, account, customerId, mid, at, message, isEcho)];
@@ -73,7 +76,7 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
 
   const edit = asRecord(item.message_edit);
   if (edit) {
-    const mid = str(edit.mid);
+    const mid = messageIdString(edit.mid);
     if (!mid) return [];
     const numEdit = Number(edit.num_edit);
     return [{ type: "edit", channel, account, platformMessageId: mid, text: str(edit.text) ?? "", at, meta: Number.isFinite(numEdit) ? { numEdit } : {} }];
@@ -81,7 +84,7 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
 
   const reaction = asRecord(item.reaction);
   if (reaction && senderId) {
-    const mid = str(reaction.mid);
+    const mid = messageIdString(reaction.mid);
     if (!mid) return [];
     const action = reaction.action === "unreact" ? "unreact" : "react";
     const emoji = str(reaction.emoji) || reactionEmoji(str(reaction.reaction));
@@ -93,7 +96,7 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
             account,
             threadKey: senderId,
             platformMessageId: "",
-            dedupeKey: `${channel}:reaction:${account}:${mid}:${senderId}:${at.getTime()}`,
+            dedupeKey: dedupeKeyOf(channel, "reaction", account, mid, senderId, at.getTime()),
             occurredAt: at,
             direction: "inbound",
             customer: customerOf(channel, senderId),
@@ -108,7 +111,9 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
 
   const delivery = asRecord(item.delivery);
   if (delivery) {
-    const mids = asArray(delivery.mids).filter((m): m is string => typeof m === "string" && !!m);
+    const mids = asArray(delivery.mids)
+      .map(messageIdString)
+      .filter((m): m is string => m !== null);
     const watermark = delivery.watermark !== undefined ? fromMillis(delivery.watermark) : undefined;
     return [{ type: "status", channel, account, status: "delivered", at: item.timestamp ? at : (watermark ?? at), platformMessageIds: mids, threadKey: senderId ?? undefined, watermark }];
   }
@@ -116,7 +121,7 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
   const read = asRecord(item.read);
   if (read) {
     // Messenger: { watermark }; Instagram: { mid }.
-    const mid = str(read.mid);
+    const mid = messageIdString(read.mid);
     const watermark = read.watermark !== undefined ? fromMillis(read.watermark) : undefined;
     return [{ type: "status", channel, account, status: "read", at: item.timestamp ? at : (watermark ?? at), platformMessageIds: mid ? [mid] : [], threadKey: senderId ?? undefined, watermark }];
   }
@@ -124,8 +129,8 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
   const postback = asRecord(item.postback);
   if (postback && senderId) {
     // A tap on one of our buttons: what the customer "said" is the button's title.
-    const mid = str(postback.mid) ?? null;
-    const title = str(postback.title) ?? str(postback.payload) ?? "button";
+    const mid = messageIdString(postback.mid);
+    const title = str(postback.title)?.trim() || str(postback.payload)?.trim() || "button";
     return [
       {
         type: "message",
@@ -133,7 +138,7 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
         account,
         threadKey: senderId,
         platformMessageId: mid ?? "",
-        dedupeKey: mid ? undefined : `${channel}:postback:${account}:${senderId}:${at.getTime()}`,
+        dedupeKey: mid ? undefined : dedupeKeyOf(channel, "postback", account, senderId, at.getTime()),
         occurredAt: at,
         direction: "inbound",
         customer: customerOf(channel, senderId),
@@ -157,7 +162,7 @@ function customerOf(channel: MetaChannel, id: string) {
 const REACTIONS: Record<string, string> = { love: "❤", like: "👍", dislike: "👎", smile: "😆", wow: "😮", sad: "😢", angry: "😠" };
 
 function reactionEmoji(name: string | null): string {
-  return (name && REACTIONS[name]) || "";
+  return name && Object.hasOwn(REACTIONS, name) ? REACTIONS[name]! : "";
 }
 
 function buildMessage(

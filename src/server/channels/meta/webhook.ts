@@ -5,7 +5,7 @@ import { parseWhatsAppWebhook } from "@/server/channels/whatsapp/parse";
 import { recordWebhookVerified, type WebhookEndpoint } from "@/server/channels/social/log";
 import { verifyMetaSignature } from "@/server/channels/social/signature";
 import { asRecord, MalformedPayloadError, type SocialEvent } from "@/server/channels/social/types";
-import { configOrNull, handleSocialPost, metaChallenge, text } from "@/server/channels/social/webhook";
+import { configOrNull, errorJson, handleSocialPost, metaChallenge, text } from "@/server/channels/social/webhook";
 import { parseMetaWebhook } from "./parse";
 
 /** Any Meta webhook body we understand, by its `object`. */
@@ -22,9 +22,9 @@ export function parseMetaFamily(body: unknown): SocialEvent[] {
 
 export async function handleMetaVerification(req: Request, endpoint: WebhookEndpoint = "meta"): Promise<Response> {
   const config = configOrNull(endpoint);
-  if (!config) return text(503, "webhook not configured");
+  if (!config) return errorJson(503, "not_configured", "webhook not configured");
   const result = metaChallenge(req, config.META_VERIFY_TOKEN);
-  if (!result.ok) return text(403, "verification failed");
+  if (!result.ok) return errorJson(403, "verification_failed", "hub.mode must be subscribe and hub.verify_token must match");
   await recordWebhookVerified(endpoint, "hub.challenge", 0);
   return text(200, result.challenge);
 }

@@ -3,6 +3,7 @@
 // a list of SocialEvents; ./process.ts applies them (inbox routing, the
 // timeline write path, receipts, edits). Keeping the platforms' quirks in the
 // parsers keeps the write side one piece of code for all five.
+import { createHash } from "node:crypto";
 import type { IdentityClaim } from "@/server/customers/identity";
 
 export const SOCIAL_CHANNELS = ["messenger", "instagram", "whatsapp", "telegram", "x"] as const;
@@ -96,6 +97,17 @@ export type SocialEvent = SocialMessageEvent | SocialStatusEvent | SocialEditEve
 /** A payload that is not what the platform sends: answered with 400, nothing stored. */
 export class MalformedPayloadError extends Error {}
 
+/** Raw request bytes → events: MalformedPayloadError for what is not UTF-8 JSON of the platform's shape. */
+export function parseWebhookBody(raw: Uint8Array, parse: (body: unknown) => SocialEvent[]): SocialEvent[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+  } catch (error) {
+    throw new MalformedPayloadError(`invalid JSON: ${(error as Error).message}`);
+  }
+  return parse(body);
+}
+
 // ---------------------------------------------------------------- small parsing helpers
 
 export function asRecord(value: unknown): Record<string, unknown> | null {
@@ -106,30 +118,58 @@ export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** Platform ids arrive as strings or (Telegram, older payloads) numbers. */
+// Longest ids we accept: account and user ids are identity values (at most
+// 256 characters, see normalizeIdentity); message ids are unique-index keys
+// (Instagram's are the longest seen, ~200). Longer is not the platform's.
+const MAX_ACCOUNT_ID = 256;
+const MAX_MESSAGE_ID = 512;
+
+function boundedId(value: unknown, max: number): string | null {
+  let id: string | null = null;
+  if (typeof value === "string") id = value.trim();
+  else if (typeof value === "number" && Number.isFinite(value)) id = String(value);
+  else if (typeof value === "bigint") id = value.toString();
+  // Control characters (NUL included) never occur in a platform's id.
+  return id && id.length <= max && !/[\u0000-\u001f\u007f]/.test(id) ? id : null;
+}
+
+/** An account, user or chat id: strings or (Telegram, older payloads) numbers. */
 export function idString(value: unknown): string | null {
-  if (typeof value === "string" && value.trim()) return value.trim();
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  if (typeof value === "bigint") return value.toString();
-  return null;
+  return boundedId(value, MAX_ACCOUNT_ID);
+}
+
+/** A message id (Meta mid, wamid...). */
+export function messageIdString(value: unknown): string | null {
+  return boundedId(value, MAX_MESSAGE_ID);
+}
+
+/** An idempotency key built from payload parts, within recordTouchpoint's 500 characters. */
+export function dedupeKeyOf(...parts: (string | number | null)[]): string {
+  const key = parts.map(String).join(":");
+  return key.length <= 500 ? key : `sha256:${createHash("sha256").update(key).digest("hex")}`;
 }
 
 export function str(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
 
+// Beyond year 9999 a Date is valid in JavaScript but not to PostgreSQL (and
+// Invalid Date is neither): such a timestamp is not the platform's.
+const MAX_TIME_MS = Date.UTC(9999, 11, 31);
+
+function dateFromMillis(ms: unknown): Date {
+  return typeof ms === "number" && Number.isFinite(ms) && ms > 0 && ms <= MAX_TIME_MS ? new Date(ms) : new Date();
+}
+
 /** Milliseconds since the epoch (number or numeric string) → Date; else now. */
 export function fromMillis(value: unknown): Date {
-  const n = typeof value === "string" ? Number(value) : value;
-  if (typeof n === "number" && Number.isFinite(n) && n > 0) return new Date(n);
-  return new Date();
+  return dateFromMillis(typeof value === "string" ? Number(value) : value);
 }
 
 /** Seconds since the epoch (number or numeric string) → Date; else now. */
 export function fromSeconds(value: unknown): Date {
   const n = typeof value === "string" ? Number(value) : value;
-  if (typeof n === "number" && Number.isFinite(n) && n > 0) return new Date(n * 1000);
-  return new Date();
+  return dateFromMillis(typeof n === "number" ? n * 1000 : n);
 }
 
 /** The readable one-line placeholder for a message that is not text: "[image]". */
@@ -160,13 +200,20 @@ export const CONTENT_TYPE_BY_KIND: Record<string, string> = {
 
 /** A filename for a platform attachment: the URL's last path segment, else "<kind>". */
 export function filenameFrom(url: string | null | undefined, kind: string, fallbackExt = ""): string {
+  const fallback = safeFilename(`${kind}${fallbackExt}`, "attachment");
   if (url) {
     try {
       const last = new URL(url).pathname.split("/").filter(Boolean).pop();
-      if (last && last.length <= 200) return decodeURIComponent(last);
+      if (last && last.length <= 200) return safeFilename(decodeURIComponent(last), fallback);
     } catch {
-      /* not a URL */
+      /* not a URL, or a malformed %-escape */
     }
   }
-  return `${kind}${fallbackExt}`;
+  return fallback;
+}
+
+/** A platform-supplied file name fit to store and offer for download (no control characters or path separators), else the fallback. */
+export function safeFilename(value: unknown, fallback: string): string {
+  const name = typeof value === "string" ? value.replace(/[\u0000-\u001f\u007f/\\]+/g, "_").trim().slice(0, 255) : "";
+  return name || fallback;
 }

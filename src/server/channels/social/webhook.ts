@@ -7,7 +7,7 @@ import { env, type Env } from "@/env";
 import { applySocialEvents, type ApplyOptions, type ApplyResult } from "./process";
 import { safeEqual } from "./signature";
 import { logWebhook, recordWebhookError, type WebhookEndpoint } from "./log";
-import { MalformedPayloadError, type SocialEvent } from "./types";
+import { MalformedPayloadError, parseWebhookBody, type SocialEvent } from "./types";
 
 /** Webhook bodies are small JSON documents; anything bigger is refused before parsing. */
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
@@ -16,8 +16,17 @@ export function text(status: number, body: string, headers: Record<string, strin
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...headers } });
 }
 
-export function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+
+/**
+ * Refusals in the REST API's shape, {"error": {"code", "message"}}: platforms
+ * only read the status, people debugging a delivery read the reason.
+ * (Successes keep the platforms' conventions: "EVENT_RECEIVED", the challenge.)
+ */
+export function errorJson(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return json(status, { error: { code, message } }, headers);
 }
 
 /** The validated config, or null (logged) when the process has none: answered 503. */
@@ -54,27 +63,27 @@ export type PostHandlerOptions = {
 export async function handleSocialPost(req: Request, opts: PostHandlerOptions): Promise<Response> {
   const { endpoint } = opts;
   const config = configOrNull(endpoint);
-  if (!config) return text(503, "webhook not configured");
+  if (!config) return errorJson(503, "not_configured", "webhook not configured");
 
   const raw = await readRawBody(req);
-  if (!raw) return text(413, "payload too large");
+  if (!raw) return errorJson(413, "payload_too_large", `payload larger than ${MAX_WEBHOOK_BYTES} bytes`);
 
   if (!opts.verify(raw, req, config)) {
     logWebhook(endpoint, "rejected a delivery with a missing or wrong signature", "warn");
     await recordWebhookError({ endpoint, kind: "signature", reason: "missing or wrong signature: check the app secret configured for this webhook" });
-    return text(401, "invalid signature");
+    return errorJson(401, "invalid_signature", "missing or wrong signature");
   }
   await opts.onVerified?.();
 
   let events: SocialEvent[];
   try {
-    const body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw)) as unknown;
-    events = opts.parse(body);
+    events = parseWebhookBody(raw, opts.parse);
   } catch (error) {
-    const reason = error instanceof MalformedPayloadError ? error.message : `invalid JSON: ${(error as Error).message}`;
+    // Parsers throw only MalformedPayloadError; anything else is a parser bug, still this payload's fault.
+    const reason = error instanceof MalformedPayloadError ? error.message : `unreadable payload: ${(error as Error).message}`;
     logWebhook(endpoint, `malformed payload: ${reason}`, "warn");
     await recordWebhookError({ endpoint, kind: "malformed", reason });
-    return text(400, `malformed payload: ${reason}`);
+    return errorJson(400, "malformed_payload", `malformed payload: ${reason}`);
   }
 
   let result: ApplyResult;
@@ -87,7 +96,7 @@ export async function handleSocialPost(req: Request, opts: PostHandlerOptions): 
     const reason = oneLine((error as Error).message);
     logWebhook(endpoint, `could not store the delivery (the platform will retry): ${reason}`, "error");
     await recordWebhookError({ endpoint, kind: "storage", reason });
-    return text(503, "temporarily unable to store the delivery; retry later", { "retry-after": "5" });
+    return errorJson(503, "unavailable", "temporarily unable to store the delivery; retry later", { "retry-after": "5" });
   }
   if (result.stored + result.updated > 0) {
     logWebhook(endpoint, `stored ${result.stored}, updated ${result.updated}, duplicates ${result.duplicates}, ignored ${result.ignored}`);

@@ -12,11 +12,13 @@ import {
   idString,
   joinText,
   MalformedPayloadError,
+  safeFilename,
   str,
   type SocialAttachment,
   type SocialEvent,
   type SocialMessageEvent,
 } from "@/server/channels/social/types";
+import { storableDeep } from "@/server/text/storable";
 
 export function telegramFileRef(fileId: string): string {
   return `telegram-file:${fileId}`;
@@ -27,7 +29,7 @@ export function telegramMessageId(chatId: string, messageId: string | number): s
 }
 
 export function parseTelegramUpdate(body: unknown): SocialEvent[] {
-  const update = asRecord(body);
+  const update = asRecord(storableDeep(body));
   if (!update) throw new MalformedPayloadError("the body must be a Telegram Update object");
   if (update.update_id === undefined) throw new MalformedPayloadError("update_id is missing: not a Telegram Update");
   const message = asRecord(update.message) ?? asRecord(update.business_message);
@@ -87,8 +89,8 @@ function parseMessage(m: Record<string, unknown>, edited: boolean): SocialMessag
     const fileId = idString(f?.file_id);
     if (!f || !fileId) continue;
     if (field === "document" && m.animation) continue; // animations also carry a document
-    const filename = str(f.file_name) ?? name;
-    attachments.push({ filename, contentType: str(f.mime_type) ?? type, size: num(f.file_size), remoteUrl: telegramFileRef(fileId) });
+    const filename = safeFilename(f.file_name, name);
+    attachments.push({ filename, contentType: str(f.mime_type)?.trim() || type, size: num(f.file_size), remoteUrl: telegramFileRef(fileId) });
     parts.push(field === "document" ? `[document ${filename}]` : `[${label}]`);
   }
   const sticker = asRecord(m.sticker);
@@ -148,6 +150,7 @@ function area(p: Record<string, unknown>): number {
   return num(p.width) * num(p.height) || num(p.file_size);
 }
 
+/** A size or dimension: a non-negative integer (the write path refuses anything else), else 0. */
 function num(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : 0;
 }

@@ -13,12 +13,15 @@ import {
   idString,
   joinText,
   MalformedPayloadError,
+  messageIdString,
+  safeFilename,
   str,
   type SocialAttachment,
   type SocialEvent,
   type SocialMessageEvent,
   type SocialPerson,
 } from "@/server/channels/social/types";
+import { storableDeep } from "@/server/text/storable";
 
 /** The reference kept for WhatsApp media (bytes are fetched with GET /{media-id} and the token). */
 export function whatsappMediaRef(mediaId: string): string {
@@ -41,7 +44,7 @@ export function whatsappCustomer(waId: string, name?: string | null): SocialPers
 }
 
 export function parseWhatsAppWebhook(body: unknown): SocialEvent[] {
-  const root = asRecord(body);
+  const root = asRecord(storableDeep(body));
   if (!root) throw new MalformedPayloadError("the body must be a JSON object");
   if (root.object !== "whatsapp_business_account") {
     throw new MalformedPayloadError(`unsupported object ${JSON.stringify(root.object ?? null)}: expected "whatsapp_business_account"`);
@@ -73,7 +76,7 @@ export function parseWhatsAppWebhook(body: unknown): SocialEvent[] {
       }
       for (const rawStatus of asArray(value.statuses)) {
         const s = asRecord(rawStatus);
-        const id = str(s?.id);
+        const id = messageIdString(s?.id);
         const status = str(s?.status);
         if (!s || !id || !status) continue;
         if (status !== "sent" && status !== "delivered" && status !== "read" && status !== "failed") {
@@ -109,15 +112,16 @@ function media(kind: string, m: Record<string, unknown> | null, fallbackName: st
   const id = idString(m?.id);
   if (!m || !id) return null;
   const contentType = str(m.mime_type)?.split(";")[0]?.trim() || "application/octet-stream";
-  return { filename: str(m.filename) ?? fallbackName, contentType, size: 0, remoteUrl: whatsappMediaRef(id) };
+  return { filename: safeFilename(m.filename, fallbackName), contentType, size: 0, remoteUrl: whatsappMediaRef(id) };
 }
 
 function parseMessage(account: string | null, raw: unknown, names: Map<string, string>): SocialMessageEvent | SocialEvent | null {
   const m = asRecord(raw);
   if (!m) return null;
   const from = idString(m.from);
-  const id = str(m.id);
-  if (!from || !id) return { type: "ignored", channel: "whatsapp", account, reason: "message without from or id" };
+  const id = messageIdString(m.id);
+  // The wa_id is the thread: "+" alone (or nothing) names nobody.
+  if (!from || !from.replace(/^\+/, "") || !id) return { type: "ignored", channel: "whatsapp", account, reason: "message without from or id" };
   const type = str(m.type) ?? "unknown";
   const at = fromSeconds(m.timestamp);
   const base = {
@@ -187,7 +191,7 @@ function parseMessage(account: string | null, raw: unknown, names: Map<string, s
       meta.button = { text: str(sub?.text), payload: str(sub?.payload) };
       break;
     case "reaction": {
-      const target = str(sub?.message_id);
+      const target = messageIdString(sub?.message_id);
       const emoji = str(sub?.emoji) ?? "";
       if (!target) return { type: "ignored", channel: "whatsapp", account, reason: "reaction without message_id" };
       // An empty emoji removes the reaction.
@@ -216,5 +220,6 @@ function parseMessage(account: string | null, raw: unknown, names: Map<string, s
       if (errors.length) meta.errors = errors;
     }
   }
-  return { ...base, text: text || `[${type}]`, attachments, meta, passive };
+  // A blank body ("\t\n") would be an empty line on the timeline: show what it was instead.
+  return { ...base, text: text.trim() ? text : `[${type}]`, attachments, meta, passive };
 }

@@ -11,15 +11,17 @@ import {
   idString,
   joinText,
   MalformedPayloadError,
+  messageIdString,
   str,
   type SocialAttachment,
   type SocialEvent,
 } from "@/server/channels/social/types";
+import { storableDeep } from "@/server/text/storable";
 
 const MEDIA_TYPES: Record<string, string> = { photo: "image/jpeg", video: "video/mp4", animated_gif: "video/mp4" };
 
 export function parseXWebhook(body: unknown): SocialEvent[] {
-  const root = asRecord(body);
+  const root = asRecord(storableDeep(body));
   if (!root) throw new MalformedPayloadError("the body must be a JSON object");
   const account = idString(root.for_user_id);
   if (!account) throw new MalformedPayloadError("for_user_id is missing: not an Account Activity payload");
@@ -33,7 +35,7 @@ export function parseXWebhook(body: unknown): SocialEvent[] {
       events.push({ type: "ignored", channel: "x", account, reason: `direct message event ${String(e.type)}` });
       continue;
     }
-    const id = idString(e.id);
+    const id = messageIdString(e.id);
     const create = asRecord(e.message_create);
     const senderId = idString(create?.sender_id);
     const recipientId = idString(asRecord(create?.target)?.recipient_id);
@@ -56,13 +58,15 @@ export function parseXWebhook(body: unknown): SocialEvent[] {
     if (media) {
       const mediaType = str(media.type) ?? "photo";
       const url = str(media.media_url_https) ?? str(media.media_url);
-      if (url) attachments.push({ filename: filenameFrom(url, mediaType), contentType: MEDIA_TYPES[mediaType] ?? "application/octet-stream", size: 0, remoteUrl: url });
+      // Own keys only: a media type of "constructor" must not find Object's.
+      const contentType = Object.hasOwn(MEDIA_TYPES, mediaType) ? MEDIA_TYPES[mediaType]! : "application/octet-stream";
+      if (url) attachments.push({ filename: filenameFrom(url, mediaType), contentType, size: 0, remoteUrl: url });
       parts.push(mediaType === "animated_gif" ? "[GIF]" : `[${mediaType}]`);
       // The text ends with the t.co link of the media itself; drop it.
       const shortUrl = str(media.url);
       if (shortUrl) text = text.replace(shortUrl, "").trim();
     }
-    const user = asRecord(users[senderId]);
+    const user = Object.hasOwn(users, senderId) ? asRecord(users[senderId]) : null;
     const name = str(user?.name) ?? (str(user?.screen_name) ? `@${str(user?.screen_name)}` : null);
     events.push({
       type: "message",
@@ -84,7 +88,7 @@ export function parseXWebhook(body: unknown): SocialEvent[] {
     const reader = idString(e?.sender_id);
     if (!e || !reader || reader === account) continue;
     const at = fromMillis(e.created_timestamp);
-    const last = idString(e.last_read_event_id);
+    const last = messageIdString(e.last_read_event_id);
     events.push({ type: "status", channel: "x", account, status: "read", at, platformMessageIds: last ? [last] : [], threadKey: reader, watermark: at });
   }
 

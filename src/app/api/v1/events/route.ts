@@ -4,6 +4,7 @@
 // not stored, valid ones are stored together in one transaction.
 // 202 { items: [{ index, id, status: "created" | "duplicate" }], errors: [{ index, message }] }
 import { z } from "zod";
+import { unstorablePath } from "@/server/text/storable";
 import { InvalidIdentityError, normalizeEmail, normalizePhone } from "@/server/customers/normalize";
 import { requireApiKey } from "@/server/http/auth";
 import { ONE_MB, readJsonBody } from "@/server/http/body";
@@ -18,6 +19,8 @@ export const runtime = "nodejs";
 const MAX_EVENTS = 1000;
 // Clock skew allowance for occurredAt.
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+// PostgreSQL's timestamptz has no year 0 (ISO-8601 and JavaScript do).
+const MIN_OCCURRED_AT = Date.parse("0001-01-01T00:00:00Z");
 
 const eventSchema = z
   .object({
@@ -44,6 +47,12 @@ const eventSchema = z
     if (e.occurredAt && Date.parse(e.occurredAt) > Date.now() + MAX_FUTURE_MS) {
       ctx.addIssue({ code: "custom", path: ["occurredAt"], message: "is in the future" });
     }
+    if (e.occurredAt && Date.parse(e.occurredAt) < MIN_OCCURRED_AT) {
+      ctx.addIssue({ code: "custom", path: ["occurredAt"], message: "is before the year 1" });
+    }
+    // Text the database cannot store is this item's error, not a failed batch.
+    const bad = unstorablePath(e);
+    if (bad) ctx.addIssue({ code: "custom", path: bad, message: "must not contain NUL characters or unpaired UTF-16 surrogates" });
   });
 
 type Item = { index: number; input: TouchpointInput };
