@@ -304,6 +304,19 @@ describe("recordTouchpoint", () => {
     expect(await db.customerIdentity.count({ where: { value: { in: ["x@example.com", "ok-batch@example.com"] } } })).toBe(0);
   });
 
+  it("refuses what PostgreSQL cannot store as the caller's error, naming the field, for every caller", async () => {
+    const count = await db.timelineEvent.count();
+    const nul = inboundEmail("nul@example.com", "bad-nul", { message: { direction: "inbound", bodyText: "before\u0000after", platformMessageId: "bad-nul" } });
+    await expect(recordTouchpoint(nul)).rejects.toMatchObject({ code: "invalid_input", message: expect.stringMatching(/^message\.bodyText contains a NUL/) });
+    const surrogate = { identities: [{ kind: "email" as const, value: "sur@example.com", verified: true, source: "api" }], channel: "api" as const, kind: "product_event" as const, actor: "customer" as const, text: "ok", payload: { note: "\ud800 alone" } };
+    await expect(recordTouchpoint(surrogate)).rejects.toMatchObject({ code: "invalid_input", message: expect.stringMatching(/^payload\.note contains/) });
+    const ancient = { ...surrogate, payload: {}, occurredAt: new Date("0000-06-01T00:00:00Z") };
+    await expect(recordTouchpoint(ancient)).rejects.toMatchObject({ code: "invalid_input", message: expect.stringMatching(/years 1 and 9999/) });
+    // A valid emoji (a surrogate pair) is fine.
+    await expect(recordTouchpoint({ ...surrogate, payload: { note: "thanks 🙏" } })).resolves.toMatchObject({ created: true });
+    expect(await db.timelineEvent.count()).toBe(count + 1);
+  });
+
   it("purchases raise lifetime value in the same transaction; duplicates do not", async () => {
     const purchase: TouchpointInput = {
       identities: [{ kind: "email", value: "buyer@example.com", verified: true, source: "api" }],

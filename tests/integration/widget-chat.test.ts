@@ -130,6 +130,8 @@ describe("sending messages", () => {
     expect(await request(v, "message:send", { clientId: "x", text: "hi" })).toMatchObject({ ok: false, error: "invalid_payload" });
     expect(await request(v, "message:send", { clientId: randomUUID(), text: "x".repeat(10_001) })).toMatchObject({ ok: false, error: "invalid_payload" });
     expect(await request(v, "message:send", { clientId: randomUUID(), text: "   " })).toMatchObject({ ok: false, error: "empty_message" });
+    // Text PostgreSQL cannot store is the visitor's error (not "server_error", which the widget would resend for ever).
+    expect(await request(v, "message:send", { clientId: randomUUID(), text: "hello\u0000there" })).toMatchObject({ ok: false, error: "invalid_payload" });
     const results = await Promise.all(Array.from({ length: 25 }, (_, i) => send(v, `flood ${i}`)));
     const limited = results.filter((r) => r.error === "rate_limited");
     expect(limited.length).toBeGreaterThanOrEqual(5);

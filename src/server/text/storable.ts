@@ -35,7 +35,8 @@ export function unstorablePath(value: unknown, path: (string | number)[] = []): 
     }
     return null;
   }
-  if (value && typeof value === "object") {
+  // Plain objects only: Buffers (attachment bytes), Dates and other instances are not text.
+  if (value && typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
     for (const [k, v] of Object.entries(value)) {
       if (bad(k)) return [...path, k];
       const found = unstorablePath(v, [...path, k]);

@@ -16,6 +16,7 @@ import { InvalidIdentityError } from "@/server/customers/normalize";
 import { uuidv7 } from "./ids";
 import { getTimelineItems } from "./query";
 import { RetryTransaction, runTransaction, type Tx } from "./tx";
+import { unstorablePath } from "@/server/text/storable";
 
 export type { IdentityClaim };
 
@@ -162,6 +163,11 @@ function validate(input: TouchpointInput, index: number) {
   if (!ACTORS.has(input.actor)) fail(`unknown actor ${String(input.actor)}`);
   if (typeof input.text !== "string") fail("text must be a string");
   if (input.occurredAt && Number.isNaN(input.occurredAt.getTime())) fail("occurredAt is not a valid date");
+  // PostgreSQL stores years 1–9999 (timestamptz) and refuses NUL and unpaired surrogates:
+  // refused here, as the caller's error, instead of failing the write like a fault.
+  if (input.occurredAt && (input.occurredAt.getUTCFullYear() < 1 || input.occurredAt.getUTCFullYear() > 9999)) fail("occurredAt must be between the years 1 and 9999");
+  const unstorable = unstorablePath(input);
+  if (unstorable) fail(`${unstorable.join(".") || "input"} contains a NUL character or an unpaired UTF-16 surrogate`);
   if (!input.customerId && !input.identities?.length && !input.conversation?.id) fail("a touchpoint needs identities, a customerId or a conversation id");
   if (input.message && !input.conversation) fail("a message needs a conversation");
   if (input.message && input.message.direction !== "inbound" && input.message.direction !== "outbound") fail("message.direction must be inbound or outbound");

@@ -26,6 +26,7 @@ import type { z } from "zod";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { db } from "@/server/db";
 import { InvalidIdentityError } from "@/server/customers/normalize";
+import { TouchpointError } from "@/server/timeline/ingest";
 import { customerEventRooms, rooms } from "@/server/realtime/rooms";
 import { addSocketHandler } from "@/server/realtime/handlers";
 import { agentsOnline, AGENTS_ONLINE_RECHECK_MS, findWidgetInbox, originAllowed, publicConfig, refreshAgentsOnline, widgetInboxById, type WidgetInbox } from "./config";
@@ -180,6 +181,8 @@ export function attachWidgetNamespace(io: Server): () => void {
       } catch (error) {
         if (error instanceof WidgetError) return ack({ ok: false, error: error.code, message: error.message, ...error.extra });
         if (error instanceof InvalidIdentityError) return ack({ ok: false, error: "invalid_payload", message: error.message });
+        // Refused input (not a fault): the widget must not resend it.
+        if (error instanceof TouchpointError && error.code === "invalid_input") return ack({ ok: false, error: "invalid_payload", message: error.message });
         console.error(`[widget] ${event} failed: ${(error as Error).stack ?? error}`);
         ack({ ok: false, error: "server_error", message: "Something went wrong. Please try again." });
       }
