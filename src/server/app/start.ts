@@ -9,6 +9,7 @@ import { disconnectDb, getDb } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { attachRealtime } from "@/server/realtime/server";
 import { rejectIfOverLimit } from "@/server/security/abuse";
+import { bodyLimitRules, rejectIfBodyTooLarge } from "@/server/security/body-limits";
 import { healthReport } from "./health";
 import { startBackgroundServices } from "./services";
 
@@ -74,6 +75,7 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     const handle = nextApp.getRequestHandler();
     await nextApp.prepare();
 
+    const bodyLimits = bodyLimitRules(config.EMAIL_MAX_BYTES);
     const server = http.createServer((req, res) => {
       if (req.url === "/api/health" || req.url?.startsWith("/api/health?")) {
         void healthReport().then((report) => {
@@ -82,6 +84,7 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
         });
         return;
       }
+      if (rejectIfBodyTooLarge(req, res, bodyLimits)) return;
       // Lets server components send a signed-out agent back where they were after login.
       req.headers["x-throughline-path"] = req.url ?? "/";
       void rejectIfOverLimit(req, res).then((limited) => {
