@@ -152,3 +152,30 @@ describe("stage inference", () => {
     expect(by.awareness!.medianDaysInStage).not.toBeNull();
   });
 });
+
+describe("batched evaluation", () => {
+  it("evaluates many customers in one pass exactly as one by one, in the order asked", async () => {
+    const now = Date.now();
+    const looking = await recordTouchpoint(product("batch-look@example.test", "page_view", new Date(now - HOUR), { url: "https://acme.test/pricing" }));
+    const buying = await recordTouchpoint(product("batch-buy@example.test", "purchase", new Date(now - HOUR), { amount: 10 }));
+    const quiet = await recordTouchpoint(product("batch-quiet@example.test", "page_view", new Date(now - HOUR), { url: "https://acme.test/blog" }));
+    const ids = [buying.customerId, "not-a-uuid", looking.customerId, "00000000-0000-7000-8000-00000000beef", quiet.customerId];
+    const { evaluateCustomers } = await import("@/server/journey/service");
+    const results = await evaluateCustomers(ids);
+    expect(results.map((r) => r.customerId)).toEqual(ids);
+    expect(results.map((r) => [r.changed, r.to])).toEqual([
+      [true, "purchase"],
+      [false, null],
+      [true, "consideration"],
+      [false, null],
+      [true, "awareness"],
+    ]);
+    for (const [id, stage] of [[buying.customerId, "purchase"], [looking.customerId, "consideration"], [quiet.customerId, "awareness"]] as const) {
+      expect((await stages(id)).map((s) => s.to)).toEqual([stage]);
+      expect((await db.customer.findUniqueOrThrow({ where: { id } })).journeyStage).toBe(stage);
+    }
+    // A second pass (another process, a redelivery) changes nothing and writes nothing.
+    expect((await evaluateCustomers(ids)).filter((r) => r.changed)).toEqual([]);
+    expect((await stages(buying.customerId)).length).toBe(1);
+  });
+});

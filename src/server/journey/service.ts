@@ -9,7 +9,7 @@
 // An agent's override sets journeyStageSetBy and holds for JOURNEY_RULES.overrideMs.
 import { db } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
-import { recordTouchpoint } from "@/server/timeline/ingest";
+import { recordTouchpoint, recordTouchpoints } from "@/server/timeline/ingest";
 import { isUuid } from "@/server/timeline/ids";
 import { inferStage, JOURNEY_RULES, JOURNEY_STAGES, type JourneyFacts, type Stage } from "./rules";
 import { every } from "@/server/app/every";
@@ -25,6 +25,7 @@ export class JourneyError extends Error {
 }
 
 type FactsRow = {
+  customer_id: string;
   first_activity: Date | null;
   last_activity: Date | null;
   consideration: Date | null;
@@ -43,14 +44,27 @@ const ms = (d: Date | null) => (d ? d.getTime() : null);
 
 /** What the rules read, from the customer's timeline up to `asOf`. */
 export async function loadJourneyFacts(customerId: string, asOf: Date = new Date()): Promise<JourneyFacts> {
+  return (await loadJourneyFactsMany([customerId], asOf)).get(customerId)!;
+}
+
+/**
+ * The facts of many customers in one set-based query (one scan of each
+ * customer's events, grouped), so a burst of touchpoints for many customers
+ * costs one round trip, not one per customer.
+ */
+export async function loadJourneyFactsMany(customerIds: string[], asOf: Date = new Date()): Promise<Map<string, JourneyFacts>> {
+  const out = new Map<string, JourneyFacts>();
+  if (customerIds.length === 0) return out;
   const r = JOURNEY_RULES;
   const urlPatterns = r.considerationUrlContains.map((s) => `%${s.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-  const [row] = await db.$queryRaw<FactsRow[]>`
-    WITH ev AS (
-      SELECT occurred_at, kind, name, actor, payload FROM timeline_events
-      WHERE customer_id = ${customerId}::uuid AND occurred_at <= ${asOf}
+  const rows = await db.$queryRaw<FactsRow[]>`
+    WITH ids AS (
+      SELECT DISTINCT unnest(${customerIds}::uuid[]) AS id
+    ), ev AS (
+      SELECT customer_id, occurred_at, kind, name, actor, payload FROM timeline_events
+      WHERE customer_id = ANY(${customerIds}::uuid[]) AND occurred_at <= ${asOf}
     ), agg AS (
-      SELECT
+      SELECT customer_id,
         min(occurred_at) FILTER (WHERE actor = 'customer') AS first_activity,
         max(occurred_at) FILTER (WHERE actor = 'customer') AS last_activity,
         min(occurred_at) FILTER (WHERE
@@ -63,37 +77,53 @@ export async function loadJourneyFacts(customerId: string, asOf: Date = new Date
         max(occurred_at) FILTER (WHERE kind = 'product_event' AND name = ANY(${[...r.referralEvents]}::text[])) AS last_referral,
         max(occurred_at) FILTER (WHERE kind = 'product_event' AND name = ANY(${[...r.paymentFailedEvents]}::text[])) AS last_payment_failed,
         max(occurred_at) FILTER (WHERE kind = 'product_event' AND name = ANY(${[...r.cancelEvents]}::text[])) AS last_cancelled,
-        max(occurred_at) FILTER (WHERE kind = 'survey_response' AND name = 'nps') AS nps_at
-      FROM ev
+        max(occurred_at) FILTER (WHERE kind = 'survey_response' AND name = 'nps') AS nps_at,
+        (array_agg((payload->>'score')::int ORDER BY occurred_at DESC) FILTER (WHERE kind = 'survey_response' AND name = 'nps'))[1] AS nps_score
+      FROM ev GROUP BY customer_id
+    ), after AS (
+      SELECT ev.customer_id, min(ev.occurred_at) AS after_purchase
+      FROM ev JOIN agg ON agg.customer_id = ev.customer_id
+      WHERE ev.actor = 'customer' AND ev.occurred_at > agg.first_purchase
+      GROUP BY ev.customer_id
+    ), unresolved AS (
+      SELECT c.customer_id, count(*)::int AS unresolved FROM conversations c
+      WHERE c.customer_id = ANY(${customerIds}::uuid[]) AND c.created_at > ${new Date(asOf.getTime() - r.unresolvedWindowMs)}
+        AND c.created_at <= ${asOf} AND c.status IN ('open', 'pending', 'snoozed')
+      GROUP BY c.customer_id
     )
-    SELECT agg.*,
-      (SELECT min(ev.occurred_at) FROM ev WHERE ev.actor = 'customer' AND ev.occurred_at > agg.first_purchase) AS after_purchase,
-      (SELECT (ev.payload->>'score')::int FROM ev WHERE ev.kind = 'survey_response' AND ev.name = 'nps' ORDER BY ev.occurred_at DESC LIMIT 1) AS nps_score,
-      (SELECT count(*)::int FROM conversations c
-        WHERE c.customer_id = ${customerId}::uuid AND c.created_at > ${new Date(asOf.getTime() - r.unresolvedWindowMs)}
-          AND c.created_at <= ${asOf} AND c.status IN ('open', 'pending', 'snoozed')) AS unresolved
-    FROM agg`;
-  return {
-    firstActivityAt: ms(row?.first_activity ?? null),
-    lastActivityAt: ms(row?.last_activity ?? null),
-    considerationAt: ms(row?.consideration ?? null),
-    firstPurchaseAt: ms(row?.first_purchase ?? null),
-    lastPurchaseAt: ms(row?.last_purchase ?? null),
-    activityAfterFirstPurchaseAt: ms(row?.after_purchase ?? null),
-    latestNps: row?.nps_at && row.nps_score !== null ? { score: row.nps_score, at: row.nps_at.getTime() } : null,
-    lastReferralAt: ms(row?.last_referral ?? null),
-    lastPaymentFailedAt: ms(row?.last_payment_failed ?? null),
-    lastCancelledAt: ms(row?.last_cancelled ?? null),
-    unresolvedRecentContacts: row?.unresolved ?? 0,
-  };
+    SELECT ids.id AS customer_id, agg.first_activity, agg.last_activity, agg.consideration, agg.first_purchase, agg.last_purchase,
+           agg.last_referral, agg.last_payment_failed, agg.last_cancelled, agg.nps_at, agg.nps_score,
+           after.after_purchase, coalesce(unresolved.unresolved, 0) AS unresolved
+    FROM ids
+    LEFT JOIN agg ON agg.customer_id = ids.id
+    LEFT JOIN after ON after.customer_id = ids.id
+    LEFT JOIN unresolved ON unresolved.customer_id = ids.id`;
+  for (const row of rows) {
+    out.set(row.customer_id, {
+      firstActivityAt: ms(row.first_activity),
+      lastActivityAt: ms(row.last_activity),
+      considerationAt: ms(row.consideration),
+      firstPurchaseAt: ms(row.first_purchase),
+      lastPurchaseAt: ms(row.last_purchase),
+      activityAfterFirstPurchaseAt: ms(row.after_purchase),
+      latestNps: row.nps_at && row.nps_score !== null ? { score: row.nps_score, at: row.nps_at.getTime() } : null,
+      lastReferralAt: ms(row.last_referral),
+      lastPaymentFailedAt: ms(row.last_payment_failed),
+      lastCancelledAt: ms(row.last_cancelled),
+      unresolvedRecentContacts: row.unresolved ?? 0,
+    });
+  }
+  return out;
 }
 
-async function latestOverrideAt(customerId: string): Promise<Date | null> {
-  const [row] = await db.$queryRaw<{ occurred_at: Date }[]>`
-    SELECT occurred_at FROM timeline_events
-    WHERE customer_id = ${customerId}::uuid AND kind = 'journey_stage' AND payload->>'override' = 'true'
-    ORDER BY occurred_at DESC, id DESC LIMIT 1`;
-  return row?.occurred_at ?? null;
+/** When each customer's stage was last set by hand. */
+async function latestOverrides(customerIds: string[]): Promise<Map<string, Date>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ customer_id: string; occurred_at: Date }[]>`
+    SELECT DISTINCT ON (customer_id) customer_id, occurred_at FROM timeline_events
+    WHERE customer_id = ANY(${customerIds}::uuid[]) AND kind = 'journey_stage' AND payload->>'override' = 'true'
+    ORDER BY customer_id, occurred_at DESC, id DESC`;
+  return new Map(rows.map((r) => [r.customer_id, r.occurred_at]));
 }
 
 export function stageChangeText(from: string | null, to: string): string {
@@ -107,42 +137,72 @@ export type Evaluation = { customerId: string; from: Stage | null; to: Stage | n
  * stores it and writes the journey_stage touchpoint (at `now`).
  */
 export async function evaluateCustomer(customerId: string, opts: { now?: Date } = {}): Promise<Evaluation> {
+  return (await evaluateCustomers([customerId], opts))[0]!;
+}
+
+/** evaluateCustomer for many customers at once: a handful of queries and one write transaction for the lot. */
+export async function evaluateCustomers(customerIds: string[], opts: { now?: Date } = {}): Promise<Evaluation[]> {
   const now = opts.now ?? new Date();
-  if (!isUuid(customerId)) return { customerId, from: null, to: null, changed: false };
-  const c = await db.customer.findUnique({ where: { id: customerId }, select: { journeyStage: true, journeyStageSetBy: true, mergedIntoId: true, erasedAt: true } });
-  if (!c || c.mergedIntoId || c.erasedAt) return { customerId, from: null, to: null, changed: false };
-  const from = c.journeyStage as Stage | null;
-  let overrideExpired = false;
-  if (c.journeyStageSetBy) {
-    const at = await latestOverrideAt(customerId);
-    if (at && now.getTime() - at.getTime() < JOURNEY_RULES.overrideMs) return { customerId, from, to: from, changed: false, overridden: true };
-    overrideExpired = true;
-  }
-  const facts = await loadJourneyFacts(customerId, now);
-  const inferred = inferStage(facts, now.getTime());
-  if (!inferred || inferred.stage === from) {
-    if (overrideExpired) await db.customer.updateMany({ where: { id: customerId, journeyStageSetBy: c.journeyStageSetBy }, data: { journeyStageSetBy: null } });
-    return { customerId, from, to: from, changed: false, reason: inferred?.reason };
-  }
-  const to = inferred.stage;
-  // Only the evaluator that flips the stored stage writes the touchpoint.
-  const updated = await db.$executeRaw`
-    UPDATE customers SET journey_stage = ${to}::"JourneyStage", journey_stage_set_by = NULL, updated_at = now()
-    WHERE id = ${customerId}::uuid AND journey_stage IS NOT DISTINCT FROM ${from}::"JourneyStage"
-      AND (journey_stage_set_by IS NULL OR ${overrideExpired})`;
-  if (updated !== 1) return { customerId, from, to: from, changed: false };
-  await recordTouchpoint({
-    customerId,
-    channel: "system",
-    kind: "journey_stage",
-    actor: "system",
-    name: to,
-    text: stageChangeText(from, to),
-    occurredAt: now,
-    payload: { from, to, reason: inferred.reason },
+  const result = new Map<string, Evaluation>(customerIds.map((id) => [id, { customerId: id, from: null, to: null, changed: false }]));
+  const ids = [...new Set(customerIds.filter(isUuid))];
+  if (ids.length === 0) return customerIds.map((id) => result.get(id)!);
+  const customers = (
+    await db.customer.findMany({ where: { id: { in: ids } }, select: { id: true, journeyStage: true, journeyStageSetBy: true, mergedIntoId: true, erasedAt: true } })
+  ).filter((c) => !c.mergedIntoId && !c.erasedAt);
+  const overrides = await latestOverrides(customers.filter((c) => c.journeyStageSetBy).map((c) => c.id));
+  const expired = new Set<string>();
+  const candidates = customers.filter((c) => {
+    if (!c.journeyStageSetBy) return true;
+    const at = overrides.get(c.id);
+    if (at && now.getTime() - at.getTime() < JOURNEY_RULES.overrideMs) {
+      const from = c.journeyStage as Stage | null;
+      result.set(c.id, { customerId: c.id, from, to: from, changed: false, overridden: true });
+      return false;
+    }
+    expired.add(c.id);
+    return true;
   });
-  bus.publish({ type: "customer.updated", customerId, changes: { journeyStage: to } });
-  return { customerId, from, to, changed: true, reason: inferred.reason };
+  const facts = await loadJourneyFactsMany(candidates.map((c) => c.id), now);
+  const moves: { id: string; from: Stage | null; to: Stage; reason: string }[] = [];
+  for (const c of candidates) {
+    const from = c.journeyStage as Stage | null;
+    const inferred = inferStage(facts.get(c.id)!, now.getTime());
+    if (!inferred || inferred.stage === from) {
+      if (expired.has(c.id)) await db.customer.updateMany({ where: { id: c.id, journeyStageSetBy: c.journeyStageSetBy }, data: { journeyStageSetBy: null } });
+      result.set(c.id, { customerId: c.id, from, to: from, changed: false, reason: inferred?.reason });
+      continue;
+    }
+    result.set(c.id, { customerId: c.id, from, to: from, changed: false });
+    moves.push({ id: c.id, from, to: inferred.stage, reason: inferred.reason });
+  }
+  if (moves.length) {
+    // Only the evaluator that flips the stored stage writes the touchpoint (one conditional update for all).
+    const flipped = await db.$queryRaw<{ id: string }[]>`
+      UPDATE customers c SET journey_stage = v.stage::"JourneyStage", journey_stage_set_by = NULL, updated_at = now()
+      FROM (SELECT unnest(${moves.map((m) => m.id)}::uuid[]) AS id, unnest(${moves.map((m) => m.from)}::text[]) AS prev,
+                   unnest(${moves.map((m) => m.to)}::text[]) AS stage, unnest(${moves.map((m) => expired.has(m.id))}::boolean[]) AS expired) v
+      WHERE c.id = v.id AND c.journey_stage::text IS NOT DISTINCT FROM v.prev AND (c.journey_stage_set_by IS NULL OR v.expired)
+      RETURNING c.id`;
+    const won = new Set(flipped.map((f) => f.id));
+    const written = moves.filter((m) => won.has(m.id));
+    const inputs = written.map((m) => ({
+      customerId: m.id,
+      channel: "system" as const,
+      kind: "journey_stage" as const,
+      actor: "system" as const,
+      name: m.to,
+      text: stageChangeText(m.from, m.to),
+      occurredAt: now,
+      payload: { from: m.from, to: m.to, reason: m.reason },
+    }));
+    // One transaction for the lot; should one fail (a customer merged meanwhile), each on its own.
+    await recordTouchpoints(inputs).catch(async () => {
+      for (const input of inputs) await recordTouchpoint(input).catch((error: unknown) => console.error(`[journey] stage event for ${input.customerId}: ${(error as Error).message}`));
+    });
+    for (const m of written) result.set(m.id, { customerId: m.id, from: m.from, to: m.to, changed: true, reason: m.reason });
+    if (written.length) bus.publishAll(written.map((m) => ({ type: "customer.updated" as const, customerId: m.id, changes: { journeyStage: m.to } })));
+  }
+  return customerIds.map((id) => result.get(id)!);
 }
 
 /** An agent sets the stage by hand; inference leaves it alone for JOURNEY_RULES.overrideMs. */
@@ -182,43 +242,47 @@ export async function clearOverride(customerId: string) {
   return evaluateCustomer(customerId);
 }
 
-/** Bus listener: re-evaluate a customer shortly after each of their touchpoints (debounced). */
-// A burst (a batch of 1,000 events for 1,000 customers) must not open 1,000
-// evaluations at once and starve the write path of connections.
-const MAX_CONCURRENT_EVALUATIONS = 4;
-let running = 0;
-const waiting: (() => void)[] = [];
-async function limited<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= MAX_CONCURRENT_EVALUATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+/**
+ * Bus listener: re-evaluates customers shortly after their touchpoints. The
+ * customers touched within one debounce window are evaluated together
+ * (evaluateCustomers, up to MAX_BATCH at a time, one batch at a time), so a
+ * burst of touchpoints — one customer's many, or many customers' one each —
+ * costs a few queries per window instead of a few per touchpoint.
+ */
+const MAX_BATCH = 200;
 
 export function startJourneyListener(debounceMs = 300): () => void {
-  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const pending = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let stopped = false;
+  const flush = async () => {
+    timer = undefined;
+    if (running || stopped) return;
+    running = true;
+    try {
+      while (pending.size && !stopped) {
+        const batch = [...pending].slice(0, MAX_BATCH);
+        for (const id of batch) pending.delete(id);
+        await evaluateCustomers(batch).catch((error) => console.error(`[journey] evaluating ${batch.length} customers failed: ${(error as Error).message}`));
+      }
+    } finally {
+      running = false;
+    }
+    // Touchpoints that arrived during the pass get their own window.
+    if (pending.size && !stopped) timer ??= setTimeout(() => void flush(), debounceMs);
+  };
   const off = bus.on((event: DomainEvent) => {
     if (event.type !== "timeline.created") return;
     const kind = (event.item as { kind?: string } | undefined)?.kind;
     if (kind === "journey_stage") return;
-    const id = event.customerId;
-    const t = pending.get(id);
-    if (t) clearTimeout(t);
-    pending.set(
-      id,
-      setTimeout(() => {
-        pending.delete(id);
-        limited(() => evaluateCustomer(id)).catch((error) => console.error(`[journey] evaluate ${id} failed: ${(error as Error).message}`));
-      }, debounceMs),
-    );
+    pending.add(event.customerId);
+    if (!running) timer ??= setTimeout(() => void flush(), debounceMs);
   });
   return () => {
+    stopped = true;
     off();
-    for (const t of pending.values()) clearTimeout(t);
+    if (timer) clearTimeout(timer);
     pending.clear();
   };
 }
@@ -239,7 +303,7 @@ export function startJourneySweep(opts: { intervalMs?: number; batch?: number } 
              OR (journey_stage = 'retention' AND last_seen_at < now() - interval '30 days'))
       ORDER BY id LIMIT ${opts.batch ?? 100}`;
     after = rows.length ? rows[rows.length - 1]!.id : "00000000-0000-0000-0000-000000000000";
-    for (const r of rows) await evaluateCustomer(r.id);
+    await evaluateCustomers(rows.map((r) => r.id));
   });
 }
 
