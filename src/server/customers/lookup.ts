@@ -45,6 +45,13 @@ export async function getCustomerView(id: string): Promise<CustomerView | null> 
   return c && !c.erasedAt ? view(c) : null;
 }
 
+/** Whether a customer with this id exists and was not erased (the cheap check before reading their timeline). */
+export async function customerExists(id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const rows = await db.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok FROM customers WHERE id = ${id}::uuid AND erased_at IS NULL`;
+  return rows.length > 0;
+}
+
 /** Customers owning this identity: zero or one (an identity belongs to one customer). */
 export async function findCustomersByIdentity(kind: IdentityKindName, rawValue: string): Promise<CustomerView[]> {
   const value = normalizeIdentity(kind, rawValue); // throws InvalidIdentityError

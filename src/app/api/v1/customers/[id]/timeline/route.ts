@@ -2,7 +2,7 @@
 // → { items: [...], nextCursor } newest first by (occurredAt, id), keyset-paged
 // (see the timeline page contract in docs).
 import { z } from "zod";
-import { getCustomerView } from "@/server/customers/lookup";
+import { customerExists } from "@/server/customers/lookup";
 import { requireApiKey } from "@/server/http/auth";
 import { handleApi, HttpError, json } from "@/server/http/errors";
 import { decodeCursor } from "@/server/timeline/cursor";
@@ -55,8 +55,10 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const to = date("to", p.get("to"));
     if (from && to && from > to) throw new HttpError(400, "invalid_parameter", "from must not be after to.");
 
-    if (!(await getCustomerView(id))) throw new HttpError(404, "not_found", "No customer with this id.");
-    const page = await listTimeline({ customerId: id, limit, cursor, channels, kinds, conversationId, from, to, inboxScope: "all" });
+    if (!isUuid(id)) throw new HttpError(404, "not_found", "No customer with this id.");
+    // Both at once: the existence check costs no extra round trip.
+    const [exists, page] = await Promise.all([customerExists(id), listTimeline({ customerId: id, limit, cursor, channels, kinds, conversationId, from, to, inboxScope: "all" })]);
+    if (!exists) throw new HttpError(404, "not_found", "No customer with this id.");
     return json({ items: page.items.map(toApiItem), nextCursor: page.nextCursor });
   });
 }
