@@ -8,8 +8,63 @@ import { io, type Socket } from "socket.io-client";
 
 let shared: Socket | undefined;
 function socket(): Socket {
-  shared ??= io({ path: "/socket.io", transports: ["websocket", "polling"], withCredentials: true });
+  if (!shared) {
+    shared = io({ path: "/socket.io", transports: ["websocket", "polling"], withCredentials: true });
+    keepConnected(shared);
+  }
   return shared;
+}
+
+/**
+ * The server drops a user's sockets when an admin changes their role, teams or
+ * active state, so the reconnect is authorized afresh. socket.io does not
+ * reconnect after a server-initiated disconnect, so we do, after a short
+ * backoff (longer if it keeps happening). A refused handshake means the
+ * session is over (deactivated, or signed out elsewhere): say so.
+ */
+function keepConnected(s: Socket) {
+  let attempts = 0;
+  let stableTimer: ReturnType<typeof setTimeout> | undefined;
+  const reconnectSoon = () => {
+    const delay = Math.min(10_000, 300 * 2 ** attempts++) + Math.random() * 300;
+    setTimeout(() => {
+      if (!s.connected && !s.active) s.connect();
+    }, delay);
+  };
+  s.on("connect", () => {
+    clearTimeout(stableTimer);
+    stableTimer = setTimeout(() => (attempts = 0), 30_000);
+  });
+  s.on("disconnect", (reason) => {
+    clearTimeout(stableTimer);
+    if (reason === "io server disconnect") reconnectSoon(); // socket.io retries the others itself
+  });
+  s.on("connect_error", async (error) => {
+    // s.active: a network failure socket.io retries by itself. Otherwise the
+    // handshake was refused; the server also refuses while its database is
+    // briefly down, so ask whether the session itself is gone before saying so.
+    if (s.active || error.message !== "unauthorized") return;
+    const res = await fetch("/api/trpc/me.get", { credentials: "same-origin" }).catch(() => null);
+    if (res?.status === 401) showSessionEnded();
+    else reconnectSoon();
+  });
+}
+
+/** A banner over every console page; built by hand so it needs no React tree of its own. */
+function showSessionEnded() {
+  if (typeof document === "undefined" || document.getElementById("session-ended")) return;
+  const box = document.createElement("div");
+  box.id = "session-ended";
+  box.setAttribute("role", "alert");
+  box.className = "fixed inset-x-0 top-0 z-50 flex items-center justify-center gap-3 bg-slate-900 px-4 py-3 text-sm text-white shadow-lg";
+  const text = document.createElement("span");
+  text.textContent = "Your session ended. Live updates have stopped.";
+  const link = document.createElement("a");
+  link.href = `/login?callbackUrl=${encodeURIComponent(location.pathname + location.search)}`;
+  link.className = "rounded-md bg-white px-3 py-1 font-semibold text-slate-900 hover:bg-slate-100";
+  link.textContent = "Sign in again";
+  box.append(text, link);
+  document.body.append(box);
 }
 
 export function useConnectionState() {

@@ -9,7 +9,7 @@ import type { Viewer } from "@/server/auth/viewer";
 const PUBLIC: string[] = [];
 // Path prefixes that need the supervisor (or admin) role, and the admin role.
 const SUPERVISOR_ONLY = [/^supervisor\./, /^metrics\./, /^journey\.funnel$/, /^surveys\.(recent|stats)$/, /^sla\.(policies|teams|preview)$/];
-const ADMIN_ONLY = [/^settings\./, /^privacy\./, /^rules\./, /^sla\.(savePolicy|deletePolicy|saveHours)$/, /^helpcenter\.(list|get|save|delete|preview|categories)$/];
+const ADMIN_ONLY = [/^settings\./, /^people\./, /^apiKeys\./, /^privacy\./, /^rules\./, /^sla\.(savePolicy|deletePolicy|saveHours)$/, /^helpcenter\.(list|get|save|delete|preview|categories)$/];
 
 const paths = Object.keys((appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures).sort();
 

@@ -16,6 +16,8 @@ import { surveysRouter } from "./routers/surveys";
 import { slaRouter } from "./routers/sla";
 
 import { privacyRouter } from "./routers/privacy";
+import { peopleRouter } from "./routers/people";
+import { apiKeysRouter } from "./routers/apiKeys";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -33,6 +35,8 @@ export const appRouter = createTRPCRouter({
   macro: macroRouter,
   notification: notificationRouter,
   privacy: privacyRouter,
+  people: peopleRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

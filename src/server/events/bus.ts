@@ -15,7 +15,9 @@ export type DomainEvent =
   | { type: "customer.merged"; sourceId: string; targetId: string; mergeId: string }
   | { type: "customer.unmerged"; sourceId: string; targetId: string; mergeId: string }
   | { type: "customer.updated"; customerId: string; changes: Record<string, unknown> }
-  | { type: "notification.created"; userId: string; notificationId: string; kind: string; data: unknown };
+  | { type: "notification.created"; userId: string; notificationId: string; kind: string; data: unknown }
+  // Role, teams, active state or a team's inboxes changed: drop these users' sockets.
+  | { type: "user.access_changed"; userIds: string[] };
 
 export type EventListener = (event: DomainEvent) => void | Promise<void>;
 

@@ -189,5 +189,12 @@ function pushEvent(io: Server, event: DomainEvent) {
     case "notification.created":
       io.to(rooms.user(event.userId)).emit(event.type, event);
       break;
+    case "user.access_changed":
+      // Every process gets the event and drops its own sockets; io.in() also
+      // reaches other processes through the Redis adapter, which covers a bus
+      // without a transport. The console reconnects by itself and is
+      // authorized afresh (a deactivated user is refused).
+      for (const userId of event.userIds) io.in(rooms.user(userId)).disconnectSockets();
+      break;
   }
 }

@@ -3,7 +3,10 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 const ITEMS = [
-  { href: "/settings", label: "Teams & agents" },
+  { href: "/settings", label: "Overview" },
+  { href: "/settings/people", label: "People" },
+  { href: "/settings/teams", label: "Teams" },
+  { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/sla", label: "SLA & business hours" },
   { href: "/settings/rules", label: "Automation rules" },
   { href: "/settings/surveys", label: "Surveys" },

@@ -1,0 +1,164 @@
+"use client";
+// Teams: their names, the inboxes their agents see, their members.
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/trpc/react";
+import { EmptyState, ErrorState, Skeleton } from "@/components/ui";
+import { ChannelBadge } from "@/components/channel";
+import { Panel } from "@/components/charts/kpi";
+import { Checklist, FormError, Notice, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen } from "../form-kit";
+
+type Form = { id: string | null; name: string; inboxIds: string[]; memberIds: string[] };
+const EMPTY: Form = { id: null, name: "", inboxIds: [], memberIds: [] };
+
+export function TeamsSettings() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const teams = useQuery(trpc.people.teams.queryOptions());
+  const options = useQuery(trpc.people.teamOptions.queryOptions());
+  const [form, setForm] = useState<Form | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const done = (text: string) => {
+    setNotice(text);
+    setForm(null);
+    void qc.invalidateQueries({ queryKey: trpc.people.pathKey() });
+  };
+  const create = useMutation(trpc.people.createTeam.mutationOptions({ onSuccess: (t) => done(`Created the team ${t.name}.`) }));
+  const update = useMutation(trpc.people.updateTeam.mutationOptions({ onSuccess: () => done("Saved. Members’ open console tabs reconnect with the new access.") }));
+  const open = (f: Form) => {
+    create.reset();
+    update.reset();
+    setNotice(null);
+    setForm(f);
+  };
+
+  return (
+    <div className="space-y-6">
+      <Notice text={notice} />
+      {form ? (
+        <Panel title={form.id ? `Edit the team ${form.name}` : "New team"}>
+          <TeamForm
+            form={form}
+            setForm={setForm}
+            options={options.data}
+            saving={create.isPending || update.isPending}
+            error={form.id ? update.error : create.error}
+            onCancel={() => setForm(null)}
+            onSubmit={() => (form.id ? update.mutate({ id: form.id, name: form.name, inboxIds: form.inboxIds, memberIds: form.memberIds }) : create.mutate({ name: form.name, inboxIds: form.inboxIds, memberIds: form.memberIds }))}
+          />
+        </Panel>
+      ) : null}
+      <Panel
+        title="Teams"
+        actions={
+          <button type="button" className={primaryButton} onClick={() => open(EMPTY)}>
+            New team
+          </button>
+        }
+      >
+        <p className="mb-3 text-sm text-slate-600">An agent sees the conversations of the inboxes granted to their teams. Supervisors and admins see every inbox whatever their teams.</p>
+        {teams.isPending ? (
+          <Skeleton lines={3} />
+        ) : teams.isError ? (
+          <ErrorState error={teams.error} retry={() => void teams.refetch()} />
+        ) : teams.data.length === 0 ? (
+          <EmptyState title="No teams yet">Create a team, grant it inboxes and add its agents.</EmptyState>
+        ) : (
+          <ul className="grid gap-3 md:grid-cols-2 lg:grid-cols-3" data-testid="team-list">
+            {teams.data.map((t) => (
+              <li key={t.id} className="flex flex-col rounded-lg p-4 ring-1 ring-slate-200">
+                <div className="flex items-start justify-between gap-2">
+                  <h3 className="font-semibold text-slate-900">{t.name}</h3>
+                  <button type="button" className={linkButton} aria-label={`Edit the team ${t.name}`} onClick={() => open({ id: t.id, name: t.name, inboxIds: t.inboxes.map((i) => i.id), memberIds: t.members.map((m) => m.id) })}>
+                    Edit
+                  </button>
+                </div>
+                <p className="mt-2 text-xs font-semibold uppercase tracking-wide text-slate-600">Inboxes</p>
+                {t.inboxes.length ? (
+                  <ul className="mt-1 flex flex-wrap gap-1.5">
+                    {t.inboxes.map((i) => (
+                      <li key={i.id} className="inline-flex items-center gap-1 text-xs text-slate-700">
+                        <ChannelBadge channel={i.channel} compact /> {i.name}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <p className="mt-1 text-sm text-slate-500">None: its agents see no conversations.</p>
+                )}
+                <p className="mt-3 text-xs font-semibold uppercase tracking-wide text-slate-600">Members ({t.members.length})</p>
+                <p className="mt-1 text-sm text-slate-700">
+                  {t.members.length
+                    ? t.members.map((m, i) => (
+                        <span key={m.id} className={m.deactivatedAt ? "text-slate-400 line-through" : ""}>
+                          {m.name}
+                          {i < t.members.length - 1 ? ", " : ""}
+                        </span>
+                      ))
+                    : <span className="text-slate-500">No one yet.</span>}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Panel>
+    </div>
+  );
+}
+
+type Options = { inboxes: { id: string; name: string; channel: string }[]; users: { id: string; name: string; role: string }[] } | undefined;
+
+function TeamForm({ form, setForm, options, saving, error, onSubmit, onCancel }: { form: Form; setForm: (f: Form) => void; options: Options; saving: boolean; error: unknown; onSubmit: () => void; onCancel: () => void }) {
+  const first = useFocusOnOpen<HTMLInputElement>(true);
+  return (
+    <form
+      className="space-y-4"
+      aria-label={form.id ? "Edit team" : "New team"}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <label className="flex max-w-sm flex-col gap-1 text-xs font-medium text-slate-700">
+        Team name
+        <input ref={first} required maxLength={80} className={inputClass} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="e.g. Billing" />
+      </label>
+      {options ? (
+        <>
+          <Checklist
+            legend="Inboxes this team sees"
+            items={options.inboxes}
+            selected={form.inboxIds}
+            onChange={(inboxIds) => setForm({ ...form, inboxIds })}
+            render={(i) => (
+              <span className="inline-flex items-center gap-1.5">
+                <ChannelBadge channel={i.channel} compact /> {i.name}
+              </span>
+            )}
+          />
+          <Checklist
+            legend="Members"
+            items={options.users}
+            selected={form.memberIds}
+            onChange={(memberIds) => setForm({ ...form, memberIds })}
+            render={(u) => (
+              <span>
+                {u.name} <span className="text-xs capitalize text-slate-600">· {u.role}</span>
+              </span>
+            )}
+          />
+        </>
+      ) : (
+        <Skeleton lines={2} />
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <button type="submit" disabled={saving} className={primaryButton}>
+          {form.id ? "Save team" : "Create team"}
+        </button>
+        <button type="button" onClick={onCancel} className={secondaryButton}>
+          Cancel
+        </button>
+        <FormError error={error} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,42 @@
+// People & teams (admins): who may sign in, with which role, in which teams,
+// and which inboxes each team sees.
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
+import { PeopleError } from "@/server/people/errors";
+import { createUser, emailSchema, listPeople, nameSchema, passwordSchema, resetPassword, roleSchema, setUserActive, updateUser } from "@/server/people/users";
+import { createTeam, listTeams, teamFormOptions, updateTeam } from "@/server/people/teams";
+
+async function run<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof PeopleError) throw new TRPCError({ code: error.code === "not_found" ? "NOT_FOUND" : error.code === "conflict" ? "CONFLICT" : "BAD_REQUEST", message: error.message });
+    throw error;
+  }
+}
+
+const id = z.string().uuid("Not a valid id.");
+const ids = z.array(id).max(500);
+const teamName = z.string().trim().min(1, "Enter a team name.").max(80, "Use at most 80 characters for the team name.");
+
+export const peopleRouter = createTRPCRouter({
+  list: adminProcedure.query(() => listPeople()),
+  create: adminProcedure
+    .input(z.object({ name: nameSchema, email: emailSchema, role: roleSchema, teamIds: ids.default([]), password: passwordSchema }))
+    .mutation(({ ctx, input }) => run(() => createUser(input, ctx.viewer.userId))),
+  update: adminProcedure
+    .input(z.object({ id, name: nameSchema.optional(), role: roleSchema.optional(), teamIds: ids.optional() }))
+    .mutation(({ ctx, input: { id: userId, ...changes } }) => run(() => updateUser(userId, changes, ctx.viewer.userId))),
+  setActive: adminProcedure.input(z.object({ id, active: z.boolean() })).mutation(({ ctx, input }) => run(() => setUserActive(input.id, input.active, ctx.viewer.userId))),
+  resetPassword: adminProcedure.input(z.object({ id, password: passwordSchema })).mutation(({ ctx, input }) => run(() => resetPassword(input.id, input.password, ctx.viewer.userId))),
+
+  teams: adminProcedure.query(() => listTeams()),
+  teamOptions: adminProcedure.query(() => teamFormOptions()),
+  createTeam: adminProcedure
+    .input(z.object({ name: teamName, inboxIds: ids.default([]), memberIds: ids.default([]) }))
+    .mutation(({ ctx, input }) => run(() => createTeam(input, ctx.viewer.userId))),
+  updateTeam: adminProcedure
+    .input(z.object({ id, name: teamName.optional(), inboxIds: ids.optional(), memberIds: ids.optional() }))
+    .mutation(({ ctx, input: { id: teamId, ...changes } }) => run(() => updateTeam(teamId, changes, ctx.viewer.userId))),
+});
