@@ -15,9 +15,9 @@ import { initials } from "./ui";
 const items = [
   { href: "/inbox", label: "Inbox", icon: "M3 7l9 6 9-6M4 5h16a1 1 0 011 1v12a1 1 0 01-1 1H4a1 1 0 01-1-1V6a1 1 0 011-1z" },
   { href: "/customers", label: "Customers", icon: "M16 14a4 4 0 10-8 0M12 10a3 3 0 100-6 3 3 0 000 6zM4 20h16" },
-  { href: "/supervisor", label: "Supervisor", icon: "M4 19V9m6 10V5m6 14v-7m4 7H2" },
+  { href: "/supervisor", label: "Supervisor", roles: ["supervisor", "admin"], icon: "M4 19V9m6 10V5m6 14v-7m4 7H2" },
   { href: "/help", label: "Help center", icon: "M12 18h.01M9.1 9a3 3 0 015.8 1c0 2-3 2-3 4M12 22a10 10 0 100-20 10 10 0 000 20z" },
-  { href: "/settings", label: "Settings", icon: "M12 15a3 3 0 100-6 3 3 0 000 6zM19.4 15a1.7 1.7 0 00.3 1.8l.1.1a2 2 0 11-2.8 2.8l-.1-.1a1.7 1.7 0 00-2.9 1.2V21a2 2 0 11-4 0v-.1a1.7 1.7 0 00-2.9-1.2l-.1.1a2 2 0 11-2.8-2.8l.1-.1A1.7 1.7 0 003 15H3a2 2 0 110-4h.1A1.7 1.7 0 004.6 9l-.1-.1a2 2 0 112.8-2.8l.1.1A1.7 1.7 0 0010 5V5a2 2 0 114 0v.1a1.7 1.7 0 002.9 1.2l.1-.1a2 2 0 112.8 2.8l-.1.1A1.7 1.7 0 0021 11h.1a2 2 0 110 4h-.1z" },
+  { href: "/settings", label: "Settings", roles: ["admin"], icon: "M12 15a3 3 0 100-6 3 3 0 000 6zM19.4 15a1.7 1.7 0 00.3 1.8l.1.1a2 2 0 11-2.8 2.8l-.1-.1a1.7 1.7 0 00-2.9 1.2V21a2 2 0 11-4 0v-.1a1.7 1.7 0 00-2.9-1.2l-.1.1a2 2 0 11-2.8-2.8l.1-.1A1.7 1.7 0 003 15H3a2 2 0 110-4h.1A1.7 1.7 0 004.6 9l-.1-.1a2 2 0 112.8-2.8l.1.1A1.7 1.7 0 0010 5V5a2 2 0 114 0v.1a1.7 1.7 0 002.9 1.2l.1-.1a2 2 0 112.8 2.8l-.1.1A1.7 1.7 0 0021 11h.1a2 2 0 110 4h-.1z" },
 ];
 
 function Icon({ d }: { d: string }) {
@@ -65,7 +65,7 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
         </button>
       </div>
       <ul className="flex-1 space-y-0.5 px-2">
-        {items.map((item) => {
+        {items.filter((item) => !("roles" in item) || (item.roles as string[]).includes(viewer.role)).map((item) => {
           const active = pathname === item.href || pathname.startsWith(`${item.href}/`) || (item.href === "/inbox" && pathname.startsWith("/conversations"));
           return (
             <li key={item.href}>

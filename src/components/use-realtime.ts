@@ -41,9 +41,12 @@ function keepConnected(s: Socket) {
   });
   s.on("connect_error", async (error) => {
     // s.active: a network failure socket.io retries by itself. Otherwise the
-    // handshake was refused; the server also refuses while its database is
-    // briefly down, so ask whether the session itself is gone before saying so.
-    if (s.active || error.message !== "unauthorized") return;
+    // handshake was refused; before saying the session ended, ask whether it
+    // really is gone (an older server also said "unauthorized" when its
+    // database was briefly down).
+    if (s.active) return;
+    // Refused while the server's database is briefly down: try again shortly.
+    if (error.message !== "unauthorized") return reconnectSoon();
     const res = await fetch("/api/trpc/me.get", { credentials: "same-origin" }).catch(() => null);
     if (res?.status === 401) showSessionEnded();
     else reconnectSoon();

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import nodemailer from "nodemailer";
+import { io as connect } from "socket.io-client";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "../../src/server/db/embedded";
 import { createPrisma, type PrismaClient } from "../../src/server/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
@@ -95,6 +96,14 @@ describe("PostgreSQL restarted under load", () => {
     expect(await mail("<restart-1@customer.test>", "Sent while the database restarts")).toBe(451);
     expect(await telegram(900000002, 9002, "Telegram while the database restarts")).toBe(503);
     expect(await event("restart-purchase-1")).toBe(503);
+    // A console socket is told "unavailable" (retry), not "unauthorized" (sign in again).
+    const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie: agent.cookie }, forceNew: true, reconnection: false });
+    const refusal = await new Promise<string>((resolve) => {
+      socket.once("connect", () => resolve("connected"));
+      socket.once("connect_error", (e) => resolve(e.message));
+    });
+    socket.close();
+    expect(refusal).toBe("unavailable");
     // The console is told to retry, not shown an internal error.
     const consoleAnswer = await unread();
     expect(consoleAnswer.status).toBe(503);

@@ -7,7 +7,7 @@ import type { Role } from "./viewer";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; name: string; email: string; role: Role; teamIds: string[] };
+    user: { id: string; name: string; email: string; role: Role; teamIds: string[]; signedInAt?: number };
   }
   interface User {
     id: string;
@@ -20,6 +20,8 @@ declare module "next-auth/jwt" {
     uid?: string;
     role?: Role;
     teamIds?: string[];
+    /** Set once at sign-in and kept when the token is refreshed (unlike iat). */
+    signedInAt?: number;
   }
 }
 
@@ -55,6 +57,7 @@ export function authOptions(): NextAuthOptions {
           token.uid = user.id;
           token.role = user.role;
           token.teamIds = user.teamIds;
+          token.signedInAt = Date.now();
         }
         return token;
       },
@@ -65,6 +68,7 @@ export function authOptions(): NextAuthOptions {
           email: token.email ?? "",
           role: token.role ?? "agent",
           teamIds: token.teamIds ?? [],
+          signedInAt: token.signedInAt,
         };
         return session;
       },

@@ -7,20 +7,22 @@ import { db } from "@/server/db";
 import { authOptions } from "./options";
 import type { Viewer } from "./viewer";
 
-export async function viewerFromUserId(userId: string | undefined): Promise<Viewer | null> {
+export async function viewerFromUserId(userId: string | undefined, signedInAt?: number): Promise<Viewer | null> {
   if (!userId) return null;
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { id: true, role: true, name: true, email: true, deactivatedAt: true, teams: { select: { teamId: true } } },
+    select: { id: true, role: true, name: true, email: true, deactivatedAt: true, sessionsValidAfter: true, teams: { select: { teamId: true } } },
   });
   if (!user || user.deactivatedAt) return null;
-  return { userId: user.id, role: user.role, teamIds: user.teams.map((t) => t.teamId), name: user.name, email: user.email };
+  // Signed in before a password reset (or with a token too old to say when): void.
+  if (user.sessionsValidAfter && !(signedInAt && signedInAt >= user.sessionsValidAfter.getTime())) return null;
+  return { userId: user.id, role: user.role, teamIds: user.teams.map((t) => t.teamId), name: user.name, email: user.email, signedInAt };
 }
 
 /** In server components and route handlers. */
 export async function currentViewer(): Promise<Viewer | null> {
   const session = await getServerSession(authOptions());
-  return viewerFromUserId(session?.user?.id);
+  return viewerFromUserId(session?.user?.id, session?.user?.signedInAt);
 }
 
 /** From a raw Cookie header (socket.io handshake). */
@@ -33,7 +35,7 @@ export async function viewerFromCookieHeader(cookieHeader: string | undefined): 
     secret: process.env.NEXTAUTH_SECRET,
     secureCookie: secure,
   });
-  return viewerFromUserId(token?.uid);
+  return viewerFromUserId(token?.uid, token?.signedInAt);
 }
 
 export function parseCookies(header: string): Record<string, string> {

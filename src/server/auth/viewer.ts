@@ -3,7 +3,7 @@
 import { db } from "@/server/db";
 
 export type Role = "admin" | "supervisor" | "agent";
-export type Viewer = { userId: string; role: Role; teamIds: string[]; name?: string; email?: string };
+export type Viewer = { userId: string; role: Role; teamIds: string[]; name?: string; email?: string; /** When this session signed in (ms), if known. */ signedInAt?: number };
 
 /** "all", or the ids of the inboxes this viewer may see. */
 export async function accessibleInboxIds(viewer: Viewer): Promise<"all" | string[]> {

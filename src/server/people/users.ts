@@ -127,9 +127,11 @@ export async function setUserActive(id: string, active: boolean, actorUserId: st
 export async function resetPassword(id: string, password: string, actorUserId: string | null) {
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
-    const { count } = await tx.user.updateMany({ where: { id }, data: { passwordHash, failedLogins: 0, lockedUntil: null } });
+    // Every session signed in with the old password ends (the reset may be because it leaked).
+    const { count } = await tx.user.updateMany({ where: { id }, data: { passwordHash, failedLogins: 0, lockedUntil: null, sessionsValidAfter: new Date() } });
     if (count === 0) throw new PeopleError("not_found", "No such user.");
     await audit(tx, actorUserId, "user.password_reset", "user", id);
   });
+  accessChanged([id]);
   return { ok: true };
 }

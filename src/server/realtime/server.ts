@@ -11,6 +11,7 @@ import { bus, type DomainEvent } from "@/server/events/bus";
 import { accessibleInboxIds, type Viewer } from "@/server/auth/viewer";
 import { viewerFromCookieHeader, viewerFromUserId } from "@/server/auth/session";
 import { db } from "@/server/db";
+import { isDatabaseUnavailable } from "@/server/db/faults";
 import { customerEventRooms, rooms } from "./rooms";
 import { registerSocketHandlers, type SocketHandlerContext } from "./handlers";
 import { attachNamespaces } from "./namespaces";
@@ -53,8 +54,9 @@ export async function attachRealtime(server: http.Server, config: Env) {
       socket.data.inboxes = await accessibleInboxIds(viewer);
       socket.data.kind = "agent";
       nextFn();
-    } catch {
-      nextFn(new Error("unauthorized"));
+    } catch (error) {
+      // A database outage is not a refusal: the client retries instead of signing out.
+      nextFn(new Error(isDatabaseUnavailable(error) ? "unavailable" : "unauthorized"));
     }
   });
 
@@ -138,7 +140,7 @@ export async function attachRealtime(server: http.Server, config: Env) {
  * when the user is gone or deactivated.
  */
 async function refreshAccess(socket: AgentSocket): Promise<boolean> {
-  const viewer = await viewerFromUserId(socket.data.viewer.userId);
+  const viewer = await viewerFromUserId(socket.data.viewer.userId, socket.data.viewer.signedInAt);
   if (!viewer) return false;
   const inboxes = await accessibleInboxIds(viewer);
   socket.data.viewer = viewer;
