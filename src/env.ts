@@ -31,6 +31,8 @@ export const envSchema = z.object({
   PRESENCE_TTL_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
   /** Requests per minute per API key; 0 = unlimited. */
   API_KEY_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  /** Sign-in attempts per client address per 5 minutes (on top of the per-account lockout). */
+  SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
   /** Reverse proxies in front whose X-Forwarded-For the per-IP limits trust (0 = none). */
   TRUST_PROXY: z
     .preprocess((v) => (v === "true" ? "1" : v === "false" ? "0" : v), z.coerce.number().int().min(0).max(10))

@@ -150,10 +150,11 @@ function canConnect(port: number) {
   });
 }
 
-export async function startApp(databaseUrl: string, redisUrl: string): Promise<AppServer> {
-  // The process-level abuse limits are left at their defaults on purpose: the
-  // run must show whether they get in the way of loopback load.
-  const app = await startAppServer({ databaseUrl, env: { REDIS_URL: redisUrl, LOG_LEVEL: "warn" } });
+export async function startApp(databaseUrl: string, redisUrl: string, signInLimit: number): Promise<AppServer> {
+  // The abuse limits stay at their defaults on purpose (the run must show whether
+  // they get in the way of loopback load), except the per-address sign-in limit:
+  // every agent signs in from 127.0.0.1, so it is raised to fit --agents.
+  const app = await startAppServer({ databaseUrl, env: { REDIS_URL: redisUrl, LOG_LEVEL: "warn", SIGNIN_RATE_LIMIT: String(signInLimit) } });
   onCleanup(`app process ${app.port}`, async () => {
     await app.stop();
   });

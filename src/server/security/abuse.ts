@@ -7,20 +7,20 @@ import { env } from "@/env";
 import { rateLimits, retryAfterSeconds, type Limit } from "./limits";
 import { clientIp } from "./client-ip";
 
-type Rule = { name: string; test: (req: http.IncomingMessage) => boolean; limit: Limit; what: string };
+type Rule = { name: string; test: (req: http.IncomingMessage) => boolean; limit: () => Limit; what: string };
 
 export const ABUSE_RULES: Rule[] = [
   {
     name: "login",
     what: "sign-in attempts",
     test: (req) => req.method === "POST" && (req.url ?? "").startsWith("/api/auth/callback/credentials"),
-    limit: { points: 60, durationSec: 5 * 60 },
+    limit: () => ({ points: env().SIGNIN_RATE_LIMIT, durationSec: 5 * 60 }),
   },
   {
     name: "public",
     what: "requests to public endpoints",
     test: (req) => /^\/api\/(widget|surveys)\//.test(req.url ?? "") || ((req.url ?? "").startsWith("/setup") && req.method === "POST"),
-    limit: { points: 300, durationSec: 60 },
+    limit: () => ({ points: 300, durationSec: 60 }),
   },
 ];
 
@@ -28,7 +28,7 @@ export const ABUSE_RULES: Rule[] = [
 export async function rejectIfOverLimit(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
   for (const rule of ABUSE_RULES) {
     if (!rule.test(req)) continue;
-    const result = await rateLimits().consume(rule.name, rule.limit, clientIp(req, env().TRUST_PROXY));
+    const result = await rateLimits().consume(rule.name, rule.limit(), clientIp(req, env().TRUST_PROXY));
     if (result.ok) continue;
     const retryAfter = retryAfterSeconds(result.retryAfterMs);
     res.writeHead(429, { "content-type": "application/json", "retry-after": String(retryAfter) });
