@@ -3,7 +3,6 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 const ITEMS = [
-  { href: "/settings", label: "Overview" },
   { href: "/settings/people", label: "People" },
   { href: "/settings/teams", label: "Teams" },
   { href: "/settings/api-keys", label: "API keys" },
@@ -19,7 +18,7 @@ export function SettingsNav() {
   return (
     <nav aria-label="Settings sections" className="flex flex-wrap gap-1 border-b border-slate-200 pb-2 text-sm">
       {ITEMS.map((i) => {
-        const active = pathname === i.href;
+        const active = pathname === i.href || pathname.startsWith(`${i.href}/`);
         return (
           <Link key={i.href} href={i.href} aria-current={active ? "page" : undefined} className={`rounded-md px-3 py-1.5 font-medium ${active ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"}`}>
             {i.label}
