@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/app-server";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser";
+import { launchBrowser, SCREENSHOT_DIR, seriousAxeViolations, signInInBrowser } from "../helpers/browser";
 import { startSmtpSink, type SmtpSink } from "../fixtures/email/smtp-sink";
 
 let t: TestDatabase;
@@ -26,28 +26,8 @@ let whatsappConv: { id: string; number: number };
 let emailConv: { id: string; number: number };
 const REPLY_WORD = "zephyrine";
 
-const AXE = path.resolve("node_modules/axe-core/axe.min.js");
-
-async function login(page: Page, email: string) {
-  await page.goto(`${app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("throughline");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
-}
-
-async function axeViolations(page: Page, label: string) {
-  await page.addScriptTag({ path: AXE });
-  const result = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe;
-    return axe.run(document, { resultTypes: ["violations"] });
-  })) as { violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary: string }[] }[] };
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (serious.length) {
-    console.log(`axe (${label}):\n${serious.map((v) => `- [${v.impact}] ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} — ${n.failureSummary.replace(/\s+/g, " ")}`).join("\n  ")}`).join("\n")}`);
-  }
-  return serious;
-}
+const login = (page: Page, email: string, password?: string) => signInInBrowser(page, app.url, email, password);
+const axeViolations = seriousAxeViolations;
 
 async function timelineTimes(page: Page) {
   return page.getByTestId("timeline").locator(":scope > li time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!));

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/app-server";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser";
+import { launchBrowser, SCREENSHOT_DIR, seriousAxeViolations, signInInBrowser } from "../helpers/browser";
 
 let t: TestDatabase;
 let app: AppServer;
@@ -20,28 +20,8 @@ let admin: Page;
 let agent: Page;
 const NEW_AGENT = { name: "Priya Natarajan", email: "priya.natarajan@throughline.test", password: "welcome-to-billing-42" };
 
-const AXE = path.resolve("node_modules/axe-core/axe.min.js");
-
-async function login(page: Page, email: string, password = "throughline") {
-  await page.goto(`${app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
-}
-
-async function axeViolations(page: Page, label: string) {
-  await page.addScriptTag({ path: AXE });
-  const result = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe;
-    return axe.run(document, { resultTypes: ["violations"] });
-  })) as { violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary: string }[] }[] };
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (serious.length) {
-    console.log(`axe (${label}):\n${serious.map((v) => `- [${v.impact}] ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} — ${n.failureSummary.replace(/\s+/g, " ")}`).join("\n  ")}`).join("\n")}`);
-  }
-  return serious.map((v) => v.id);
-}
+const login = (page: Page, email: string, password?: string) => signInInBrowser(page, app.url, email, password);
+const axeViolations = seriousAxeViolations;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -107,3 +107,11 @@ export async function signIn(baseUrl: string, email: string, password = "through
   const error = location ? (new URL(location, baseUrl).searchParams.get("error") ?? undefined) : undefined;
   return { ok: cookie.includes("next-auth.session-token") && !error, cookie, error };
 }
+
+/** Resolves once a socket.io client is connected; rejects with the server's refusal (connect_error). */
+export function connected(socket: { once(event: "connect", fn: () => void): unknown; once(event: "connect_error", fn: (error: Error) => void): unknown }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+}

@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's package) driven by playwright-core, which gives
 // every launch a fresh temporary profile.
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import path from "node:path";
 
 export async function launchBrowser(): Promise<Browser> {
@@ -21,3 +21,28 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export const SCREENSHOT_DIR = path.resolve("tests/e2e/screenshots");
+
+/** Signs in through the console's login form and waits until it has left /login. */
+export async function signInInBrowser(page: Page, baseUrl: string, email: string, password = "throughline") {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+const AXE = path.resolve("node_modules/axe-core/axe.min.js");
+
+/** axe-core on the current page: the ids of serious or critical violations (details are printed). */
+export async function seriousAxeViolations(page: Page, label: string): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe;
+    return axe.run(document, { resultTypes: ["violations"] });
+  })) as { violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary: string }[] }[] };
+  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (serious.length) {
+    console.log(`axe (${label}):\n${serious.map((v) => `- [${v.impact}] ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} — ${n.failureSummary.replace(/\s+/g, " ")}`).join("\n  ")}`).join("\n")}`);
+  }
+  return serious.map((v) => v.id);
+}

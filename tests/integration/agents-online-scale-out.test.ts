@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { io as connect, type Socket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, type AppServer, connected } from "../helpers/app-server";
 import { connectVisitor, type Visitor } from "../fixtures/widget/visitor";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -45,10 +45,7 @@ describe("agents online across processes", () => {
 
     const { cookie } = await signIn(a.url, "agent@throughline.test");
     const agent: Socket = connect(a.url, { transports: ["websocket"], extraHeaders: { cookie }, forceNew: true });
-    await new Promise<void>((resolve, reject) => {
-      agent.once("connect", resolve);
-      agent.once("connect_error", reject);
-    });
+    await connected(agent);
 
     await expect.poll(() => changes.at(-1), { timeout: 15_000 }).toBe(true);
     expect(await boardPresence("agent@throughline.test")).toBe("online");

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, type AppServer, connected } from "../helpers/app-server";
 
 let t: TestDatabase;
 let app: AppServer;
@@ -107,10 +107,7 @@ describe("socket.io", () => {
   it("accepts a connection with the session cookie", async () => {
     const agent = await signIn(app.url, "agent@throughline.test");
     const socket = connect(app.url, { transports: ["websocket"], reconnection: false, extraHeaders: { cookie: agent.cookie } });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("connect_error", reject);
-    });
+    await connected(socket);
     expect(socket.connected).toBe(true);
     socket.close();
   });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { encode } from "next-auth/jwt";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, TEST_SECRETS, type AppServer, connected } from "../helpers/app-server";
 import { connectVisitor, nextEvent, request, TINY_PNG, type Visitor } from "../fixtures/widget/visitor";
 import { signAttachment, visitorToken } from "@/server/channels/widget/identity";
 
@@ -120,10 +120,7 @@ async function agent(email: string): Promise<Logged> {
   const s = rawSocket(await cookieOf(email)) as Logged;
   s.log = [];
   s.onAny((event: string, payload: unknown) => s.log.push({ event, payload }));
-  await new Promise<void>((resolve, reject) => {
-    s.once("connect", resolve);
-    s.once("connect_error", reject);
-  });
+  await connected(s);
   return s;
 }
 

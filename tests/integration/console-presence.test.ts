@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, type AppServer, connected } from "../helpers/app-server";
 
 type Viewer = { userId: string; name: string; typing: boolean; conversationId: string | null; conversationNumber: number | null };
 type Changed = { conversationId?: string; customerId?: string; viewers: Viewer[] };
@@ -18,10 +18,7 @@ async function agentSocket(email: string): Promise<Socket & { changes: Changed[]
   const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false }) as Socket & { changes: Changed[] };
   socket.changes = [];
   socket.on("presence.changed", (p: Changed) => socket.changes.push(p));
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("connect_error", reject);
-  });
+  await connected(socket);
   sockets.push(socket);
   return socket;
 }

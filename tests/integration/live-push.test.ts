@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, TEST_SECRETS, type AppServer, connected } from "../helpers/app-server";
 
 let t: TestDatabase;
 let app: AppServer;
@@ -14,10 +14,7 @@ let customerB: { id: string; email: string };
 
 async function agentSocket(): Promise<Socket> {
   const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("connect_error", reject);
-  });
+  await connected(socket);
   return socket;
 }
 

@@ -141,24 +141,14 @@ describe("people", () => {
     const p = await newAgent();
     const before = await signIn(app.url, p.email, p.password);
     expect((await query("me.get", before.cookie)).status).toBe(200);
-    const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie: before.cookie }, forceNew: true, reconnection: false });
-    open.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("connect_error", reject);
-    });
-    const dropped = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+    const socket = socketOf(before.cookie);
+    expect(await connected(socket)).toBe("connected");
+    const dropped = disconnected(socket);
     expect((await mutate("people.resetPassword", admin.cookie, { id: p.id, password: "after-the-leak-123" })).status).toBe(200);
     expect(await dropped).toBe("io server disconnect");
     expect((await query("me.get", before.cookie)).status).toBe(401);
     // The old cookie cannot open a socket either.
-    const again = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie: before.cookie }, forceNew: true, reconnection: false });
-    open.push(again);
-    const refused = await new Promise<string>((resolve) => {
-      again.once("connect", () => resolve("connected"));
-      again.once("connect_error", (e) => resolve(e.message));
-    });
-    expect(refused).toBe("unauthorized");
+    expect(await connected(socketOf(before.cookie))).toBe("unauthorized");
     const after = await signIn(app.url, p.email, "after-the-leak-123");
     expect(after.ok).toBe(true);
     expect((await query("me.get", after.cookie)).status).toBe(200);

@@ -9,7 +9,7 @@ import net from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { createClient } from "redis";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, type AppServer, connected } from "../helpers/app-server";
 
 type Viewer = { userId: string; name: string; typing: boolean; conversationId: string | null; conversationNumber: number | null };
 type Changed = { conversationId?: string; customerId?: string; viewers: Viewer[] };
@@ -48,10 +48,7 @@ describe.skipIf(!(await redisAnswers(REDIS_URL)))(`presence across processes (Re
     const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie: cookies.get(key)! }, reconnection: false }) as AgentSocket;
     socket.changes = [];
     socket.on("presence.changed", (p: Changed) => socket.changes.push(p));
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("connect_error", reject);
-    });
+    await connected(socket);
     sockets.push(socket);
     return socket;
   }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { io as connect, type Socket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, TEST_SECRETS, type AppServer, connected } from "../helpers/app-server";
 import { freePort } from "../../src/server/db/embedded";
 
 const redisBinary = spawnSync("sh", ["-c", "command -v redis-server"]).stdout.toString().trim();
@@ -39,10 +39,7 @@ describe("scale-out with Redis", () => {
 
   async function agentOn(app: AppServer): Promise<Socket> {
     const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie } });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("connect_error", reject);
-    });
+    await connected(socket);
     const ack = (await socket.emitWithAck("subscribe", { customerId: customer.id })) as { ok: boolean };
     expect(ack.ok).toBe(true);
     return socket;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
+import { signIn, startAppServer, type AppServer, connected } from "../helpers/app-server";
 import { collect, connectVisitor, nextEvent, request, TINY_PNG, type Visitor } from "../fixtures/widget/visitor";
 
 let t: TestDatabase;
@@ -33,10 +33,7 @@ async function customerOfVisitor(visitorId: string) {
 async function agentSocket(email = "admin@throughline.test"): Promise<Socket> {
   const { cookie } = await signIn(app.url, email);
   const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie }, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("connect_error", reject);
-  });
+  await connected(socket);
   open.push(socket);
   return socket;
 }

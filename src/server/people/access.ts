@@ -5,11 +5,12 @@
 // authorized afresh.
 import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
+import { recordAudit } from "@/server/audit/record";
 
 type Tx = Prisma.TransactionClient;
 
 export async function audit(tx: Tx | typeof db, actorUserId: string | null, action: string, targetType: "user" | "team" | "api_key", targetId: string, data: Record<string, unknown> = {}) {
-  await tx.auditLog.create({ data: { actorUserId, actorType: actorUserId ? "agent" : "system", action, targetType, targetId, data: data as Prisma.InputJsonValue } });
+  await recordAudit(tx, { actorUserId, action, targetType, targetId, data });
 }
 
 /** Call after commit. */

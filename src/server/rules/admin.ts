@@ -4,6 +4,7 @@ import { db, Prisma } from "@/server/db";
 import { isUuid } from "@/server/timeline/ids";
 import { parseStoredRule, ruleInputSchema, type RuleInput } from "./schema";
 import { invalidateRuleCache } from "./engine";
+import { recordAudit } from "@/server/audit/record";
 
 export class RuleError extends Error {
   constructor(
@@ -62,7 +63,7 @@ function validated(input: unknown): RuleInput {
 
 async function auditRule(actorUserId: string | null, action: string, ruleId: string, data: Record<string, unknown>) {
   invalidateRuleCache();
-  await db.auditLog.create({ data: { actorUserId, actorType: actorUserId ? "agent" : "system", action, targetType: "automation_rule", targetId: ruleId, data: data as Prisma.InputJsonValue } });
+  await recordAudit(db, { actorUserId, action, targetType: "automation_rule", targetId: ruleId, data });
 }
 
 export async function createRule(input: unknown, actorUserId: string | null) {

@@ -72,3 +72,18 @@ export function Checklist<T extends { id: string }>({ legend, items, selected, o
     </fieldset>
   );
 }
+
+/** A settings form's submit and cancel buttons, with the server's error beside them. */
+export function FormActions({ submitLabel, saving, onCancel, error }: { submitLabel: string; saving: boolean; onCancel: () => void; error: unknown }) {
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <button type="submit" disabled={saving} className={primaryButton}>
+        {submitLabel}
+      </button>
+      <button type="button" onClick={onCancel} className={secondaryButton}>
+        Cancel
+      </button>
+      <FormError error={error} />
+    </div>
+  );
+}

@@ -2,9 +2,10 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter, supervisorProcedure } from "@/server/api/trpc";
-import { db, Prisma } from "@/server/db";
+import { db } from "@/server/db";
 import { addBusinessMinutes, calendarFromTeam, isValidTimeZone, WEEKDAYS } from "@/server/sla/business-time";
 import { CHANNELS, PRIORITIES } from "@/server/rules/schema";
+import { recordAudit } from "@/server/audit/record";
 
 const hm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$|^24:00$/, "a time like 09:00");
 const policyInput = z.object({
@@ -17,9 +18,7 @@ const policyInput = z.object({
   businessHoursOnly: z.boolean(),
 });
 
-async function audit(actorUserId: string, action: string, targetType: string, targetId: string, data: Record<string, unknown>) {
-  await db.auditLog.create({ data: { actorUserId, actorType: "agent", action, targetType, targetId, data: data as Prisma.InputJsonValue } });
-}
+const audit = (actorUserId: string, action: string, targetType: string, targetId: string, data: Record<string, unknown>) => recordAudit(db, { actorUserId, action, targetType, targetId, data });
 
 export const slaRouter = createTRPCRouter({
   policies: supervisorProcedure.query(() =>

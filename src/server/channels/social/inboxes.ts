@@ -8,6 +8,7 @@ import { db, type Prisma } from "@/server/db";
 import type { ChannelKind } from "@/generated/prisma/enums";
 import { SEND_ERROR, WEBHOOK_ENDPOINTS, WEBHOOK_ERROR, WEBHOOK_VERIFIED, type WebhookEndpoint } from "./log";
 import { SOCIAL_CHANNELS, isSocialChannel, type SocialChannel } from "./types";
+import { recordAudit } from "@/server/audit/record";
 
 export type SocialInbox = { id: string; name: string; channel: SocialChannel; publicId: string; secretEnv: Record<string, unknown> };
 
@@ -191,16 +192,7 @@ export async function updateSocialInbox(id: string, input: UpdateSocialInboxInpu
   if (tokenEnv !== undefined) data.secretEnv = { ...inbox.secretEnv, token: tokenEnv } as Prisma.InputJsonValue;
   await db.$transaction([
     db.inbox.update({ where: { id }, data }),
-    db.auditLog.create({
-      data: {
-        actorUserId: actorUserId ?? null,
-        actorType: actorUserId ? "agent" : "system",
-        action: "inbox.updated",
-        targetType: "inbox",
-        targetId: id,
-        data: { before: { name: inbox.name, publicId: inbox.publicId, tokenEnv: tokenEnvOf(inbox) }, after: { name, publicId, tokenEnv } } as Prisma.InputJsonValue,
-      },
-    }),
+    recordAudit(db, { actorUserId, action: "inbox.updated", targetType: "inbox", targetId: id, data: { before: { name: inbox.name, publicId: inbox.publicId, tokenEnv: tokenEnvOf(inbox) }, after: { name, publicId, tokenEnv } } }),
   ]);
   const summary = (await listSocialInboxes()).find((s) => s.id === id);
   return summary!;
@@ -278,9 +270,7 @@ export async function createSocialInbox(input: z.input<typeof createSocialInboxI
   const inbox = await db.$transaction(async (tx) => {
     const created = await tx.inbox.create({ data: { name, channel, publicId, secretEnv: { token: tokenEnv ?? DEFAULT_TOKEN_ENV[channel] } } });
     if (teamIds.length) await tx.teamInbox.createMany({ data: teamIds.map((teamId) => ({ teamId, inboxId: created.id })), skipDuplicates: true });
-    await tx.auditLog.create({
-      data: { actorUserId: actorUserId ?? null, actorType: actorUserId ? "agent" : "system", action: "inbox.create", targetType: "inbox", targetId: created.id, data: { channel, publicId, teamIds } },
-    });
+    await recordAudit(tx, { actorUserId, action: "inbox.create", targetType: "inbox", targetId: created.id, data: { channel, publicId, teamIds } });
     return created;
   });
   const summary = (await listSocialInboxes({ errorsPerInbox: 0 })).find((i) => i.id === inbox.id);

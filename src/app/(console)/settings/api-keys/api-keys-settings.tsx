@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
 import { EmptyState, ErrorState, Skeleton, formatDateTime, relativeTime } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
-import { FormError, Notice, dangerLink, inputClass, primaryButton, secondaryButton, useFocusOnOpen } from "../form-kit";
+import { FormError, Notice, dangerLink, inputClass, primaryButton, secondaryButton, useFocusOnOpen, FormActions } from "../form-kit";
 
 const SCOPE_HELP: Record<string, string> = {
   "customers:read": "read customers and their timelines (GET /api/v1/customers…)",
@@ -148,11 +148,7 @@ function CreateKeyForm({ scopes, saving, error, onSubmit, onCancel }: { scopes: 
           ))}
         </ul>
       </fieldset>
-      <div className="flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={saving} className={primaryButton}>Create key</button>
-        <button type="button" onClick={onCancel} className={secondaryButton}>Cancel</button>
-        <FormError error={error} />
-      </div>
+      <FormActions submitLabel="Create key" saving={saving} onCancel={onCancel} error={error} />
     </form>
   );
 }

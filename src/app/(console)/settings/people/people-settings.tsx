@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
 import { EmptyState, ErrorState, Skeleton, initials, relativeTime } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
-import { Checklist, FormError, Notice, dangerLink, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen } from "../form-kit";
+import { Checklist, FormError, Notice, dangerLink, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen, FormActions } from "../form-kit";
 
 type Role = "agent" | "supervisor" | "admin";
 type Form = { id: string | null; name: string; email: string; role: Role; teamIds: string[]; password: string };
@@ -210,15 +210,7 @@ function PersonForm({ form, setForm, teams, saving, error, onSubmit, onCancel }:
           <span id="pw-help" className="font-normal text-slate-600">At least 10 characters. Hand it over privately; it is stored only as a hash.</span>
         </div>
       ) : null}
-      <div className="flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={saving} className={primaryButton}>
-          {form.id ? "Save changes" : "Add person"}
-        </button>
-        <button type="button" onClick={onCancel} className={secondaryButton}>
-          Cancel
-        </button>
-        <FormError error={error} />
-      </div>
+      <FormActions submitLabel={form.id ? "Save changes" : "Add person"} saving={saving} onCancel={onCancel} error={error} />
     </form>
   );
 }

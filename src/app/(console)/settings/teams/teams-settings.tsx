@@ -6,7 +6,7 @@ import { useTRPC } from "@/trpc/react";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui";
 import { ChannelBadge } from "@/components/channel";
 import { Panel } from "@/components/charts/kpi";
-import { Checklist, FormError, Notice, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen } from "../form-kit";
+import { Checklist, FormError, Notice, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen, FormActions } from "../form-kit";
 
 type Form = { id: string | null; name: string; inboxIds: string[]; memberIds: string[] };
 const EMPTY: Form = { id: null, name: "", inboxIds: [], memberIds: [] };
@@ -150,15 +150,7 @@ function TeamForm({ form, setForm, options, saving, error, onSubmit, onCancel }:
       ) : (
         <Skeleton lines={2} />
       )}
-      <div className="flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={saving} className={primaryButton}>
-          {form.id ? "Save team" : "Create team"}
-        </button>
-        <button type="button" onClick={onCancel} className={secondaryButton}>
-          Cancel
-        </button>
-        <FormError error={error} />
-      </div>
+      <FormActions submitLabel={form.id ? "Save team" : "Create team"} saving={saving} onCancel={onCancel} error={error} />
     </form>
   );
 }
