@@ -6,6 +6,7 @@
 import { db } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { runTransaction } from "@/server/timeline/tx";
+import { recordAudit } from "@/server/audit/record";
 
 export class DataRightsError extends Error {
   constructor(
@@ -50,16 +51,7 @@ export async function exportCustomerData(customerId: string, actorUserId: string
     db.survey.findMany({ where: { customerId: { in: ids } }, include: { response: true } }),
     db.customerMerge.findMany({ where: { OR: [{ sourceId: { in: ids } }, { targetId: { in: ids } }] } }),
   ]);
-  await db.auditLog.create({
-    data: {
-      actorUserId,
-      actorType: actorUserId ? "agent" : "system",
-      action: "customer.export",
-      targetType: "customer",
-      targetId: customerId,
-      data: { identities: identities.length, conversations: conversations.length, events: events.length },
-    },
-  });
+  await recordAudit(db, { actorUserId, action: "customer.export", targetType: "customer", targetId: customerId, data: { identities: identities.length, conversations: conversations.length, events: events.length } });
   return {
     exportedAt: new Date().toISOString(),
     customer: { ...customer, lifetimeValue: Number(customer.lifetimeValue) },
@@ -93,9 +85,7 @@ export async function eraseCustomer(customerId: string, actorUserId: string | nu
       data: { name: null, avatarUrl: null, attributes: {}, lifetimeValue: 0, journeyStage: null, journeyStageSetBy: null, lastSeenAt: null, erasedAt: new Date() },
     });
     const c = { events: events.count, messages: messages.count, attachments: attachments.count, conversations: conversations.count, identities: identities.count, customers: ids.length };
-    await tx.auditLog.create({
-      data: { actorUserId, actorType: actorUserId ? "agent" : "system", action: "customer.erase", targetType: "customer", targetId: customerId, data: { ...c, reason: reason ?? null } },
-    });
+    await recordAudit(tx, { actorUserId, action: "customer.erase", targetType: "customer", targetId: customerId, data: { ...c, reason: reason ?? null } });
     return c;
   });
   bus.publish({ type: "customer.updated", customerId, changes: { erased: true } });

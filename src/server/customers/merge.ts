@@ -19,6 +19,7 @@
 import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { runTransaction, type Tx } from "@/server/timeline/tx";
+import { recordAudit } from "@/server/audit/record";
 
 export type MergeErrorCode = "same_customer" | "not_found" | "already_merged" | "erased" | "already_undone" | "target_merged" | "forbidden";
 
@@ -186,16 +187,7 @@ export async function mergeCustomers(args: { sourceId: string; targetId: string;
       data: { sourceId, targetId, mergedById: args.actorUserId ?? null, snapshot: snapshot as unknown as Prisma.InputJsonValue, createdAt: new Date() },
       select: { id: true },
     });
-    await tx.auditLog.create({
-      data: {
-        actorUserId: args.actorUserId ?? null,
-        actorType: args.actorUserId ? "agent" : "system",
-        action: "customer.merge",
-        targetType: "customer",
-        targetId,
-        data: { mergeId: merge.id, sourceId, targetId, moved },
-      },
-    });
+    await recordAudit(tx, { actorUserId: args.actorUserId, action: "customer.merge", targetType: "customer", targetId, data: { mergeId: merge.id, sourceId, targetId, moved } });
     return { mergeId: merge.id, sourceId, targetId, moved };
   }, TX);
   bus.publish({ type: "customer.merged", sourceId, targetId, mergeId: result.mergeId });
@@ -316,16 +308,7 @@ export async function undoMerge(args: { mergeId: string; actorUserId?: string | 
 
     await tx.customerMerge.update({ where: { id: args.mergeId }, data: { undoneAt: new Date(), undoneById: args.actorUserId ?? null } });
     const movedBack = { identities, conversations, events: ev!.n, surveys };
-    await tx.auditLog.create({
-      data: {
-        actorUserId: args.actorUserId ?? null,
-        actorType: args.actorUserId ? "agent" : "system",
-        action: "customer.unmerge",
-        targetType: "customer",
-        targetId,
-        data: { mergeId: args.mergeId, sourceId, targetId, movedBack },
-      },
-    });
+    await recordAudit(tx, { actorUserId: args.actorUserId, action: "customer.unmerge", targetType: "customer", targetId, data: { mergeId: args.mergeId, sourceId, targetId, movedBack } });
     return { mergeId: args.mergeId, sourceId, targetId, movedBack };
   }, TX);
   bus.publish({ type: "customer.unmerged", sourceId: result.sourceId, targetId: result.targetId, mergeId: result.mergeId });

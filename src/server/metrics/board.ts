@@ -13,6 +13,7 @@ import { insertTicketEvent, publishTimelineCreated } from "@/server/timeline/ing
 import { isUuid } from "@/server/timeline/ids";
 import { runTransaction } from "@/server/timeline/tx";
 import { presenceOf, type PresenceState } from "./presence";
+import { recordAudit } from "@/server/audit/record";
 
 export type QueueFigures = { open: number; unassigned: number; waitingFirst: number; waiting: number; oldestWait: Date | null; atRisk: number; breached: number };
 export type QueueGroup = QueueFigures & { id: string | null; name: string; channel?: string };
@@ -237,9 +238,7 @@ export async function reassign(conversationId: string, assigneeId: string | null
       text,
       payload: { from: conv.assignee_id, to: assigneeId, fromName: from?.name ?? null, toName: to?.name ?? null, via: "supervisor_board" },
     });
-    await tx.auditLog.create({
-      data: { actorUserId, actorType: "agent", action: "conversation.assign", targetType: "conversation", targetId: conversationId, data: { from: conv.assignee_id, to: assigneeId } },
-    });
+    await recordAudit(tx, { actorUserId, action: "conversation.assign", targetType: "conversation", targetId: conversationId, data: { from: conv.assignee_id, to: assigneeId } });
     return { changed: true as const, conv, ev };
   });
   if (!out.changed) return { changed: false };

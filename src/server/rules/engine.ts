@@ -22,6 +22,7 @@ import { conditionsHold, needsFriction, renderTemplate, triggerMatches, type Rul
 import { isTimerTrigger, parseStoredRule, type Action, type Condition, type EventTrigger, type TimerTrigger } from "./schema";
 import { insertNotifications, publishNotifications, usersWithRole } from "./notify";
 import { every } from "@/server/app/every";
+import { recordAudit } from "@/server/audit/record";
 
 export const MAX_DEPTH = 3;
 /** A timer trigger that crossed its threshold longer ago than this is not acted on. */
@@ -216,15 +217,7 @@ function ruleLabel(x: Exec) {
 }
 
 async function audit(tx: Tx | typeof db, x: Exec, action: string, targetType: string, targetId: string, data: Record<string, unknown>) {
-  await tx.auditLog.create({
-    data: {
-      actorType: "system",
-      action: `rule.${action}`,
-      targetType,
-      targetId,
-      data: { ruleId: x.rule.id, ruleName: x.rule.name, triggerKey: x.triggerKey, depth: x.depth, ...data } as Prisma.InputJsonValue,
-    },
-  });
+  await recordAudit(tx, { actorUserId: null, action: `rule.${action}`, targetType, targetId, data: { ruleId: x.rule.id, ruleName: x.rule.name, triggerKey: x.triggerKey, depth: x.depth, ...data } });
 }
 
 type ConvLock = { id: string; status: string; priority: string; tags: string[]; assignee_id: string | null; team_id: string | null; customer_id: string; inbox_id: string };
