@@ -35,12 +35,15 @@ const args = ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--
 const r = spawnSync(process.execPath, args, { stdio: "inherit", env });
 
 let line = "0 passed, 1 failed";
+let failedCount = 1;
 if (existsSync(report)) {
   const json = JSON.parse(readFileSync(report, "utf8"));
   const passed = json.numPassedTests ?? 0;
   const failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites && !json.numFailedTests ? json.numFailedTestSuites : 0);
   const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
   line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+  failedCount = failed;
 }
 console.log(`\n${line}`);
-process.exit(r.status ?? 1);
+// A failed test fails the run whatever vitest's own exit status says.
+process.exit(failedCount > 0 ? 1 : (r.status ?? 1));
