@@ -186,6 +186,16 @@ describe("parseEmail regressions found by fuzzing", () => {
     expect(p.from).toEqual({ address: "a@x.test", name: "\ufffd" });
   });
 
+  it("has no HTML body when the HTML is only NUL and whitespace, or sanitises to whitespace", async () => {
+    const mail = (html: string) =>
+      Buffer.from(`From: a@x.test\r\nTo: support@throughline.test\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${html}\r\n`, "utf8");
+    for (const html of ["\u0000", "\u0000 \u0000\r\n", "<script>alert(1)</script> \r\n"]) {
+      const p = await parseEmail(mail(html));
+      expectWellFormed(p);
+      expect(p.bodyHtml).toBeNull();
+    }
+  });
+
   it("keeps a Message-ID well-formed when a bare CR runs the header into the next ones", async () => {
     const raw = Buffer.from("Message-ID: \rContent-Type: text/plain\r\rFrom: Ann Example <ann@customer.test>\r\nTo: support@throughline.test\r\nSubject: x\r\n\r\nbody\r\n");
     const p = await parseEmail(raw);

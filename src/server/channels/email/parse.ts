@@ -144,14 +144,17 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const from = addresses(parsed.from)[0] ?? null;
   const machine = detectMachineMail(parsed.headers, from?.address);
 
-  const html = typeof parsed.html === "string" && parsed.html.trim() ? parsed.html : null;
+  // NUL is cleaned before the emptiness checks: "\0\r\n" is no HTML body.
+  const cleanHtml = typeof parsed.html === "string" ? storableText(parsed.html) : "";
+  const html = cleanHtml.trim() ? cleanHtml : null;
   let fullText = parsed.text ?? "";
   if (!fullText.trim() && html) fullText = htmlToPlainText(html);
   const split = splitQuotedText(fullText);
   let bodyHtml: string | null = null;
   if (html) {
     try {
-      bodyHtml = sanitizeEmailHtml(stripQuotedHtml(html)) || null;
+      const safe = sanitizeEmailHtml(stripQuotedHtml(html));
+      bodyHtml = safe.trim() ? safe : null;
     } catch (error) {
       warnings.push(`HTML sanitising failed: ${(error as Error).message}`);
       bodyHtml = null;
