@@ -7,8 +7,10 @@ import { io as connect, type Socket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, type AppServer, connected } from "../helpers/app-server";
 import { connectVisitor, type Visitor } from "../fixtures/widget/visitor";
+import { MACHINE_REDIS_URL, withoutMachineRedis } from "../helpers/redis";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = MACHINE_REDIS_URL;
+const noRedis = await withoutMachineRedis();
 
 let t: TestDatabase;
 let a: AppServer;
@@ -16,6 +18,7 @@ let b: AppServer;
 let supervisorCookie: string;
 
 beforeAll(async () => {
+  if (noRedis) return;
   t = await createTestDatabase();
   const env = { REDIS_URL, REDIS_KEY_PREFIX: `tl-online-${randomBytes(4).toString("hex")}` };
   a = await startAppServer({ databaseUrl: t.url, env });
@@ -35,7 +38,7 @@ async function boardPresence(email: string): Promise<string> {
   return body.result.data.json.agents.find((x) => x.email === email)!.presence;
 }
 
-describe("agents online across processes", () => {
+describe.skipIf(noRedis)(`agents online across processes (Redis at ${REDIS_URL})`, () => {
   it("an agent on A is online for B's board and B's widget visitors, and goes away when they leave", async () => {
     const visitor: Visitor = await connectVisitor(b.url, { inbox: "demo-widget" });
     expect(visitor.session.config.online).toBe(false);

@@ -12,8 +12,9 @@ import { io as connect, type Socket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
 import { startTcpBalancer, type TcpBalancer } from "../helpers/tcp-balancer";
+import { MACHINE_REDIS_URL, withoutMachineRedis } from "../helpers/redis";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = MACHINE_REDIS_URL;
 const VISITORS = 24;
 const WATCHED = 4;
 
@@ -84,7 +85,7 @@ class ResendingVisitor {
   }
 }
 
-describe("process killed mid-load", () => {
+describe.skipIf(await withoutMachineRedis())(`process killed mid-load (Redis at ${REDIS_URL})`, () => {
   let t: TestDatabase;
   let a: AppServer;
   let b: AppServer;

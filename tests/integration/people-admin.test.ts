@@ -11,6 +11,7 @@ import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
 import { disconnectDb } from "@/server/db";
 import { createUser, setUserActive, updateUser } from "@/server/people/users";
 import { PeopleError } from "@/server/people/errors";
+import { MACHINE_REDIS_URL, withoutMachineRedis } from "../helpers/redis";
 
 let t: TestDatabase;
 let app: AppServer;
@@ -220,12 +221,12 @@ describe("access changes reach open sockets at once", () => {
   });
 });
 
-describe("access changes across processes (Redis)", () => {
+describe.skipIf(await withoutMachineRedis())(`access changes across processes (Redis at ${MACHINE_REDIS_URL})`, () => {
   let ra: AppServer;
   let rb: AppServer;
   beforeAll(async () => {
     // Two more processes sharing the machine's Redis under a private prefix.
-    const env = { REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: `tl-people-${process.pid}-${Date.now()}` };
+    const env = { REDIS_URL: MACHINE_REDIS_URL, REDIS_KEY_PREFIX: `tl-people-${process.pid}-${Date.now()}` };
     [ra, rb] = await Promise.all([startAppServer({ databaseUrl: t.url, env }), startAppServer({ databaseUrl: t.url, env })]);
   });
   afterAll(async () => {

@@ -5,20 +5,13 @@
 // and never throws.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import { createClient } from "redis";
+import { MACHINE_REDIS_URL, withoutMachineRedis } from "../helpers/redis";
 import { RedisPresenceStore } from "@/server/presence/redis-store";
 import type { PresenceEntry } from "@/server/presence/store";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = MACHINE_REDIS_URL;
 
-async function redisAnswers(url: string) {
-  const { hostname, port } = new URL(url);
-  return new Promise<boolean>((resolve) => {
-    const s = net.connect(Number(port || 6379), hostname, () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
-}
 
 const CONV = "00000000-0000-7000-8000-0000000000c1";
 const CUST = "00000000-0000-7000-8000-0000000000a1";
@@ -26,7 +19,7 @@ function entry(socketId: string, userId: string, extra: Partial<PresenceEntry> =
   return { socketId, userId, name: userId, customerId: CUST, conversationId: CONV, conversationNumber: 1, conversationInboxId: "inbox-a", typing: false, since: Date.now(), viewerInboxes: "all", ...extra };
 }
 
-describe.skipIf(!(await redisAnswers(REDIS_URL)))(`RedisPresenceStore (Redis at ${REDIS_URL})`, () => {
+describe.skipIf(await withoutMachineRedis())(`RedisPresenceStore (Redis at ${REDIS_URL})`, () => {
   const prefix = `tltest-store-${randomBytes(4).toString("hex")}`;
   const redis = createClient({ url: REDIS_URL, disableOfflineQueue: true });
   const ids = (entries: PresenceEntry[]) => entries.map((e) => e.socketId).sort();

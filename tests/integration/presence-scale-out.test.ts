@@ -5,9 +5,9 @@
 // SIGKILLed process's agents vanish once their entries expire.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { createClient } from "redis";
+import { MACHINE_REDIS_URL, withoutMachineRedis } from "../helpers/redis";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, type AppServer, connected } from "../helpers/app-server";
 
@@ -15,21 +15,14 @@ type Viewer = { userId: string; name: string; typing: boolean; conversationId: s
 type Changed = { conversationId?: string; customerId?: string; viewers: Viewer[] };
 type AgentSocket = Socket & { changes: Changed[] };
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = MACHINE_REDIS_URL;
 const PRESENCE_TTL_SECONDS = 6;
 
-async function redisAnswers(url: string) {
-  const { hostname, port } = new URL(url);
-  return new Promise<boolean>((resolve) => {
-    const s = net.connect(Number(port || 6379), hostname, () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
-}
 
 const latest = (s: AgentSocket, key: "conversationId" | "customerId", id: string) => [...s.changes].reverse().find((c) => c[key] === id)?.viewers;
 const names = (viewers: Viewer[] | undefined) => viewers?.map((v) => v.name).sort();
 
-describe.skipIf(!(await redisAnswers(REDIS_URL)))(`presence across processes (Redis at ${REDIS_URL})`, () => {
+describe.skipIf(await withoutMachineRedis())(`presence across processes (Redis at ${REDIS_URL})`, () => {
   const prefix = `tltest-presence-${randomBytes(4).toString("hex")}`;
   let t: TestDatabase;
   let one: AppServer;

@@ -5,17 +5,14 @@
 // One more server without Redis checks the per-key limit itself: 429 +
 // Retry-After, other keys unaffected.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
-import { freePort } from "../../src/server/db/embedded";
+import { startPrivateRedis, withoutRedisServer, type PrivateRedis } from "../helpers/redis";
 import { hashApiKey } from "../../src/server/api-keys/hash";
 import { RATE_LIMITS } from "../../src/server/channels/widget/protocol";
 import { connectVisitor, request } from "../fixtures/widget/visitor";
 
-const redisBinary = spawnSync("sh", ["-c", "command -v redis-server"]).stdout.toString().trim();
 const SIGN_IN_LIMIT = 60; // src/server/security/abuse.ts
 const KEY_LIMIT = 10;
 
@@ -58,33 +55,23 @@ async function expectRateLimited(res: Response | undefined) {
   expect(body.error.message).toMatch(/Try again in \d+ s/);
 }
 
-describe.skipIf(!redisBinary)("rate limits shared through Redis (needs redis-server on PATH)", () => {
+describe.skipIf(withoutRedisServer())("rate limits shared through Redis (a private redis-server)", () => {
   let t: TestDatabase;
-  let redis: ChildProcess;
+  let redis: PrivateRedis;
   let a: AppServer;
   let b: AppServer;
 
   beforeAll(async () => {
-    const redisPort = await freePort();
-    redis = spawn(redisBinary, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    for (let i = 0; ; i++) {
-      const up = await new Promise<boolean>((resolve) => {
-        const s = net.connect(redisPort, "127.0.0.1", () => (s.destroy(), resolve(true)));
-        s.once("error", () => resolve(false));
-      });
-      if (up) break;
-      if (i > 50) throw new Error("redis-server did not start");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    redis = await startPrivateRedis();
     t = await createTestDatabase();
-    const env = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_KEY_PREFIX: `tltest-rl-${randomBytes(4).toString("hex")}`, API_KEY_RATE_LIMIT: String(KEY_LIMIT) };
+    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `tltest-rl-${randomBytes(4).toString("hex")}`, API_KEY_RATE_LIMIT: String(KEY_LIMIT) };
     a = await startAppServer({ databaseUrl: t.url, env });
     b = await startAppServer({ databaseUrl: t.url, env });
   });
   afterAll(async () => {
     await a?.stop();
     await b?.stop();
-    redis?.kill("SIGKILL");
+    redis?.stop();
     await t?.drop();
   });
 
@@ -122,7 +109,7 @@ describe.skipIf(!redisBinary)("rate limits shared through Redis (needs redis-ser
 
   // Last: it stops Redis.
   it("with Redis down each process keeps limiting on its own", async () => {
-    redis.kill("SIGKILL");
+    redis.stop();
     await expect.poll(async () => ((await (await fetch(`${a.url}/api/health`)).json()) as { status: string }).status, { timeout: 10_000 }).toBe("degraded");
 
     // A fresh key: each process allows the limit by itself, then refuses.

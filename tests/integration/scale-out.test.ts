@@ -3,39 +3,18 @@
 // gone, each process keeps delivering to its own agents and reports degraded.
 // Uses a private redis-server (Debian's binary) so stopping it harms nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { io as connect, type Socket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer, connected } from "../helpers/app-server";
-import { freePort } from "../../src/server/db/embedded";
+import { startPrivateRedis, withoutRedisServer, type PrivateRedis } from "../helpers/redis";
 
-const redisBinary = spawnSync("sh", ["-c", "command -v redis-server"]).stdout.toString().trim();
-
-describe("scale-out with Redis", () => {
+describe.skipIf(withoutRedisServer())("scale-out with Redis (a private redis-server)", () => {
   let t: TestDatabase;
-  let redis: ChildProcess;
-  let redisPort: number;
+  let redis: PrivateRedis;
   let a: AppServer;
   let b: AppServer;
   let cookie: string;
   let customer: { id: string; email: string };
-
-  async function startRedis() {
-    redis = spawn(redisBinary, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    for (let i = 0; i < 50; i++) {
-      try {
-        const s = await import("node:net").then((net) => net.connect(redisPort, "127.0.0.1"));
-        await new Promise<void>((resolve, reject) => {
-          s.once("connect", () => (s.destroy(), resolve()));
-          s.once("error", reject);
-        });
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    throw new Error("redis-server did not start");
-  }
 
   async function agentOn(app: AppServer): Promise<Socket> {
     const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie } });
@@ -56,12 +35,9 @@ describe("scale-out with Redis", () => {
   }
 
   beforeAll(async () => {
-    // Debian's redis-server (package redis-server) is part of this suite's machine; a missing one fails loudly.
-    if (!redisBinary) throw new Error("redis-server is not on PATH: install Debian's redis-server package to run the scale-out tests");
-    redisPort = await freePort();
-    await startRedis();
+    redis = await startPrivateRedis();
     t = await createTestDatabase();
-    const env = { REDIS_URL: `redis://127.0.0.1:${redisPort}` };
+    const env = { REDIS_URL: redis.url };
     a = await startAppServer({ databaseUrl: t.url, env });
     b = await startAppServer({ databaseUrl: t.url, env });
     cookie = (await signIn(b.url, "admin@throughline.test")).cookie;
@@ -71,7 +47,7 @@ describe("scale-out with Redis", () => {
   afterAll(async () => {
     await a?.stop();
     await b?.stop();
-    redis?.kill("SIGKILL");
+    redis?.stop();
     await t?.drop();
   });
 
@@ -95,7 +71,7 @@ describe("scale-out with Redis", () => {
     const onA = await agentOn(a);
     const received: string[] = [];
     onA.on("timeline.created", (e: { eventId: string }) => received.push(e.eventId));
-    redis.kill("SIGKILL");
+    redis.stop();
     await expect.poll(async () => ((await (await fetch(`${a.url}/api/health`)).json()) as { status: string }).status, { timeout: 10_000 }).toBe("degraded");
     const health = await fetch(`${a.url}/api/health`);
     expect(health.status).toBe(200);
@@ -104,7 +80,7 @@ describe("scale-out with Redis", () => {
     expect(a.child.exitCode).toBeNull();
     expect(b.child.exitCode).toBeNull();
     // Redis back: cross-process delivery resumes.
-    await startRedis();
+    redis = await startPrivateRedis(redis.port);
     await expect.poll(async () => ((await (await fetch(`${b.url}/api/health`)).json()) as { status: string }).status, { timeout: 15_000 }).toBe("ok");
     onA.close();
   });
