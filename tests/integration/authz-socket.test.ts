@@ -19,9 +19,9 @@ import { signAttachment, visitorToken } from "@/server/channels/widget/identity"
 type Ns = "/" | "/widget";
 // Every event a client may emit, keyed "<file under src/server> <registration>".
 const EVENTS: Record<string, { ns: Ns; event: string; guard: string }> = {
-  "realtime/server.ts socket.on(subscribe)": { ns: "/", event: "subscribe", guard: "session; a conversation or inbox outside the agent's teams acks like a random id; customers join only visible inbox slices" },
+  "realtime/server.ts socket.on(subscribe)": { ns: "/", event: "subscribe", guard: "session; a conversation, inbox or customer outside the agent's teams acks like a random id; customers join only visible inbox slices" },
   "realtime/server.ts socket.on(unsubscribe)": { ns: "/", event: "unsubscribe", guard: "session; leaves only the caller's own rooms" },
-  "presence/socket.ts socket.on(presence.view)": { ns: "/", event: "presence.view", guard: "session; another team's conversation acks like a random id" },
+  "presence/socket.ts socket.on(presence.view)": { ns: "/", event: "presence.view", guard: "session; another team's conversation or customer acks like a random id" },
   "presence/socket.ts socket.on(presence.typing)": { ns: "/", event: "presence.typing", guard: "session; only the caller's own (authorized) view" },
   "presence/socket.ts socket.on(presence.leave)": { ns: "/", event: "presence.leave", guard: "session; only the caller's own entry" },
   "channels/widget/namespace.ts socket.on(typing)": { ns: "/", event: "typing", guard: "session; relayed to a visitor only for a conversation in the agent's inboxes" },
@@ -96,6 +96,8 @@ let app: AppServer;
 const open: { close: () => void }[] = [];
 const cookies = new Map<string, string>();
 let customer: { id: string; email: string };
+// Only ever wrote to Billing: a customer the demo agent (Support) may not see.
+let billingOnlyCustomer: string;
 let supportConv: string;
 let billingConv: string;
 let billingInbox: string;
@@ -183,6 +185,7 @@ beforeAll(async () => {
   customer = { id: s.customerId, email: address };
   supportConv = s.conversationId;
   billingConv = b.conversationId;
+  billingOnlyCustomer = (await email("billing@throughline.test", `authz-billing-${randomUUID().slice(0, 8)}@example.test`, "Billing only")).customerId;
 });
 
 afterAll(async () => {
@@ -209,13 +212,16 @@ describe("agents' namespace: connecting", () => {
 });
 
 describe("agents' namespace: subscribe / unsubscribe", () => {
-  it("another team's conversation or inbox acks exactly like a random id", async () => {
+  it("another team's conversation, inbox or customer acks exactly like a random id", async () => {
     const sam = await agent("agent@throughline.test");
     const random = await ack(sam, "subscribe", { conversationId: UUID() });
     expect(random).toEqual({ ok: false, error: "not found" });
     expect(await ack(sam, "subscribe", { conversationId: billingConv })).toEqual(random);
     expect(await ack(sam, "subscribe", { inboxId: billingInbox })).toEqual(await ack(sam, "subscribe", { inboxId: UUID() }));
     expect(await ack(sam, "subscribe", { customerId: customer.id, conversationId: billingConv })).toEqual(random);
+    expect(await ack(sam, "subscribe", { customerId: billingOnlyCustomer })).toEqual(random);
+    expect(await ack(sam, "subscribe", { customerId: UUID() })).toEqual(random);
+    expect(await ack(await agent("admin@throughline.test"), "subscribe", { customerId: billingOnlyCustomer })).toEqual({ ok: true });
     // Their own team's are fine.
     expect(await ack(sam, "subscribe", { conversationId: supportConv })).toEqual({ ok: true });
     expect(await ack(sam, "subscribe", { inboxId: supportInbox })).toEqual({ ok: true });
@@ -291,11 +297,13 @@ describe("agents' namespace: subscribe / unsubscribe", () => {
 });
 
 describe("agents' namespace: presence", () => {
-  it("presence.view of another team's conversation acks exactly like a random id", async () => {
+  it("presence.view of another team's conversation or customer acks exactly like a random id", async () => {
     const sam = await agent("agent@throughline.test");
     const random = await ack(sam, "presence.view", { conversationId: UUID() });
     expect(random).toEqual({ ok: false, error: "not found" });
     expect(await ack(sam, "presence.view", { conversationId: billingConv })).toEqual(random);
+    expect(await ack(sam, "presence.view", { customerId: billingOnlyCustomer })).toEqual(random);
+    expect(await ack(sam, "presence.view", { customerId: UUID() })).toEqual(random);
   });
 
   it("typing and leaving touch only the caller's own, authorized entry; another team's conversation stays hidden", async () => {

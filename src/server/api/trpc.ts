@@ -7,6 +7,7 @@ import { ZodError } from "zod";
 import type { Viewer, Role } from "@/server/auth/viewer";
 import { accessibleInboxIds } from "@/server/auth/viewer";
 import { isDatabaseUnavailable } from "@/server/db/faults";
+import { customerVisible } from "@/server/customers/visibility";
 
 export type Context = { viewer: Viewer | null; headers?: Headers };
 
@@ -49,6 +50,10 @@ export const protectedProcedure = base.use(async ({ ctx, next }) => {
       viewer,
       /** Lazily computed inbox scope ("all" for admins and supervisors). */
       inboxScope: async () => (inboxes ??= await accessibleInboxIds(viewer)),
+      /** NOT_FOUND, worded as for an unknown id, unless this viewer may see the customer (src/server/customers/visibility.ts). */
+      requireCustomer: async (customerId: string) => {
+        if (!(await customerVisible(customerId, (inboxes ??= await accessibleInboxIds(viewer))))) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
+      },
     },
   });
 });

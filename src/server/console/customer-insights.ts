@@ -5,6 +5,7 @@
 import { db } from "@/server/db";
 import { findDuplicateSuggestions } from "@/server/customers/identity";
 import { listMerges } from "@/server/customers/merge";
+import { visibleCustomerIds } from "@/server/customers/visibility";
 
 export const REPEAT_WINDOW_DAYS = 7;
 export const LONG_WAIT_HOURS = 4;
@@ -111,14 +112,16 @@ export async function customerInsights(customerId: string, inboxScope: "all" | s
 
   const mergeCustomerIds = [...new Set(merges.flatMap((m) => [m.sourceId, m.targetId]))].filter((id) => id !== customerId);
   const others = mergeCustomerIds.length ? await db.customer.findMany({ where: { id: { in: mergeCustomerIds } }, select: { id: true, name: true } }) : [];
-  const nameOf = (id: string) => others.find((o) => o.id === id)?.name ?? null;
+  // Suggestions and merge partners outside this agent's teams stay unnamed: they do not exist for them.
+  const shown = await visibleCustomerIds([...duplicates.map((d) => d.customerId), ...mergeCustomerIds], inboxScope);
+  const nameOf = (id: string) => (shown.has(id) ? (others.find((o) => o.id === id)?.name ?? null) : null);
 
   return {
     friction: signals,
     surveys: surveys.map((s) => ({ id: s.id, kind: s.kind, score: s.score, comment: s.comment, at: s.created_at, conversationNumber: visible(s.inbox_id) ? s.number : null })),
     productEvents: productEvents.map((e) => ({ id: e.id, name: e.name, text: e.text, at: e.occurred_at })),
     openConversations: open,
-    duplicates,
+    duplicates: duplicates.filter((d) => shown.has(d.customerId)),
     merges: merges.map((m) => ({
       id: m.id,
       direction: m.targetId === customerId ? ("into_this" as const) : ("into_other" as const),

@@ -1,7 +1,9 @@
 // Read models of customers for the console: the directory (search + keyset
-// paging) and one customer's profile. Profiles are visible to every agent;
-// what happened in inboxes outside an agent's teams is filtered from timelines.
+// paging) and one customer's profile. An agent sees the customers of their
+// teams' inboxes and those with no conversation (customers/visibility.ts); what
+// happened in inboxes outside their teams is filtered from what they see.
 import { db, Prisma } from "@/server/db";
+import { customerVisibleSql, type InboxScope } from "@/server/customers/visibility";
 
 export type CustomerListItem = {
   id: string;
@@ -24,10 +26,12 @@ type ListRow = {
   open_conversations: number;
 };
 
-export async function listCustomers(opts: { search?: string; cursor?: string | null; limit?: number }) {
+export async function listCustomers(opts: { search?: string; cursor?: string | null; limit?: number; inboxScope: InboxScope }) {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 100);
   const search = opts.search?.trim();
-  const where: Prisma.Sql[] = [Prisma.sql`c.merged_into_id IS NULL`, Prisma.sql`c.erased_at IS NULL`];
+  const scope = opts.inboxScope;
+  const where: Prisma.Sql[] = [Prisma.sql`c.merged_into_id IS NULL`, Prisma.sql`c.erased_at IS NULL`, customerVisibleSql(scope, Prisma.sql`c.id`)];
+  const openInScope = scope === "all" ? Prisma.sql`TRUE` : Prisma.sql`v.inbox_id = ANY(${scope}::uuid[])`;
   let order = Prisma.sql`lower(coalesce(c.name, '')) ASC, c.id ASC`;
   if (search) {
     const like = `%${search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -41,7 +45,7 @@ export async function listCustomers(opts: { search?: string; cursor?: string | n
     SELECT c.id, c.name, c.journey_stage::text AS journey_stage, c.last_seen_at,
            pi.kind::text AS identity_kind, pi.value AS identity_value,
            (SELECT count(*)::int FROM customer_identities i WHERE i.customer_id = c.id) AS identity_count,
-           (SELECT count(*)::int FROM conversations v WHERE v.customer_id = c.id AND v.status IN ('open','pending','snoozed')) AS open_conversations
+           (SELECT count(*)::int FROM conversations v WHERE v.customer_id = c.id AND v.status IN ('open','pending','snoozed') AND ${openInScope}) AS open_conversations
     FROM customers c
     LEFT JOIN LATERAL (
       SELECT i.kind, i.value FROM customer_identities i WHERE i.customer_id = c.id

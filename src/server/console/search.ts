@@ -1,7 +1,7 @@
 // Global search (the console's command palette): customers by name or any
 // identity value, conversations by #number or subject, and message text by
 // full-text search (ranked). Conversations and messages are limited to the
-// inboxes the agent may see; customer profiles are visible to every agent.
+// inboxes the agent may see, customers to those the agent may see.
 import { db, Prisma } from "@/server/db";
 import { searchTimeline } from "@/server/timeline/query";
 import { listCustomers } from "./customers";
@@ -25,7 +25,7 @@ export async function globalSearch(args: { query: string; inboxScope: "all" | st
   const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
   const [customers, conversations, messages] = await Promise.all([
-    listCustomers({ search: q, limit }).then((r) => r.items),
+    listCustomers({ search: q, limit, inboxScope: args.inboxScope }).then((r) => r.items),
     db.$queryRaw<{ id: string; number: number; subject: string | null; status: string; channel: string; customer_name: string | null; last_message_at: Date }[]>`
       SELECT c.id, c.number, c.subject, c.status::text AS status, c.channel::text AS channel, cu.name AS customer_name, c.last_message_at
       FROM conversations c JOIN customers cu ON cu.id = c.customer_id

@@ -10,6 +10,7 @@ import { isUuid, uuidv7 } from "@/server/timeline/ids";
 import { runTransaction } from "@/server/timeline/tx";
 import { sendReply, type ReplyResult } from "./reply";
 import { TicketError } from "./ticket";
+import { customerVisible } from "@/server/customers/visibility";
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -78,7 +79,7 @@ export async function startConversation(args: {
   uploads?: Upload[];
 }): Promise<StartConversationResult> {
   if (!isUuid(args.inboxId) || (args.inboxScope !== "all" && !args.inboxScope.includes(args.inboxId))) throw new TicketError("not_found", "No such inbox.");
-  if (!isUuid(args.customerId)) throw new TicketError("not_found", "No such customer.");
+  if (!(await customerVisible(args.customerId, args.inboxScope))) throw new TicketError("not_found", "No such customer.");
   const [inbox, found] = await Promise.all([
     db.inbox.findUnique({ where: { id: args.inboxId }, select: { id: true, channel: true, name: true, teams: { select: { teamId: true } } } }),
     db.customer.findUnique({ where: { id: args.customerId }, select: { id: true, mergedIntoId: true, erasedAt: true } }),

@@ -12,6 +12,7 @@
 import type { Server } from "socket.io";
 import { z } from "zod";
 import { db } from "@/server/db";
+import { customerVisible } from "@/server/customers/visibility";
 import type { AgentSocket } from "@/server/realtime/server";
 import type { PresenceChanges } from "./redis-store";
 import { presenceStore, toViewers, type PresenceEntry } from "./store";
@@ -120,8 +121,7 @@ export function attachPresence({ io, socket }: { io: Server; socket: AgentSocket
         conversationNumber = conv.number;
         conversationInboxId = conv.inboxId;
       } else if (customerId) {
-        const exists = await db.customer.findUnique({ where: { id: customerId }, select: { id: true } });
-        if (!exists) return ack?.({ ok: false, error: "not found" });
+        if (!(await customerVisible(customerId, socket.data.inboxes))) return ack?.({ ok: false, error: "not found" });
       }
       const old = await store.get(socket.id);
       const same = old && old.conversationId === conversationId && old.customerId === customerId;

@@ -3,7 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { customerExists, getCustomerProfile, listCustomers } from "@/server/console/customers";
+import { getCustomerProfile, listCustomers } from "@/server/console/customers";
 import { customerInsights } from "@/server/console/customer-insights";
 import { CustomerMergeError, listMerges, mergeCustomers, undoMerge } from "@/server/customers/merge";
 import { listTimeline, TIMELINE_CHANNELS, TIMELINE_KINDS } from "@/server/timeline/query";
@@ -22,9 +22,10 @@ function mergeError(error: unknown): never {
 export const customerRouter = createTRPCRouter({
   list: protectedProcedure
     .input(z.object({ search: z.string().max(200).optional(), cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).optional() }))
-    .query(({ input }) => listCustomers(input)),
+    .query(async ({ ctx, input }) => listCustomers({ ...input, inboxScope: await ctx.inboxScope() })),
 
   get: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
+    await ctx.requireCustomer(input.id);
     const profile = await getCustomerProfile(input.id, await ctx.inboxScope());
     if (!profile) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
     return profile;
@@ -32,7 +33,7 @@ export const customerRouter = createTRPCRouter({
 
   /** The sidebar's computed signals; a separate query so the profile shows first. */
   insights: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
-    if (!(await customerExists(input.id))) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
+    await ctx.requireCustomer(input.id);
     return customerInsights(input.id, await ctx.inboxScope());
   }),
 
@@ -50,6 +51,7 @@ export const customerRouter = createTRPCRouter({
       }),
     )
     .query(async ({ ctx, input }) => {
+      await ctx.requireCustomer(input.customerId);
       try {
         return await listTimeline({ ...input, inboxScope: await ctx.inboxScope() });
       } catch (error) {
@@ -71,5 +73,8 @@ export const customerRouter = createTRPCRouter({
     undoMerge({ mergeId: input.mergeId, actorUserId: ctx.viewer.userId }).catch(mergeError),
   ),
 
-  merges: protectedProcedure.input(z.object({ id: uuid })).query(({ input }) => listMerges(input.id)),
+  merges: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
+    await ctx.requireCustomer(input.id);
+    return listMerges(input.id);
+  }),
 });

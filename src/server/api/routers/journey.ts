@@ -8,6 +8,7 @@ import { clearOverride, JourneyError, overrideStage } from "@/server/journey/ser
 import { JOURNEY_RULES, JOURNEY_STAGES } from "@/server/journey/rules";
 import { frictionForConversation, frictionForCustomer } from "@/server/friction/score";
 import { periodRange, MetricsError } from "@/server/metrics/metrics";
+import { conversationInScope } from "@/server/console/conversations";
 
 function mapError(error: unknown): never {
   if (error instanceof JourneyError) throw new TRPCError({ code: error.code === "not_found" ? "NOT_FOUND" : "BAD_REQUEST", message: error.message });
@@ -19,6 +20,7 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const journeyRouter = createTRPCRouter({
   map: protectedProcedure.input(z.object({ customerId: z.string().uuid() })).query(async ({ ctx, input }) => {
+    await ctx.requireCustomer(input.customerId);
     const map = await journeyMap(input.customerId, await ctx.inboxScope());
     if (!map) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
     return map;
@@ -35,6 +37,7 @@ export const journeyRouter = createTRPCRouter({
   setStage: protectedProcedure
     .input(z.object({ customerId: z.string().uuid(), stage: z.enum(JOURNEY_STAGES), note: z.string().max(500).nullish() }))
     .mutation(async ({ ctx, input }) => {
+      await ctx.requireCustomer(input.customerId);
       try {
         return await overrideStage(input.customerId, input.stage, ctx.viewer.userId, input.note);
       } catch (error) {
@@ -42,7 +45,8 @@ export const journeyRouter = createTRPCRouter({
       }
     }),
 
-  clearOverride: protectedProcedure.input(z.object({ customerId: z.string().uuid() })).mutation(async ({ input }) => {
+  clearOverride: protectedProcedure.input(z.object({ customerId: z.string().uuid() })).mutation(async ({ ctx, input }) => {
+    await ctx.requireCustomer(input.customerId);
     try {
       return await clearOverride(input.customerId);
     } catch (error) {
@@ -52,9 +56,15 @@ export const journeyRouter = createTRPCRouter({
 
   friction: protectedProcedure
     .input(z.object({ customerId: z.string().uuid().optional(), conversationId: z.string().uuid().optional() }))
-    .query(async ({ input }) => {
-      if (input.conversationId) return frictionForConversation(input.conversationId);
-      if (input.customerId) return frictionForCustomer(input.customerId);
+    .query(async ({ ctx, input }) => {
+      if (input.conversationId) {
+        if (!(await conversationInScope(input.conversationId, await ctx.inboxScope()))) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
+        return frictionForConversation(input.conversationId);
+      }
+      if (input.customerId) {
+        await ctx.requireCustomer(input.customerId);
+        return frictionForCustomer(input.customerId);
+      }
       throw new TRPCError({ code: "BAD_REQUEST", message: "customerId or conversationId is required." });
     }),
 
