@@ -267,6 +267,25 @@ describe.skipIf(await withoutMachineRedis())(`access changes across processes (R
     s.connect();
     expect(await connected(s)).toBe("unauthorized");
   });
+
+  it("an API key revoked on one process stops working on the other at once, not after its verification cache expires", async () => {
+    const adminOnA = await signIn(ra.url, "admin@throughline.test");
+    const created = await fetch(`${ra.url}/api/trpc/apiKeys.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-throughline-csrf": "1", cookie: adminOnA.cookie },
+      body: JSON.stringify({ json: { name: "Cross-process", scopes: ["customers:read"] } }),
+    }).then((r) => r.json() as Promise<{ result: { data: { json: { id: string; key: string } } } }>);
+    const { id, key } = created.result.data.json;
+    const lookUp = () => fetch(`${rb.url}/api/v1/customers?email=nobody%40example.test`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    expect(await lookUp()).toBe(200); // now in B's 10 s verification cache
+    const revoked = await fetch(`${ra.url}/api/trpc/apiKeys.revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-throughline-csrf": "1", cookie: adminOnA.cookie },
+      body: JSON.stringify({ json: { id } }),
+    });
+    expect(revoked.status).toBe(200);
+    await expect.poll(lookUp, { timeout: 3_000, interval: 50 }).toBe(401);
+  });
 });
 
 describe("the last active admin", () => {

@@ -2,6 +2,7 @@
 // creation; only its SHA-256 is stored (see ./hash.ts). Scopes are "*" (full
 // access), "<resource>:*" or a single permission such as "events:write".
 import { db } from "@/server/db";
+import { bus } from "@/server/events/bus";
 import { generateApiKey, hashApiKey } from "./hash";
 
 export type ApiKeyPrincipal = { id: string; name: string; scopes: string[] };
@@ -23,17 +24,25 @@ export async function createApiKey(args: { name: string; scopes?: string[]; crea
 
 export async function revokeApiKey(id: string): Promise<boolean> {
   const { count } = await db.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
-  for (const [hash, entry] of verified) if (entry.principal.id === id) verified.delete(hash);
+  forgetVerifiedKey(id);
+  if (count > 0) bus.publish({ type: "api_key.revoked", apiKeyId: id });
   return count > 0;
+}
+
+/** Drops a key from this process's verified-key cache (other processes hear of revocations through realtime/server.ts). */
+export function forgetVerifiedKey(apiKeyId: string) {
+  for (const [hash, entry] of verified) if (entry.principal.id === apiKeyId) verified.delete(hash);
 }
 
 // Verified keys are remembered for a few seconds: integrations send bursts of
 // requests, and a database round trip per request is most of an event's cost.
-// Revocation through revokeApiKey takes effect at once in this process, and
-// within VERIFIED_TTL_MS in the others.
+// Revocation through revokeApiKey takes effect at once in this process and,
+// through socket.io's Redis adapter when scaled out, in the others; a
+// revocation made behind the app's back (SQL) within VERIFIED_TTL_MS.
 const VERIFIED_TTL_MS = 10_000;
 const VERIFIED_MAX = 1_000;
 const g = globalThis as unknown as { __throughlineVerifiedKeys?: Map<string, { principal: ApiKeyPrincipal; at: number }> };
+// On globalThis: server.ts and Next's bundled route handlers share one cache.
 const verified = (g.__throughlineVerifiedKeys ??= new Map());
 
 /** The key's principal, or null when the key is unknown or revoked. */

@@ -6,7 +6,6 @@ import type { Env } from "@/env";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { deployMigrations } from "@/server/db/migrator";
 import { disconnectDb, getDb } from "@/server/db";
-import { bus } from "@/server/events/bus";
 import { attachRealtime } from "@/server/realtime/server";
 import { rejectIfOverLimit } from "@/server/security/abuse";
 import { bodyLimitRules, rejectIfBodyTooLarge } from "@/server/security/body-limits";
@@ -121,7 +120,6 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
         server.closeIdleConnections?.();
         await realtime.close();
         await services.stop();
-        await bus.close();
         server.closeAllConnections?.();
         await closed;
         await disconnectDb();

@@ -1,7 +1,8 @@
 // The event bus: every committed write publishes here, and listeners (socket.io
 // push, automation rules, metrics) react. The write path does not know who
-// listens. In-process by default; with REDIS_URL a Redis transport fans events
-// out to every process (see ./redis-transport.ts).
+// listens. It is in-process: each process reacts to its own writes, and with
+// REDIS_URL socket.io's Redis adapter carries the pushes (and the few notices
+// other processes need) to every process (src/server/realtime/).
 //
 // Kept on globalThis so server.ts and Next's bundled route handlers (separate
 // module graphs in one process) share one bus.
@@ -17,32 +18,22 @@ export type DomainEvent =
   | { type: "customer.updated"; customerId: string; changes: Record<string, unknown> }
   | { type: "notification.created"; userId: string; notificationId: string; kind: string; data: unknown }
   // Role, teams, active state or a team's inboxes changed: drop these users' sockets.
-  | { type: "user.access_changed"; userIds: string[] };
+  | { type: "user.access_changed"; userIds: string[] }
+  // Every process forgets the key at once (its verified-key cache).
+  | { type: "api_key.revoked"; apiKeyId: string };
 
 export type EventListener = (event: DomainEvent) => void | Promise<void>;
 
-export interface EventTransport {
-  /** Send to other processes. */
-  publish(event: DomainEvent): Promise<void>;
-  /** Receive from other processes. */
-  subscribe(onEvent: (event: DomainEvent) => void): Promise<void>;
-  close(): Promise<void>;
-}
-
 class EventBus {
   private emitter = new EventEmitter();
-  private transport?: EventTransport;
 
   constructor() {
     this.emitter.setMaxListeners(0);
   }
 
-  /** Publish after commit. Local listeners run now; other processes via the transport. */
+  /** Publish after commit; listeners run now. */
   publish(event: DomainEvent) {
-    this.deliverLocal(event);
-    this.transport?.publish(event).catch((error) => {
-      console.error(`[bus] transport publish failed: ${(error as Error).message}`);
-    });
+    this.emitter.emit("event", event);
   }
 
   publishAll(events: DomainEvent[]) {
@@ -62,20 +53,6 @@ class EventBus {
     };
     this.emitter.on("event", wrapped);
     return () => this.emitter.off("event", wrapped);
-  }
-
-  async useTransport(transport: EventTransport) {
-    this.transport = transport;
-    await transport.subscribe((event) => this.deliverLocal(event));
-  }
-
-  async close() {
-    await this.transport?.close();
-    this.transport = undefined;
-  }
-
-  private deliverLocal(event: DomainEvent) {
-    this.emitter.emit("event", event);
   }
 }
 

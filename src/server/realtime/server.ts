@@ -11,6 +11,8 @@ import { bus, type DomainEvent } from "@/server/events/bus";
 import { accessibleInboxIds, type Viewer } from "@/server/auth/viewer";
 import { viewerFromCookieHeader, viewerFromUserId } from "@/server/auth/session";
 import { db } from "@/server/db";
+import { forgetVerifiedKey } from "@/server/api-keys/keys";
+import { customerVisible } from "@/server/customers/visibility";
 import { isDatabaseUnavailable } from "@/server/db/faults";
 import { customerEventRooms, rooms } from "./rooms";
 import { registerSocketHandlers, type SocketHandlerContext } from "./handlers";
@@ -80,8 +82,7 @@ export async function attachRealtime(server: http.Server, config: Env) {
         for (const id of ids) void socket.join(rooms.inbox(id));
       }
       if (customerId) {
-        const exists = await db.customer.findUnique({ where: { id: customerId }, select: { id: true } });
-        if (!exists) return ack?.({ ok: false, error: "not found" });
+        if (!(await customerVisible(customerId, inboxes))) return ack?.({ ok: false, error: "not found" });
         if (inboxes === "all") void socket.join(rooms.customerAll(customerId));
         else {
           void socket.join(rooms.customerNoInbox(customerId));
@@ -117,12 +118,25 @@ export async function attachRealtime(server: http.Server, config: Env) {
   });
 
   const off = bus.on((event) => pushEvent(io, event));
+  let offNotices = () => {};
+  if (redis) {
+    // Notices for other processes that are not pushes to sockets: socket.io's
+    // server-side emit through the Redis adapter. Revoked keys leave every
+    // process's verified-key cache at once.
+    offNotices = bus.on((event) => {
+      if (event.type === "api_key.revoked") io.serverSideEmit("api_key.revoked", event.apiKeyId);
+    });
+    io.on("api_key.revoked", (apiKeyId: unknown) => {
+      if (typeof apiKeyId === "string") forgetVerifiedKey(apiKeyId);
+    });
+  }
   const detachNamespaces = attachNamespaces(io);
 
   return {
     io,
     close: async () => {
       off();
+      offNotices();
       detachNamespaces();
       // Tell clients to reconnect (to another process behind the load balancer).
       io.disconnectSockets(true);
