@@ -4,16 +4,15 @@
 //   202 {id, eventId, conversationId, customerId, duplicate} — stored (or already stored)
 //   400 empty body · 401 bad token · 413 too large · 415 wrong content type
 //   422 not an acceptable message (e.g. no valid sender) · 503 database fault (retry)
+// Errors have the REST API's one shape: {"error": {"code", "message"}}.
 import { env } from "@/env";
 import { findEmailInboxesByToken, type EmailInbox } from "@/server/channels/email/inboxes";
 import { EmailRejectedError, ingestEmail, isTemporaryFailure } from "@/server/channels/email/inbound";
+import { errorResponse, json } from "@/server/http/errors";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}) {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...headers } });
-}
 
 const ACCEPTED_TYPES = new Set(["message/rfc822", "text/plain", "application/octet-stream"]);
 
@@ -38,36 +37,36 @@ async function readLimited(req: Request, max: number): Promise<Buffer | null> {
 
 export async function POST(req: Request) {
   const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
-  if (!auth) return json(401, { error: "unauthorized", message: "Authorization: Bearer <inbox token> is required" }, { "www-authenticate": "Bearer" });
+  if (!auth) return errorResponse(401, "unauthorized", "Authorization: Bearer <inbox token> is required", { headers: { "www-authenticate": "Bearer" } });
 
   let inboxes: EmailInbox[];
   try {
     inboxes = await findEmailInboxesByToken(auth[1]!);
   } catch (error) {
     console.error(`[inbound email] inbox lookup failed: ${(error as Error).message}`);
-    return json(503, { error: "unavailable", message: "Temporary failure, try again" }, { "retry-after": "5" });
+    return errorResponse(503, "unavailable", "Temporary failure, try again", { headers: { "retry-after": "5" } });
   }
-  if (inboxes.length === 0) return json(401, { error: "unauthorized", message: "Unknown inbox token" }, { "www-authenticate": "Bearer" });
+  if (inboxes.length === 0) return errorResponse(401, "unauthorized", "Unknown inbox token", { headers: { "www-authenticate": "Bearer" } });
 
   const type = (req.headers.get("content-type") ?? "message/rfc822").split(";")[0]!.trim().toLowerCase();
-  if (!ACCEPTED_TYPES.has(type)) return json(415, { error: "unsupported_media_type", message: "Send the raw message as Content-Type: message/rfc822" });
+  if (!ACCEPTED_TYPES.has(type)) return errorResponse(415, "unsupported_media_type", "Send the raw message as Content-Type: message/rfc822");
 
   const max = env().EMAIL_MAX_BYTES;
   const declared = Number(req.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > max) return json(413, { error: "too_large", message: `The message exceeds ${max} bytes` });
+  if (Number.isFinite(declared) && declared > max) return errorResponse(413, "payload_too_large", `The message exceeds ${max} bytes`);
   const raw = await readLimited(req, max);
-  if (raw === null) return json(413, { error: "too_large", message: `The message exceeds ${max} bytes` });
-  if (raw.length === 0 || raw.toString("latin1").trim() === "") return json(400, { error: "invalid_input", message: "The body must be a raw RFC 5322 message" });
+  if (raw === null) return errorResponse(413, "payload_too_large", `The message exceeds ${max} bytes`);
+  if (raw.length === 0 || raw.toString("latin1").trim() === "") return errorResponse(400, "invalid_input", "The body must be a raw RFC 5322 message");
 
   try {
     // One token may serve several inboxes: the message's recipient picks among them.
     const result = await ingestEmail({ inbox: inboxes, raw, receivedVia: "http" });
-    return json(202, { id: result.messageId, eventId: result.eventId, conversationId: result.conversationId, customerId: result.customerId, duplicate: result.duplicate });
+    return json({ id: result.messageId, eventId: result.eventId, conversationId: result.conversationId, customerId: result.customerId, duplicate: result.duplicate }, 202);
   } catch (error) {
     if (error instanceof EmailRejectedError || !isTemporaryFailure(error)) {
-      return json(422, { error: "rejected", message: (error as Error).message.replace(/^\d\.\d\.\d+\s*/, "") });
+      return errorResponse(422, "rejected", (error as Error).message.replace(/^\d\.\d\.\d+\s*/, ""));
     }
     console.error(`[inbound email] storing failed: ${(error as Error).message}`);
-    return json(503, { error: "unavailable", message: "Temporary failure, try again" }, { "retry-after": "5" });
+    return errorResponse(503, "unavailable", "Temporary failure, try again", { headers: { "retry-after": "5" } });
   }
 }
