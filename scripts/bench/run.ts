@@ -7,7 +7,9 @@
 //      itself costs), for customers with 1k, 100k and 1M events;
 //   2. ingest throughput: ingestion service (batched), HTTP events API (batch and
 //      single) vs raw batched INSERT;
-//   3. live latency ingest → socket.io agent client, p50/p99 at 1, 100, 1000 ev/s.
+//   3. live latency ingest → socket.io agent client, p50/p99 at 1, 100, 1000 ev/s;
+//   4. the customer directory (keyset pages) at 500k customers, for all inboxes and
+//      for an agent who sees one inbox of four.
 //
 // Flags: --quick (100k instead of 1M, fewer samples), --keep (keep the data dir).
 import http from "node:http";
@@ -251,6 +253,51 @@ async function main() {
     );
   }
   socket.close();
+
+  // ---------------------------------------------------------------- 4. customer directory
+  const DIR_CUSTOMERS = quick ? 100_000 : 500_000;
+  console.log(`\n== Customer directory page (50 customers) at ${DIR_CUSTOMERS.toLocaleString("en-US")} more customers: all inboxes vs an agent who sees one inbox of four ==`);
+  let t = Date.now();
+  const inboxIds = (
+    await admin.query<{ id: string }>(
+      `INSERT INTO inboxes (id, name, channel, public_id, updated_at)
+       SELECT gen_random_uuid(), 'Bench ' || i, 'email', 'bench-directory-' || i || '@throughline.test', now() FROM generate_series(1, 4) i RETURNING id`,
+    )
+  ).rows.map((r) => r.id);
+  await admin.query(
+    `INSERT INTO customers (id, name, updated_at)
+     SELECT gen_random_uuid(), (ARRAY['Ann','Bob','Cleo','Dev','Eve','Finn','Gus','Hana','Ivo','Jun'])[1 + i % 10] || ' ' || md5(i::text), now()
+     FROM generate_series(1, $1::int) i`,
+    [DIR_CUSTOMERS],
+  );
+  // 80 % have a conversation in one of the four inboxes, 10 % a second one; the rest none.
+  for (const [salt, share] of [["a", 8], ["b", 1]] as const) {
+    await admin.query(
+      `INSERT INTO conversations (id, customer_id, origin_customer_id, inbox_id, channel, status, updated_at)
+       SELECT gen_random_uuid(), c.id, c.id, ($1::uuid[])[1 + abs(hashtext(c.id::text || $2)) % 4], 'email', 'resolved', now()
+       FROM customers c WHERE abs(hashtext(c.id::text || $2 || 'share')) % 10 < $3`,
+      [inboxIds, salt, share],
+    );
+  }
+  await admin.query("ANALYZE customers; ANALYZE conversations");
+  log(`  directory data ready (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  process.env.DATABASE_URL = url;
+  const { listCustomers } = await import("../../src/server/console/customers.ts");
+  const scopes: [string, "all" | string[]][] = [["all inboxes (admin)", "all"], ["one inbox of four (agent)", [inboxIds[0]!]]];
+  for (const [label, scope] of scopes) {
+    const first: number[] = [];
+    const deep: number[] = [];
+    for (let s = 0; s < (quick ? 30 : 100); s++) {
+      t = performance.now();
+      let page = await listCustomers({ limit: 50, inboxScope: scope });
+      first.push(performance.now() - t);
+      for (let k = 0; k < 19 && page.nextCursor; k++) page = await listCustomers({ limit: 50, cursor: page.nextCursor, inboxScope: scope });
+      t = performance.now();
+      await listCustomers({ limit: 50, cursor: page.nextCursor, inboxScope: scope });
+      deep.push(performance.now() - t);
+    }
+    console.log(`${label.padEnd(26)} first page p50 ${ms(pct(first, 50))} / p99 ${ms(pct(first, 99))} · 21st page p50 ${ms(pct(deep, 50))} / p99 ${ms(pct(deep, 99))}`);
+  }
 
   await app.stop();
   const { disconnectDb } = await import("../../src/server/db.ts");

@@ -19,7 +19,19 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function ErrorState({ error, retry }: { error: { message: string } | null; retry?: () => void }) {
+type ShownError = { message: string; data?: { code?: string } | null } | null;
+
+/** An error from the server. NOT_FOUND is not a fault: a calm notice, no retry (it would answer the same). */
+export function ErrorState({ error, retry }: { error: ShownError; retry?: () => void }) {
+  if (error?.data?.code === "NOT_FOUND") {
+    return (
+      <div role="status" className="rounded-xl border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700">
+        <p className="font-medium text-slate-900">Not found</p>
+        <p className="mt-0.5">{error.message}</p>
+        <p className="mt-1 text-slate-500">It may have been removed or merged, or it belongs to a team you are not on. A supervisor or an admin can check.</p>
+      </div>
+    );
+  }
   return (
     <div role="alert" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
       <p className="font-medium">Something went wrong</p>

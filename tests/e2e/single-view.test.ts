@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startAppServer, type AppServer } from "../helpers/app-server";
+import { startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
 import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser";
 
 let t: TestDatabase;
@@ -71,6 +71,19 @@ describe("signed-in agent", () => {
     await page.goto(`${app.url}/customers/${target.customer_id}`);
     await timeline.waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "customer-1024.png") });
+
+    // A customer who has only written to Billing (not the agent's team): the page says there is no such customer.
+    const raw = ["From: Hidden Person <hidden-person@example.test>", "To: billing@throughline.test", "Subject: Invoice", "Message-ID: <hidden-person-1@example.test>", "", "About my invoice."].join("\r\n");
+    const stored = await fetch(`${app.url}/api/inbound/email`, { method: "POST", headers: { authorization: `Bearer ${TEST_SECRETS.DEMO_INBOX_TOKEN}`, "content-type": "message/rfc822" }, body: raw });
+    expect(stored.status).toBe(202);
+    const hidden = { id: ((await stored.json()) as { customerId: string }).customerId, name: "Hidden Person" };
+    await page.goto(`${app.url}/customers/${hidden.id}`);
+    await expect.poll(() => page.getByText("No such customer.").count()).toBeGreaterThan(0);
+    expect(await page.getByRole("status").filter({ hasText: "Not found" }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    expect(await page.getByTestId("timeline").count()).toBe(0);
+    expect(await page.getByText(hidden.name).count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "customer-not-found-1024.png") });
     await context.close();
   });
 

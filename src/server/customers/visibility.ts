@@ -14,8 +14,11 @@ export type InboxScope = "all" | string[];
 /** SQL condition: the customer whose id is `customerId` (a column or value) is visible in this scope. */
 export function customerVisibleSql(scope: InboxScope, customerId: Prisma.Sql): Prisma.Sql {
   if (scope === "all") return Prisma.sql`TRUE`;
-  return Prisma.sql`(EXISTS (SELECT 1 FROM conversations vis WHERE vis.customer_id = ${customerId} AND vis.inbox_id = ANY(${scope}::uuid[]))
-    OR NOT EXISTS (SELECT 1 FROM conversations vis WHERE vis.customer_id = ${customerId}))`;
+  // One correlated aggregate over the customer's conversations (index on
+  // customer_id): NULL when there are none. Written as EXISTS … OR NOT EXISTS,
+  // PostgreSQL hashes every conversation of the scope before the directory's
+  // index walk: 2.3 s instead of 2 ms per page at 500k customers.
+  return Prisma.sql`coalesce((SELECT bool_or(vis.inbox_id = ANY(${scope}::uuid[])) FROM conversations vis WHERE vis.customer_id = ${customerId}), true)`;
 }
 
 /** True when the customer exists, is not erased, and this scope may see it (or the customer it was merged into). */
