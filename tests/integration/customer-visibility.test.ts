@@ -135,6 +135,9 @@ describe("a customer whose conversations are all in other teams' inboxes", () =>
     const found = await as(agent).search.global({ query: fixture.billingOnly.email });
     expect(found.customers.map((c) => c.id)).not.toContain(fixture.billingOnly.id);
     expect((await as(supervisor).search.global({ query: fixture.billingOnly.email })).customers.map((c) => c.id)).toContain(fixture.billingOnly.id);
+    // Nor do its messages surface in full-text search.
+    expect((await as(agent).search.global({ query: "Invoice 42 is wrong" })).messages.map((m) => m.customerId)).not.toContain(fixture.billingOnly.id);
+    expect((await as(supervisor).search.global({ query: "Invoice 42 is wrong" })).messages.map((m) => m.customerId)).toContain(fixture.billingOnly.id);
     expect(await outcome(as(supervisor).customer.get({ id: fixture.billingOnly.id }))).toBe("OK");
   });
 

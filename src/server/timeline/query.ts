@@ -167,10 +167,16 @@ export async function searchTimeline(q: SearchQuery): Promise<SearchHit[]> {
   if (!text) return [];
   const limit = clampLimit(q.limit, 20, 100);
   const where: Prisma.Sql[] = [Prisma.sql`e.search_vector @@ q.tsq`];
-  if (q.customerId) where.push(Prisma.sql`e.customer_id = ${q.customerId}::uuid`);
-  else where.push(Prisma.sql`e.kind IN ('message', 'note')`);
-  const scope = scopeSql(q.inboxScope);
-  if (scope) where.push(scope);
+  if (q.customerId) {
+    where.push(Prisma.sql`e.customer_id = ${q.customerId}::uuid`);
+    const scope = scopeSql(q.inboxScope);
+    if (scope) where.push(scope);
+  } else {
+    // Across customers, only messages and notes of the viewer's inboxes: an
+    // event of no inbox would name a customer the viewer may not see.
+    where.push(Prisma.sql`e.kind IN ('message', 'note')`);
+    if (q.inboxScope && q.inboxScope !== "all") where.push(Prisma.sql`e.inbox_id = ANY(${q.inboxScope}::uuid[])`);
+  }
   const rows = await db.$queryRaw<(Row & { customer_id: string; customer_name: string | null; rank: number })[]>`
     WITH q AS (SELECT websearch_to_tsquery('simple', ${text}) AS tsq),
     page AS (
