@@ -3,12 +3,10 @@
 // NOT_FOUND), ticket changes as timeline events, mentions as notifications,
 // merge and undo, queues, search, new conversations, macros, uploads, retries.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
 import { useTestDatabase, type TestDatabase } from "../helpers/db";
+import { callerAs, outcomeOf, viewerByEmail } from "../helpers/trpc";
 import { db, disconnectDb } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
-import { createCaller } from "@/server/api/root";
-import { viewerFromUserId } from "@/server/auth/session";
 import type { Viewer } from "@/server/auth/viewer";
 import { seedDemo, SHOWCASE_CUSTOMER_NAME } from "@/server/seed/demo";
 
@@ -23,20 +21,9 @@ let whatsappConv: { id: string };
 const events: DomainEvent[] = [];
 let off: () => void;
 
-async function viewer(email: string): Promise<Viewer> {
-  const u = await db.user.findUniqueOrThrow({ where: { email } });
-  return (await viewerFromUserId(u.id))!;
-}
-const as = (v: Viewer) => createCaller({ viewer: v });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (error) {
-    return error instanceof TRPCError ? error.code : `THREW ${(error as Error).message}`;
-  }
-}
+const viewer = viewerByEmail;
+const as = callerAs;
+const codeOf = (p: Promise<unknown>) => outcomeOf(p);
 
 beforeAll(async () => {
   t = await useTestDatabase();

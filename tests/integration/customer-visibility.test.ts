@@ -6,11 +6,9 @@
 // (duplicate suggestions, merge partners). Supervisors and admins see all.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { useTestDatabase, type TestDatabase } from "../helpers/db";
+import { callerAs, outcomeOf, viewerByEmail } from "../helpers/trpc";
 import { db, disconnectDb } from "@/server/db";
-import { createCaller } from "@/server/api/root";
-import { viewerFromUserId } from "@/server/auth/session";
 import type { Viewer } from "@/server/auth/viewer";
 import { seedDemo } from "@/server/seed/demo";
 import { recordTouchpoint, type TouchpointInput } from "@/server/timeline/ingest";
@@ -26,21 +24,10 @@ const tag = randomUUID().slice(0, 8);
 const fixture = {} as Record<"billingOnly" | "shared" | "lead" | "lookalike", { id: string; email: string; name: string }>;
 let billingConv: string;
 
-async function viewer(email: string): Promise<Viewer> {
-  const u = await db.user.findUniqueOrThrow({ where: { email } });
-  return (await viewerFromUserId(u.id))!;
-}
-const as = (v: Viewer) => createCaller({ viewer: v });
-
+const viewer = viewerByEmail;
+const as = callerAs;
 /** The error a call ends in, as the client sees it (code and message), or "OK". */
-async function outcome(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (error) {
-    return error instanceof TRPCError ? `${error.code}: ${error.message}` : `THREW ${(error as Error).message}`;
-  }
-}
+const outcome = (p: Promise<unknown>) => outcomeOf(p, true);
 
 function email(inboxId: string, from: string, name: string, subject: string, extra: TouchpointInput["identities"] = []): TouchpointInput {
   const id = `${randomUUID()}@example.test`;
