@@ -16,6 +16,8 @@ export const HOSTILE: Json[] = [
   "__proto__", "constructor", "toString", "hasOwnProperty", "javascript:alert(1)", "https://evil.test/a%00b", "https://x/%E0%A4%A", "%",
   "message", "image", "location", "sticker", "unsupported", "reaction", "unreact", "page", "instagram", "whatsapp_business_account",
   { __proto__: null } as unknown as Json, { id: null }, { id: {} }, { mid: 5 },
+  // Objects String(), Number() and template literals cannot convert (TypeError): no callable toString, valueOf gives no primitive.
+  { toString: 0 }, { toString: null, valueOf: "x" },
 ];
 
 export const randomJson: fc.Arbitrary<Json> = fc.oneof(

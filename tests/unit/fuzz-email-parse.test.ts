@@ -203,3 +203,28 @@ describe("parseEmail regressions found by fuzzing", () => {
     expect(p.messageId).toBe("<ann@customer.test>");
   });
 });
+
+// "Never hangs" at sizes the fuzzers above never reach (their bodies are a
+// few KB): regexes in the quote/signature split backtracked quadratically, so
+// 200 KB of crafted body (anyone can mail us) took from 7 s to over a minute,
+// blocking the server. At 1 MB the old code takes many minutes, the linear
+// code about a second: the test's timeout is the hang guard, nothing here
+// measures speed.
+describe("parseEmail stays linear on pathological input", () => {
+  const SIZE = 1_000_000;
+  const mail = (type: string, body: string) =>
+    Buffer.from(`From: a@x.test\r\nTo: support@throughline.test\r\nSubject: big\r\nContent-Type: ${type}; charset=utf-8\r\n\r\n${body}\r\n`, "utf8");
+  const marker = '<blockquote type="cite">old</blockquote>';
+  const cases: [string, Buffer][] = [
+    ["text: a long whitespace run inside the body (/\\s+$/ trimming)", mail("text/plain", `hi${" ".repeat(SIZE)}x`)],
+    ["text: a dated attribution line with a long '<@@@…' (date attribution pattern)", mail("text/plain", `2020-01-01 <${"@".repeat(SIZE)}`)],
+    ["html: '<div' repeated without '>' (every history marker)", mail("text/html", `x${"<div".repeat(SIZE / 4)}`)],
+    ["html: one <div with 'class=' repeated (gmail_quote and friends)", mail("text/html", `x<div${" class=".repeat(SIZE / 7)}`)],
+    ["html: '<' repeated before a quote marker (visible-text check)", mail("text/html", `x${"<".repeat(SIZE)}${marker}`)],
+    ["html: unclosed '<style' repeated before a quote marker (visible-text check)", mail("text/html", `x${"<style".repeat(SIZE / 6)}${marker}`)],
+  ];
+
+  it.each(cases)("%s", { timeout: 60_000 }, async (_name, raw) => {
+    expectWellFormed(await parseEmail(raw));
+  });
+});

@@ -290,3 +290,42 @@ describe("webhook parser regressions found by fuzzing: names and blank text", ()
     expect((parseWhatsAppWebhook(wa)[0] as SocialMessageEvent).text).toBe("[text]");
   });
 });
+
+// Not yet hit by a seed, but in the fuzzers' reach: fast-check's JSON object
+// keys include "toString", and String({"toString": 0}) throws a TypeError
+// (no callable toString, and valueOf gives no primitive).
+describe("webhook parser regressions found by fuzzing: values String() cannot convert", () => {
+  const unconvertible = () => ({ toString: 0 });
+
+  it("a WhatsApp change whose field is {\"toString\": 0} is ignored, not a TypeError", () => {
+    const wa = fixture("whatsapp-text");
+    wa.entry[0].changes[0].field = unconvertible();
+    const events = parseWhatsAppWebhook(wa);
+    expect(events).toEqual([expect.objectContaining({ type: "ignored", reason: 'field {"toString":0} is not stored' })]);
+    for (const e of events) expectValidEvent(e, ["whatsapp"]);
+  });
+
+  it("a failed WhatsApp status whose error code is {\"toString\": 0} keeps its reason", () => {
+    const wa = fixture("whatsapp-status-failed");
+    wa.entry[0].changes[0].value.statuses[0].errors[0].code = unconvertible();
+    const [s] = parseWhatsAppWebhook(wa);
+    expect(s).toMatchObject({ type: "status", status: "failed", error: expect.stringMatching(/^\(#\{"toString":0\}\) Re-engagement message/) });
+    expectValidEvent(s!, ["whatsapp"]);
+  });
+
+  it("a Messenger edit whose num_edit is {\"toString\": 0} is an edit without the count, not a TypeError", () => {
+    const body = fixture("messenger-edit");
+    body.entry[0].messaging[0].message_edit.num_edit = unconvertible();
+    const [e] = parseMetaWebhook(body);
+    expect(e).toMatchObject({ type: "edit", meta: {} });
+    expectValidEvent(e!, ["messenger"]);
+  });
+
+  it("an X direct message event whose type is {\"toString\": 0} is ignored, not a TypeError", () => {
+    const x = fixture("x-dm");
+    x.direct_message_events[0].type = unconvertible();
+    const events = parseXWebhook(x);
+    expect(events[0]).toMatchObject({ type: "ignored", reason: 'direct message event {"toString":0}' });
+    for (const e of events) expectValidEvent(e, ["x"]);
+  });
+});

@@ -13,6 +13,27 @@ export function storableText(value: string): string {
   return value.replace(NUL, "").replace(LONE_SURROGATE, "\ufffd");
 }
 
+/**
+ * A payload value as text for a reason or log line, made storable; objects as
+ * (at most 200 characters of) JSON. Never throws: String() does on an object
+ * without a callable toString (the JSON {"toString": 0}), JSON.stringify on a
+ * BigInt or a cycle.
+ */
+export function describeValue(value: unknown): string {
+  let text: string;
+  if (typeof value === "string") text = value;
+  else if (value === null || (typeof value !== "object" && typeof value !== "function")) text = String(value);
+  else {
+    try {
+      text = (JSON.stringify(value) ?? Object.prototype.toString.call(value)).slice(0, 200);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  // After the cut: it may split a surrogate pair.
+  return storableText(text);
+}
+
 /** A deep copy with every string (object keys too) made storable; Buffers, Dates and other instances are kept as they are. */
 export function storableDeep<T>(value: T): T {
   if (typeof value === "string") return storableText(value) as T;

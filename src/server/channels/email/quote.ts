@@ -1,6 +1,7 @@
 // Splitting what the sender just wrote from the history their client quoted
 // below it and from their signature. The new text is what the timeline shows;
 // the rest is kept (Message.quotedText) and shown collapsed.
+import { Parser } from "htmlparser2";
 
 export type SplitText = { body: string; quoted: string | null };
 
@@ -14,7 +15,8 @@ const ATTRIBUTION = [
   /^op\b.{0,300}\bschreef\b.{0,200}:\s*$/i,
   /^il giorno\b.{0,300}\bha scritto\s*:\s*$/i,
   /^em\b.{0,300}\bescreveu\s*:\s*$/i,
-  /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}.{0,200}<[^>]+@[^>]+>:?\s*$/,
+  // "<[^>@]+@": one way to split at the "@" (with "[^>]+@" a long line backtracked quadratically).
+  /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}.{0,200}<[^>@]+@[^>]+>:?\s*$/,
 ];
 const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|oorspronkelijk bericht|messaggio originale)\s*-{2,}\s*$/i;
 const OUTLOOK_RULE = /^\s*_{10,}\s*$/;
@@ -76,7 +78,8 @@ function signatureStart(lines: string[]): number {
 }
 
 function trimLines(lines: string[]): string {
-  return lines.join("\n").replace(/^\s*\n/, "").replace(/\s+$/, "");
+  // trimEnd, not /\s+$/: that regex is quadratic on a long whitespace run not at the end.
+  return lines.join("\n").replace(/^\s*\n/, "").trimEnd();
 }
 
 /** New text vs. quoted history and signature. Never returns an empty body for a non-empty text. */
@@ -94,31 +97,64 @@ export function splitQuotedText(text: string | null | undefined): SplitText {
   return { body, quoted: quoted || null };
 }
 
-// Where mail clients start the quoted history in HTML.
-const HTML_HISTORY_MARKERS = [
-  /<div[^>]*\bclass=["']?[^"'>]*\bgmail_quote\b/i,
-  /<div[^>]*\bid=["']?divRplyFwdMsg\b/i,
-  /<div[^>]*\bid=["']?appendonsend\b/i,
-  /<div[^>]*\bclass=["']?[^"'>]*\bmoz-cite-prefix\b/i,
-  /<blockquote[^>]*\btype=["']?cite\b/i,
-  /<div[^>]*\bclass=["']?[^"'>]*\byahoo_quoted\b/i,
-  /<hr[^>]*\bid=["']?stopSpelling\b/i,
-  /<div[^>]*\bstyle=["'][^"']*border-top\s*:\s*solid\s+#(?:E1E1E1|B5C4DF)[^"']*["'][^>]*>\s*<p[^>]*>\s*<b>\s*(?:<span[^>]*>)?\s*From:/i,
-];
+// Where mail clients start the quoted history in HTML. Found by parsing
+// (htmlparser2, linear), not by regexes over the raw document: patterns like
+// /<div[^>]*\bclass=["']?[^"'>]*\bgmail_quote\b/ backtrack quadratically, and
+// a few hundred KB of "<div<div<div…" (anyone can mail us) took minutes.
+function historyMarker(name: string, a: Record<string, string>): "history" | "outlook-header" | null {
+  if (name === "div") {
+    if (/\b(?:gmail_quote|moz-cite-prefix|yahoo_quoted)\b/i.test(a.class ?? "")) return "history";
+    if (/^(?:divRplyFwdMsg|appendonsend)\b/i.test(a.id ?? "")) return "history";
+    // Outlook's reply header: this bordered <div>, then <p><b>(<span>)From:
+    if (/border-top\s*:\s*solid\s+#(?:E1E1E1|B5C4DF)/i.test(a.style ?? "")) return "outlook-header";
+  }
+  if (name === "blockquote" && /^cite\b/i.test(a.type ?? "")) return "history";
+  if (name === "hr" && /^stopSpelling\b/i.test(a.id ?? "")) return "history";
+  return null;
+}
+
+// Their content is never shown.
+const HIDDEN = new Set(["style", "script", "head"]);
 
 /**
- * The HTML up to the quoted history (before sanitising; the parser closes what
- * the cut leaves open). Returns the input when no marker is found or when the
- * cut would leave no visible text.
+ * The HTML up to the quoted history (before sanitising; the sanitiser closes
+ * what the cut leaves open). Returns the input when no marker is found or when
+ * the cut would leave no visible text.
  */
 export function stripQuotedHtml(html: string): string {
   let cut = -1;
-  for (const re of HTML_HISTORY_MARKERS) {
-    const m = re.exec(html);
-    if (m && (cut < 0 || m.index < cut)) cut = m.index;
-  }
-  if (cut <= 0) return html;
-  const head = html.slice(0, cut);
-  const visible = head.replace(/<(style|script|head)[\s\S]*?<\/\1>/gi, "").replace(/<[^>]*>/g, "").replace(/&nbsp;|\s/g, "");
-  return visible ? head : html;
+  let visibleBefore = false;
+  let hidden = 0;
+  let outlook: { at: number; step: number } | null = null;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (cut >= 0) return;
+        if (HIDDEN.has(name)) hidden++;
+        if (outlook) outlook = name === ["p", "b", "span"][outlook.step] ? { ...outlook, step: outlook.step + 1 } : null;
+        const marker = historyMarker(name, attribs);
+        if (marker === "history") {
+          cut = parser.startIndex;
+          parser.pause();
+        } else if (marker === "outlook-header") outlook = { at: parser.startIndex, step: 0 };
+      },
+      onclosetag(name) {
+        if (HIDDEN.has(name) && hidden > 0) hidden--;
+      },
+      ontext(text) {
+        if (cut >= 0 || !text.trim()) return; // trim() also drops &nbsp; (decoded to U+00A0)
+        if (outlook && outlook.step >= 2 && /^\s*From:/i.test(text)) {
+          cut = outlook.at;
+          parser.pause();
+          return;
+        }
+        outlook = null;
+        if (hidden === 0) visibleBefore = true;
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html);
+  if (cut < 0) parser.end();
+  return cut > 0 && visibleBefore ? html.slice(0, cut) : html;
 }

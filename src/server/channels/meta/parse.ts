@@ -78,7 +78,8 @@ function parseMessagingItem(channel: MetaChannel, entryId: string | null, raw: u
   if (edit) {
     const mid = messageIdString(edit.mid);
     if (!mid) return [];
-    const numEdit = Number(edit.num_edit);
+    // Number() only of primitives: Number({"toString": 0}) throws a TypeError.
+    const numEdit = typeof edit.num_edit === "number" || typeof edit.num_edit === "string" ? Number(edit.num_edit) : NaN;
     return [{ type: "edit", channel, account, platformMessageId: mid, text: str(edit.text) ?? "", at, meta: Number.isFinite(numEdit) ? { numEdit } : {} }];
   }
 

@@ -21,7 +21,7 @@ import {
   type SocialMessageEvent,
   type SocialPerson,
 } from "@/server/channels/social/types";
-import { storableDeep } from "@/server/text/storable";
+import { describeValue, storableDeep } from "@/server/text/storable";
 
 /** The reference kept for WhatsApp media (bytes are fetched with GET /{media-id} and the token). */
 export function whatsappMediaRef(mediaId: string): string {
@@ -60,7 +60,7 @@ export function parseWhatsAppWebhook(body: unknown): SocialEvent[] {
       if (!change || !value) continue;
       const account = idString(asRecord(value.metadata)?.phone_number_id);
       if (change.field !== undefined && change.field !== "messages") {
-        events.push({ type: "ignored", channel: "whatsapp", account, reason: `field ${String(change.field)} is not stored` });
+        events.push({ type: "ignored", channel: "whatsapp", account, reason: `field ${describeValue(change.field)} is not stored` });
         continue;
       }
       const names = new Map<string, string>();
@@ -102,7 +102,7 @@ export function parseWhatsAppWebhook(body: unknown): SocialEvent[] {
 export function describeErrors(errors: unknown): string {
   const first = asRecord(asArray(errors)[0]);
   if (!first) return "WhatsApp reported the message as failed";
-  const code = first.code !== undefined ? `(#${String(first.code)}) ` : "";
+  const code = first.code !== undefined ? `(#${describeValue(first.code)}) ` : "";
   const title = str(first.title) ?? str(first.message) ?? "failed";
   const details = str(asRecord(first.error_data)?.details);
   return `${code}${title}${details && details !== title ? `: ${details}` : ""}`;

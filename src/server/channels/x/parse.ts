@@ -16,7 +16,7 @@ import {
   type SocialAttachment,
   type SocialEvent,
 } from "@/server/channels/social/types";
-import { storableDeep } from "@/server/text/storable";
+import { describeValue, storableDeep } from "@/server/text/storable";
 
 const MEDIA_TYPES: Record<string, string> = { photo: "image/jpeg", video: "video/mp4", animated_gif: "video/mp4" };
 
@@ -32,7 +32,7 @@ export function parseXWebhook(body: unknown): SocialEvent[] {
     const e = asRecord(raw);
     if (!e) continue;
     if (e.type !== "message_create") {
-      events.push({ type: "ignored", channel: "x", account, reason: `direct message event ${String(e.type)}` });
+      events.push({ type: "ignored", channel: "x", account, reason: `direct message event ${describeValue(e.type)}` });
       continue;
     }
     const id = messageIdString(e.id);
