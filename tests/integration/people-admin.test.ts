@@ -370,4 +370,22 @@ describe("API keys", () => {
     }
     expect(app.logs()).not.toContain(key.slice(10));
   });
+
+  it("a key outlives its creator's deactivation (an organisation key), and the console says so", async () => {
+    const creator = await createUser({ name: "Key Maker", email: `key.maker.${Date.now()}@example.test`, role: "admin", teamIds: [], password: "key-maker-pass-1" }, admin.id);
+    const session = await signIn(app.url, creator.email, "key-maker-pass-1");
+    const created = await mutate("apiKeys.create", session.cookie, { name: "Warehouse sync", scopes: ["customers:read"] });
+    expect(created.status, created.message).toBe(200);
+    const people = async () => (await query("people.list", admin.cookie)).data as { id: string; activeApiKeys: number }[];
+    expect((await people()).find((p) => p.id === creator.id)?.activeApiKeys).toBe(1);
+
+    expect((await mutate("people.setActive", admin.cookie, { id: creator.id, active: false })).status).toBe(200);
+    const res = await fetch(`${app.url}/api/v1/customers?email=nobody%40example.test`, { headers: { authorization: `Bearer ${created.data.key}` } });
+    expect(res.status).toBe(200);
+    const listed = (await query("apiKeys.list", admin.cookie)).data as { id: string; createdBy: { name: string; deactivatedAt: string | null } }[];
+    expect(listed.find((k) => k.id === created.data.id)?.createdBy).toMatchObject({ name: "Key Maker", deactivatedAt: expect.any(String) });
+
+    expect((await mutate("apiKeys.revoke", admin.cookie, { id: created.data.id })).status).toBe(200);
+    expect((await people()).find((p) => p.id === creator.id)?.activeApiKeys).toBe(0);
+  });
 });

@@ -10,7 +10,7 @@ export type ApiScope = (typeof API_SCOPES)[number];
 export async function listApiKeys() {
   return db.apiKey.findMany({
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { id: true, name: true } } },
+    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { id: true, name: true, deactivatedAt: true } } },
   });
 }
 

@@ -34,10 +34,13 @@ export async function listPeople() {
       lockedUntil: true,
       createdAt: true,
       teams: { select: { team: { select: { id: true, name: true } } } },
+      // Organisation keys outlive their creator: the console says so before a deactivation.
+      _count: { select: { apiKeys: { where: { revokedAt: null } } } },
     },
   });
-  return users.map(({ teams, onlineUntil, lockedUntil, ...u }) => ({
+  return users.map(({ teams, onlineUntil, lockedUntil, _count, ...u }) => ({
     ...u,
+    activeApiKeys: _count.apiKeys,
     online: !u.deactivatedAt && !!onlineUntil && onlineUntil.getTime() > now,
     locked: !!lockedUntil && lockedUntil.getTime() > now,
     teams: teams.map((t) => t.team).sort((a, b) => a.name.localeCompare(b.name)),

@@ -88,7 +88,16 @@ export function ApiKeysSettings() {
                     </td>
                     <td className="px-3 py-2.5 whitespace-nowrap text-slate-600">
                       <span title={formatDateTime(k.createdAt)}>{relativeTime(k.createdAt)}</span>
-                      {k.createdBy ? <span className="block text-xs">by {k.createdBy.name}</span> : null}
+                      {k.createdBy ? (
+                        <span className="block text-xs">
+                          by {k.createdBy.name}
+                          {k.createdBy.deactivatedAt && !k.revokedAt ? (
+                            <span className="ml-1 rounded-full bg-amber-100 px-1.5 py-0.5 text-amber-800" title="The key still works: keys belong to the organisation. Revoke it if it should stop.">
+                              creator deactivated
+                            </span>
+                          ) : null}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="px-3 py-2.5 whitespace-nowrap text-slate-600">{k.lastUsedAt ? <span title={formatDateTime(k.lastUsedAt)}>{relativeTime(k.lastUsedAt)}</span> : "Never"}</td>
                     <td className="px-3 py-2.5 text-right whitespace-nowrap">

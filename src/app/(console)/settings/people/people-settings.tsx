@@ -142,7 +142,12 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
                               className={dangerLink}
                               aria-label={`Deactivate ${p.name}`}
                               disabled={setActive.isPending}
-                              onClick={() => confirm(`Deactivate ${p.name}? They are signed out at once and cannot sign in until reactivated.`) && setActive.mutate({ id: p.id, active: false })}
+                              onClick={() =>
+                                confirm(
+                                  `Deactivate ${p.name}? They are signed out at once and cannot sign in until reactivated.` +
+                                    (p.activeApiKeys > 0 ? `\n\n${p.activeApiKeys === 1 ? "The API key" : `The ${p.activeApiKeys} API keys`} ${p.name} created keep${p.activeApiKeys === 1 ? "s" : ""} working: revoke under Settings → API keys if ${p.activeApiKeys === 1 ? "it" : "they"} should stop.` : ""),
+                                ) && setActive.mutate({ id: p.id, active: false })
+                              }
                             >
                               Deactivate
                             </button>
