@@ -16,13 +16,15 @@ import { signIn, startAppServer, TEST_SECRETS, type AppServer, connected } from 
 import { connectVisitor, nextEvent, request, TINY_PNG, type Visitor } from "../fixtures/widget/visitor";
 import { signAttachment, visitorToken } from "@/server/channels/widget/identity";
 
-type Ns = "/" | "/widget";
+// "inter-server": not a client event; only other app processes send it (socket.io serverSideEmit over the Redis adapter).
+type Ns = "/" | "/widget" | "inter-server";
 // Every event a client may emit, keyed "<file under src/server> <registration>".
 const EVENTS: Record<string, { ns: Ns; event: string; guard: string }> = {
   "realtime/server.ts socket.on(subscribe)": { ns: "/", event: "subscribe", guard: "session; a conversation, inbox or customer outside the agent's teams acks like a random id; customers join only visible inbox slices" },
   "realtime/server.ts socket.on(unsubscribe)": { ns: "/", event: "unsubscribe", guard: "session; leaves only the caller's own rooms" },
   "presence/socket.ts socket.on(presence.view)": { ns: "/", event: "presence.view", guard: "session; another team's conversation or customer acks like a random id" },
   "presence/socket.ts socket.on(presence.typing)": { ns: "/", event: "presence.typing", guard: "session; only the caller's own (authorized) view" },
+  "realtime/server.ts io.on(api_key.revoked)": { ns: "inter-server", event: "api_key.revoked", guard: "no client can send it (io.on hears other servers only); it only drops a key from this process's verified-key cache" },
   "presence/socket.ts socket.on(presence.leave)": { ns: "/", event: "presence.leave", guard: "session; only the caller's own entry" },
   "channels/widget/namespace.ts socket.on(typing)": { ns: "/", event: "typing", guard: "session; relayed to a visitor only for a conversation in the agent's inboxes" },
   "channels/widget/namespace.ts handle(history)": { ns: "/widget", event: "history", guard: "visitor token; the visitor's own customer's conversations only" },

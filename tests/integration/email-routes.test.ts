@@ -59,7 +59,7 @@ describe("POST /api/inbound/email (in-process)", () => {
     expect((await post(fixture("plain.eml"), null)).status).toBe(401);
     const res = await post(fixture("plain.eml"), "wrong-token-000");
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: "unauthorized" });
+    expect(await res.json()).toMatchObject({ error: { code: "unauthorized" } });
     expect(await t.prisma.message.count()).toBe(0);
   });
 
@@ -99,7 +99,7 @@ describe("POST /api/inbound/email (in-process)", () => {
     expect((await post("")).status).toBe(400);
     const res = await post("Subject: no sender\r\n\r\nbody\r\n");
     expect(res.status).toBe(422);
-    expect(((await res.json()) as { message: string }).message).toMatch(/sender/);
+    expect(await res.json()).toMatchObject({ error: { code: "rejected", message: expect.stringMatching(/sender/) } });
   });
 });
 
