@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase, type TestDatabase } from "../helpers/db";
 import { db, disconnectDb } from "@/server/db";
 import { ArticleError, getPublishedArticle, publishedByCategory, recordArticleView, recordFeedback, saveArticle, searchArticles } from "@/server/helpcenter/articles";
-import { renderMarkdown } from "@/server/helpcenter/markdown";
+import { markdownToText, renderMarkdown } from "@/server/helpcenter/markdown";
 
 let t: TestDatabase;
 const ids: Record<string, string> = {};
@@ -86,10 +86,31 @@ describe("help center", () => {
     expect(html).toContain("<strong>Settings → SSO</strong>");
     expect(html).toContain("<code>SAML</code>");
     expect(html).toContain('<a href="/help/sso">docs</a>');
-    expect(html).not.toContain("javascript:");
+    // A javascript: target is no link: it stays inert text.
+    expect(html).not.toMatch(/href="javascript:/i);
+    expect(html).toContain("[evil](javascript:alert(1))");
     expect(html).not.toContain("<script");
     expect(html).toContain("&lt;script&gt;");
-    expect(html).toContain("<ul><li>one</li><li><em>two</em></li></ul>");
-    expect(html).toContain("<pre><code>&lt;img src=x onerror=alert(1)&gt;</code></pre>");
+    expect(html).toContain("<ul>\n<li>one</li>\n<li><em>two</em></li>\n</ul>");
+    expect(html).toContain("<pre><code>&lt;img src=x onerror=alert(1)&gt;\n</code></pre>");
+  });
+
+  it("renders article Markdown in linear time: pathological input an editor could paste renders (the old hand-written renderer took minutes)", () => {
+    // A heading line of spaces (cubic before), unclosed brackets (quadratic) and deep quotes (one recursion per ">").
+    const size = 200_000;
+    const heading = renderMarkdown(`# a${" ".repeat(size)}x`);
+    expect(heading.headings).toHaveLength(1);
+    expect(heading.html).toMatch(/^<h2 id="a-x">a +x<\/h2>$/);
+    expect(renderMarkdown("[".repeat(size)).html).toBe(`<p>${"[".repeat(size)}</p>`);
+    expect(renderMarkdown(">".repeat(size)).html).toMatch(/^<blockquote>/);
+    expect(markdownToText(`[a](${"(".repeat(size)}`)).toBe(`[a](${"(".repeat(size)}`);
+  });
+
+  it("renders https images lazily and drops other image sources; external links open safely", () => {
+    const { html } = renderMarkdown("![Settings page](https://cdn.example.test/a.png) ![x](javascript:alert(1)) [site](https://example.test)");
+    expect(html).toContain('<img src="https://cdn.example.test/a.png" alt="Settings page" loading="lazy">');
+    expect(html).not.toMatch(/src="javascript:/i);
+    expect(html).toContain('<a href="https://example.test" rel="noopener noreferrer nofollow" target="_blank">site</a>');
+    expect(markdownToText("# Title\n\nSome **bold** text and [a link](https://x.test). ![pic](https://x.test/p.png)\n\n```\ncode\n```")).toBe("Title Some bold text and a link.");
   });
 });

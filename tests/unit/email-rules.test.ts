@@ -179,6 +179,8 @@ describe("sanitizeEmailHtml", () => {
     expect(sanitizeEmailHtml('<img src="data:image/png;base64,iVBORw0KGgo=">')).toContain("data:image/png");
     expect(sanitizeEmailHtml('<img src="data:image/svg+xml;base64,PHN2Zz4=">')).not.toContain("<img");
     expect(sanitizeEmailHtml('<div style="width: expression(alert(1))">x</div>')).not.toContain("expression");
+    // A newline inside the value does not hide a url( from the check.
+    expect(sanitizeEmailHtml('<div style="border: 1px\nurl(//evil.test/x.png)">x</div>')).not.toContain("url(");
   });
 
   it("turns plain text into escaped HTML with links", () => {

@@ -48,7 +48,10 @@ export function parseMessageIdList(raw: string | string[] | null | undefined): s
 // TR (French), ODP (Polish), YNT (Turkish), optionally counted "Re[2]:".
 const PREFIX = /^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|antw|rif|tr|odp|ynt)(?:\s*\[\d+\]|\s*\(\d+\))?\s*[:：]\s*|\[(?:ext|external)\]\s*)/i;
 const TOKEN = /\[#(\d{1,9})\]/;
-const TOKEN_GLOBAL = /\s*\[#\d{1,9}\]\s*/g;
+// The token alone, not /\s*\[#…\]\s*/: a leading \s* is retried from every
+// position of a long whitespace run, quadratic in the run (a 1 MB subject took
+// minutes). The whitespace around a token is collapsed by the /\s+/ step below.
+const TOKEN_GLOBAL = /\[#\d{1,9}\]/g;
 
 /** The subject without reply/forward prefixes and the ticket token ("Re: AW: Refund [#12]" → "Refund"). */
 export function normalizeSubject(subject: string | null | undefined): string {

@@ -15,7 +15,8 @@ const TAGS = [
 
 // CSS values: no url(), no expression(), no escapes, no @-rules; just the
 // characters plain formatting needs.
-const SAFE_VALUE = /^(?!.*(?:url\s*\(|expression\s*\(|javascript:|behavior|-moz-binding|\\|@import))[-#%,.()'"\w\s!/+]*$/i;
+// "s": the lookahead must see past a newline inside the value too.
+const SAFE_VALUE = /^(?!.*(?:url\s*\(|expression\s*\(|javascript:|behavior|-moz-binding|\\|@import))[-#%,.()'"\w\s!/+]*$/is;
 const STYLE_PROPS = [
   "color", "background-color", "font-weight", "font-style", "font-size", "font-family", "text-decoration",
   "text-align", "vertical-align", "line-height", "white-space", "margin", "margin-top", "margin-bottom", "margin-left",
