@@ -19,7 +19,7 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-type ShownError = { message: string; data?: { code?: string } | null } | null;
+export type ShownError = { message: string; data?: { code?: string } | null } | null;
 
 /** An error from the server. NOT_FOUND is not a fault: a calm notice, no retry (it would answer the same). */
 export function ErrorState({ error, retry }: { error: ShownError; retry?: () => void }) {

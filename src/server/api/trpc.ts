@@ -44,15 +44,16 @@ export const protectedProcedure = base.use(async ({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   const viewer = ctx.viewer;
   let inboxes: "all" | string[] | undefined;
+  /** Lazily computed inbox scope ("all" for admins and supervisors). */
+  const inboxScope = async () => (inboxes ??= await accessibleInboxIds(viewer));
   return next({
     ctx: {
       ...ctx,
       viewer,
-      /** Lazily computed inbox scope ("all" for admins and supervisors). */
-      inboxScope: async () => (inboxes ??= await accessibleInboxIds(viewer)),
+      inboxScope,
       /** NOT_FOUND, worded as for an unknown id, unless this viewer may see the customer (src/server/customers/visibility.ts). */
       requireCustomer: async (customerId: string) => {
-        if (!(await customerVisible(customerId, (inboxes ??= await accessibleInboxIds(viewer))))) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
+        if (!(await customerVisible(customerId, await inboxScope()))) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
       },
     },
   });

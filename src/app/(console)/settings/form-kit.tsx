@@ -1,6 +1,7 @@
 "use client";
 // Shared bits of the people, teams and API key settings forms.
 import { useEffect, useRef } from "react";
+import { EmptyState, ErrorState, Skeleton, type ShownError } from "@/components/ui";
 
 export const inputClass = "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 placeholder:text-slate-400 focus:border-brand-500";
 export const primaryButton = "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
@@ -84,6 +85,39 @@ export function FormActions({ submitLabel, saving, onCancel, error }: { submitLa
         Cancel
       </button>
       <FormError error={error} />
+    </div>
+  );
+}
+
+/** A settings list's four states: loading, failed (with retry), empty, or the items. */
+export function ListStates<T>({ query, lines = 3, emptyTitle, emptyText, children }: {
+  query: { isPending: boolean; isError: boolean; error: ShownError; data: T[] | undefined; refetch: () => unknown };
+  lines?: number;
+  emptyTitle: string;
+  emptyText: string;
+  children: (items: T[]) => React.ReactNode;
+}) {
+  if (query.isPending) return <Skeleton lines={lines} />;
+  if (query.isError || !query.data) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  if (query.data.length === 0) return <EmptyState title={emptyTitle}>{emptyText}</EmptyState>;
+  return <>{children(query.data)}</>;
+}
+
+/** The settings tables' shell: column headers (the last one, for row actions, read only by screen readers) and a body of rows. */
+export function SettingsTable({ testId, columns, children }: { testId: string; columns: string[]; children: React.ReactNode }) {
+  return (
+    <div className="-mx-4 overflow-x-auto">
+      <table className="w-full text-sm" data-testid={testId}>
+        <thead className="border-b border-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
+          <tr>
+            {columns.map((c, i) => (
+              <th key={c} scope="col" className={i === 0 ? "px-4 py-2" : "px-3 py-2"}>{c}</th>
+            ))}
+            <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">{children}</tbody>
+      </table>
     </div>
   );
 }

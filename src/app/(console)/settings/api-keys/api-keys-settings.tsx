@@ -4,9 +4,9 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
-import { EmptyState, ErrorState, Skeleton, formatDateTime, relativeTime } from "@/components/ui";
+import { formatDateTime, relativeTime } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
-import { FormError, Notice, dangerLink, inputClass, primaryButton, secondaryButton, useFocusOnOpen, FormActions } from "../form-kit";
+import { FormError, Notice, dangerLink, inputClass, primaryButton, secondaryButton, useFocusOnOpen, FormActions , ListStates, SettingsTable } from "../form-kit";
 
 const SCOPE_HELP: Record<string, string> = {
   "customers:read": "read customers and their timelines (GET /api/v1/customers…)",
@@ -54,27 +54,10 @@ export function ApiKeysSettings() {
           Integrations call the REST and events APIs with <code className="rounded bg-slate-100 px-1 text-xs">Authorization: Bearer &lt;key&gt;</code>. A key is shown once when created; only its first characters are kept to recognise it.
         </p>
         {revoke.error ? <div className="mb-3"><FormError error={revoke.error} /></div> : null}
-        {keys.isPending ? (
-          <Skeleton lines={3} />
-        ) : keys.isError ? (
-          <ErrorState error={keys.error} retry={() => void keys.refetch()} />
-        ) : keys.data.length === 0 ? (
-          <EmptyState title="No API keys yet">Create one for each integration, with only the scopes it needs.</EmptyState>
-        ) : (
-          <div className="-mx-4 overflow-x-auto">
-            <table className="w-full text-sm" data-testid="api-key-table">
-              <thead className="border-b border-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th scope="col" className="px-4 py-2">Name</th>
-                  <th scope="col" className="px-3 py-2">Key</th>
-                  <th scope="col" className="px-3 py-2">Scopes</th>
-                  <th scope="col" className="px-3 py-2">Created</th>
-                  <th scope="col" className="px-3 py-2">Last used</th>
-                  <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.data.map((k) => (
+        <ListStates query={keys} emptyTitle="No API keys yet" emptyText="Create one for each integration, with only the scopes it needs.">
+          {(items) => (
+            <SettingsTable testId="api-key-table" columns={["Name", "Key", "Scopes", "Created", "Last used"]}>
+                {items.map((k) => (
                   <tr key={k.id} className={k.revokedAt ? "text-slate-500" : ""}>
                     <td className="px-4 py-2.5 font-medium">
                       {k.name}
@@ -117,10 +100,9 @@ export function ApiKeysSettings() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+            </SettingsTable>
+          )}
+        </ListStates>
       </Panel>
     </div>
   );

@@ -4,9 +4,9 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
-import { EmptyState, ErrorState, Skeleton, initials, relativeTime } from "@/components/ui";
+import { initials, relativeTime } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
-import { Checklist, FormError, Notice, dangerLink, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen, FormActions } from "../form-kit";
+import { Checklist, FormError, Notice, dangerLink, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen, FormActions , ListStates, SettingsTable } from "../form-kit";
 
 type Role = "agent" | "supervisor" | "admin";
 type Form = { id: string | null; name: string; email: string; role: Role; teamIds: string[]; password: string };
@@ -79,26 +79,10 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
         }
       >
         <p className="mb-3 text-sm text-slate-600">Agents see the inboxes of their teams; supervisors and admins see every inbox. Changes apply at once, also to open console tabs. Deactivated people cannot sign in; their conversations and history stay.</p>
-        {people.isPending ? (
-          <Skeleton lines={4} />
-        ) : people.isError ? (
-          <ErrorState error={people.error} retry={() => void people.refetch()} />
-        ) : people.data.length === 0 ? (
-          <EmptyState title="No one here yet">Add the first person with “Add person”.</EmptyState>
-        ) : (
-          <div className="-mx-4 overflow-x-auto">
-            <table className="w-full text-sm" data-testid="people-table">
-              <thead className="border-b border-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th scope="col" className="px-4 py-2">Name</th>
-                  <th scope="col" className="px-3 py-2">Role</th>
-                  <th scope="col" className="px-3 py-2">Teams</th>
-                  <th scope="col" className="px-3 py-2">Last seen</th>
-                  <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {people.data.map((p) => {
+        <ListStates query={people} lines={4} emptyTitle="No one here yet" emptyText="Add the first person with “Add person”.">
+          {(items) => (
+            <SettingsTable testId="people-table" columns={["Name", "Role", "Teams", "Last seen"]}>
+                {items.map((p) => {
                   const inactive = !!p.deactivatedAt;
                   return (
                     <tr key={p.id} className={inactive ? "bg-slate-50/70" : ""}>
@@ -157,10 +141,9 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
                     </tr>
                   );
                 })}
-              </tbody>
-            </table>
-          </div>
-        )}
+            </SettingsTable>
+          )}
+        </ListStates>
       </Panel>
     </div>
   );

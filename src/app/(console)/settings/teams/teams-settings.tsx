@@ -3,10 +3,10 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
-import { EmptyState, ErrorState, Skeleton } from "@/components/ui";
+import { Skeleton } from "@/components/ui";
 import { ChannelBadge } from "@/components/channel";
 import { Panel } from "@/components/charts/kpi";
-import { Checklist, FormError, Notice, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen, FormActions } from "../form-kit";
+import { Checklist, FormError, Notice, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen, FormActions , ListStates, SettingsTable } from "../form-kit";
 
 type Form = { id: string | null; name: string; inboxIds: string[]; memberIds: string[] };
 const EMPTY: Form = { id: null, name: "", inboxIds: [], memberIds: [] };
@@ -57,15 +57,10 @@ export function TeamsSettings() {
         }
       >
         <p className="mb-3 text-sm text-slate-600">An agent sees the conversations of the inboxes granted to their teams. Supervisors and admins see every inbox whatever their teams.</p>
-        {teams.isPending ? (
-          <Skeleton lines={3} />
-        ) : teams.isError ? (
-          <ErrorState error={teams.error} retry={() => void teams.refetch()} />
-        ) : teams.data.length === 0 ? (
-          <EmptyState title="No teams yet">Create a team, grant it inboxes and add its agents.</EmptyState>
-        ) : (
+        <ListStates query={teams} emptyTitle="No teams yet" emptyText="Create a team, grant it inboxes and add its agents.">
+          {(items) => (
           <ul className="grid gap-3 md:grid-cols-2 lg:grid-cols-3" data-testid="team-list">
-            {teams.data.map((t) => (
+            {items.map((t) => (
               <li key={t.id} className="flex flex-col rounded-lg p-4 ring-1 ring-slate-200">
                 <div className="flex items-start justify-between gap-2">
                   <h3 className="font-semibold text-slate-900">{t.name}</h3>
@@ -99,7 +94,8 @@ export function TeamsSettings() {
               </li>
             ))}
           </ul>
-        )}
+          )}
+        </ListStates>
       </Panel>
     </div>
   );
