@@ -2,6 +2,8 @@
 // hosts socket.io and the SMTP server on the same process.
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A second build directory lets one checkout hold two builds (parallel work on one machine).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Type-checking runs once as its own step (npm run typecheck in .ci/run);
@@ -22,29 +24,20 @@ const nextConfig = {
     "bcryptjs",
   ],
   async headers() {
-    const csp = [
-      "default-src 'self'",
-      // Next's inline bootstrap scripts need 'unsafe-inline'; untrusted content is
-      // sanitised before it is ever rendered.
-      "script-src 'self' 'unsafe-inline'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data: blob: https:",
-      "connect-src 'self' ws: wss:",
-      "frame-ancestors 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-      "object-src 'none'",
-    ].join("; ");
+    // Pages get a per-request nonce policy from src/proxy.ts (which skips
+    // /api/*). API answers are data, not documents: nothing may run or load
+    // (next-auth's few built-in pages keep their inline <style> and form). The
+    // embeddable widget's script and endpoints are left out, as before;
+    // attachments and the image proxy set their own policies.
+    const apiCsp = ["default-src 'none'", "style-src 'unsafe-inline'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join("; ");
+    const common = [
+      { key: "X-Content-Type-Options", value: "nosniff" },
+      { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+      { key: "X-Frame-Options", value: "DENY" },
+    ];
     return [
-      {
-        source: "/((?!widget|api/widget|api/attachments).*)",
-        headers: [
-          { key: "Content-Security-Policy", value: csp },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-        ],
-      },
+      { source: "/((?!widget|api/widget|api/attachments|api/image-proxy).*)", headers: common },
+      { source: "/api/((?!widget|attachments|image-proxy).*)", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
     ];
   },
 };

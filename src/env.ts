@@ -2,13 +2,16 @@
 // listed in .env.example with its default; a bad value stops start-up with one
 // line naming the variable (see formatEnvError).
 import { z } from "zod";
+import { invalidAllowlistEntries } from "./server/net/allowlist";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const port = z.coerce.number().int().min(1).max(65535);
 const url = z.string().url();
-const secret = z.string().min(8, "must be at least 8 characters");
+// Secrets are optional: whatever is unset is generated once for this instance
+// and kept in its database (src/server/security/instance-secrets.ts).
+const secret = z.string().min(8, "must be at least 8 characters").optional();
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -38,7 +41,7 @@ export const envSchema = z.object({
     .preprocess((v) => (v === "true" ? "1" : v === "false" ? "0" : v), z.coerce.number().int().min(0).max(10))
     .default(0),
   SEED: bool.default(true),
-  NEXTAUTH_SECRET: secret,
+  NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters (32+ random bytes recommended)").optional(),
   NEXTAUTH_URL: url.optional(),
   SMTP_PORT: port.default(2525),
   SMTP_HOST: z.string().default("0.0.0.0"),
@@ -63,6 +66,9 @@ export const envSchema = z.object({
   TELEGRAM_API_URL: url.default("https://api.telegram.org"),
   X_API_URL: url.default("https://api.x.com"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Internal (tests shorten it): how long a widget visitor's previous token still works after a renewal. */
+  WIDGET_TOKEN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  OUTBOUND_ALLOWLIST: z.string().optional().refine((v) => invalidAllowlistEntries(v).length === 0, { error: (i) => `not a CIDR, address or host name: ${invalidAllowlistEntries(String(i.input)).join(", ")}` }),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -38,6 +38,8 @@ function Section({ title, children, count }: { title: string; children: React.Re
   );
 }
 
+const attrText = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
+
 function scoreTone(kind: string, score: number) {
   const good = kind === "nps" ? score >= 9 : kind === "csat" ? score >= 4 : score <= 2;
   const bad = kind === "nps" ? score <= 6 : kind === "csat" ? score <= 2 : score >= 5;
@@ -163,6 +165,20 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
             <button type="button" className="mt-1 text-xs font-medium text-brand-700 hover:underline" onClick={() => setShowAttrs((v) => !v)} aria-expanded={showAttrs}>
               {showAttrs ? "Show fewer" : `Show all ${Object.keys(c.attributes).length}`}
             </button>
+          ) : null}
+          {c.attributeConflicts.length ? (
+            <div className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-950 ring-1 ring-amber-100" data-testid="attribute-conflicts">
+              <p className="font-medium">Conflicting values from a merge</p>
+              <ul className="mt-1 space-y-1">
+                {c.attributeConflicts.map((x) => (
+                  <li key={`${x.mergeId}-${x.key}`}>
+                    <span className="font-mono">{x.key}</span>: kept <strong>{attrText(x.kept)}</strong> (this profile); the merged profile had{" "}
+                    <strong>{attrText(x.other)}</strong>
+                    <span className="text-amber-800"> · merged {formatDateTime(x.mergedAt).split(",")[0]}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
           ) : null}
         </Section>
       ) : null}

@@ -320,7 +320,7 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
         >
           {note ? <p className="mb-1 text-xs font-semibold text-amber-900">Internal note</p> : null}
           {item.subject ? <p className="mb-1 font-medium">{item.subject}</p> : null}
-          {item.bodyHtml ? <div className="email-body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} /> : <p className="whitespace-pre-wrap break-words">{item.text}</p>}
+          {item.bodyHtml ? <EmailBody html={item.bodyHtml} remoteImages={item.remoteImages} /> : <p className="whitespace-pre-wrap break-words">{item.text}</p>}
           {item.quotedText ? (
             <details className="mt-2 text-xs text-slate-600">
               <summary className="cursor-pointer select-none">Show quoted text</summary>
@@ -363,6 +363,55 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
         {here}
       </p>
     </li>
+  );
+}
+
+/**
+ * Email HTML arrives with remote images blocked (the server keeps each one's
+ * URL in data-remote-src and a signed link to our image proxy in
+ * data-proxy-src). Only on request do they load, and then through our server,
+ * so the sender learns nothing about the agent's browser.
+ */
+function EmailBody({ html, remoteImages }: { html: string; remoteImages: number }) {
+  const body = useRef<HTMLDivElement>(null);
+  const loaded = useRef<HTMLSpanElement>(null);
+  const [load, setLoad] = useState(false);
+  // The button goes away: keyboard focus moves to what replaced it.
+  useEffect(() => {
+    if (load) loaded.current?.focus();
+  }, [load]);
+  // After every render of new HTML too (a live update replaces the markup).
+  useEffect(() => {
+    if (!load || !body.current) return;
+    for (const img of body.current.querySelectorAll<HTMLImageElement>("img[data-proxy-src]")) {
+      const proxied = img.dataset.proxySrc!;
+      if (proxied.startsWith("/api/image-proxy?") && img.getAttribute("src") !== proxied) img.src = proxied;
+    }
+  }, [load, html]);
+  return (
+    <>
+      {remoteImages > 0 ? (
+        <p className="mb-2 flex flex-wrap items-center gap-2 rounded-md bg-slate-50 px-2 py-1 text-xs text-slate-700 ring-1 ring-slate-200" aria-live="polite">
+          {load ? (
+            <span ref={loaded} tabIndex={-1} className="outline-none">
+              Remote images loaded through Throughline’s image proxy
+            </span>
+          ) : (
+            <>
+              <span>Remote images blocked{remoteImages > 1 ? ` (${remoteImages})` : ""} —</span>
+              <button
+                type="button"
+                onClick={() => setLoad(true)}
+                className="rounded font-medium text-brand-700 underline hover:text-brand-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+              >
+                Load images
+              </button>
+            </>
+          )}
+        </p>
+      ) : null}
+      <div ref={body} className="email-body" dangerouslySetInnerHTML={{ __html: html }} />
+    </>
   );
 }
 

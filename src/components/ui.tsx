@@ -19,18 +19,39 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export type ShownError = { message: string; data?: { code?: string } | null } | null;
+export type ShownError = { message: string; data?: { code?: string; zodError?: { formErrors?: string[]; fieldErrors?: Record<string, unknown> } | null } | null } | null;
 
-/** An error from the server. NOT_FOUND is not a fault: a calm notice, no retry (it would answer the same). */
+const ID_FIELD = /^(id|[a-z][a-zA-Z]*Id)$/;
+
+/**
+ * Whether an error means "there is no such thing": NOT_FOUND, or BAD_REQUEST
+ * refusing only id fields (a malformed id in the URL names nothing, like an unknown one).
+ */
+export function isNotFoundError(error: ShownError | undefined): boolean {
+  const data = error?.data;
+  if (data?.code === "NOT_FOUND") return true;
+  if (data?.code !== "BAD_REQUEST" || !data.zodError) return false;
+  const fields = Object.keys(data.zodError.fieldErrors ?? {});
+  return fields.length > 0 && (data.zodError.formErrors ?? []).length === 0 && fields.every((f) => ID_FIELD.test(f));
+}
+
+/** The calm "Not found" notice (unknown, hidden or malformed ids): nothing to retry. */
+export function NotFoundNotice({ message }: { message: string }) {
+  return (
+    <div role="status" className="rounded-xl border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700" data-testid="not-found">
+      <p className="font-medium text-slate-900">Not found</p>
+      <p className="mt-0.5">{message}</p>
+      <p className="mt-1 text-slate-500">It may have been removed or merged, or it belongs to a team you are not on. A supervisor or an admin can check.</p>
+    </div>
+  );
+}
+
+export const MALFORMED_ID_MESSAGE = "Nothing has this id: the link may be mistyped or cut short.";
+
+/** An error from the server. Not-found is not a fault: a calm notice, no retry (it would answer the same). */
 export function ErrorState({ error, retry }: { error: ShownError; retry?: () => void }) {
-  if (error?.data?.code === "NOT_FOUND") {
-    return (
-      <div role="status" className="rounded-xl border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700">
-        <p className="font-medium text-slate-900">Not found</p>
-        <p className="mt-0.5">{error.message}</p>
-        <p className="mt-1 text-slate-500">It may have been removed or merged, or it belongs to a team you are not on. A supervisor or an admin can check.</p>
-      </div>
-    );
+  if (isNotFoundError(error)) {
+    return <NotFoundNotice message={error?.data?.code === "NOT_FOUND" ? error.message : MALFORMED_ID_MESSAGE} />;
   }
   return (
     <div role="alert" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">

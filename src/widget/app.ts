@@ -865,11 +865,12 @@ export class Widget {
     }
     if (!article) {
       try {
-        const r = await fetch(`${this.origin}/api/widget/articles/${hit.id}`);
+        const inbox = `inbox=${encodeURIComponent(this.config.inbox)}`;
+        const r = await fetch(`${this.origin}/api/widget/articles/${hit.id}?${inbox}`);
         if (r.ok) article = (await r.json()) as Article;
         const v = this.conn.visitor();
         if (article && v) {
-          void fetch(`${this.origin}/api/widget/articles/${hit.id}/view`, {
+          void fetch(`${this.origin}/api/widget/articles/${hit.id}/view?${inbox}`, {
             method: "POST",
             headers: { authorization: `Bearer ${v.id}.${v.token}`, "content-type": "application/json" },
             body: JSON.stringify({ inbox: this.config.inbox, identity: this.settings.userHash ? this.settings : undefined }),

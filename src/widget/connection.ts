@@ -3,6 +3,13 @@
 // and per signed-in user) and an outbox: every message is stored locally with
 // a client id until the server acknowledges it — after commit — and is resent
 // after a reconnect or reload; the server stores each client id once.
+//
+// The visitor token expires and rotates: the server hands a new one on
+// (re)connect ("session") and while connected ("token"); it is stored at once
+// and acknowledged (which retires the old one), and every connect reads
+// storage afresh, so all tabs of the visitor follow whichever tab renewed
+// last. A tab holding a superseded token is disconnected by the server and
+// simply reconnects.
 import { io, type Socket } from "socket.io-client";
 import type { Ack, OutboxEntry, Settings } from "./types";
 import { load, remove, save } from "./util";
@@ -22,6 +29,8 @@ export class Connection {
   readonly socket: Socket;
   private keyBase: string;
   private retriedVisitor = false;
+  /** The token the last handshake carried: a refusal of it may be stale if another tab stored a newer one. */
+  private sentToken: string | undefined;
   outbox: OutboxEntry[];
   ever = false;
 
@@ -48,11 +57,17 @@ export class Connection {
       this.ever = true;
       on.connect();
     });
-    s.on("disconnect", () => on.disconnect());
+    s.on("disconnect", (reason) => {
+      on.disconnect();
+      // The server drops tabs whose token another tab renewed: back with the stored one.
+      if (reason === "io server disconnect") s.connect();
+    });
     s.on("connect_error", (err: Error & { data?: { code?: string; message?: string } }) => {
       const code = err.data?.code ?? err.message;
-      if (code === "invalid_visitor" && !this.retriedVisitor) {
-        // Our stored visitor is not recognised (e.g. the server's secret changed): start afresh.
+      if (code === "invalid_visitor" && this.visitor()?.token !== this.sentToken) {
+        s.connect(); // another tab stored a newer token meanwhile
+      } else if (code === "invalid_visitor" && !this.retriedVisitor) {
+        // Our stored visitor is not recognised (expired, superseded, another secret): start afresh.
         this.retriedVisitor = true;
         remove(`${this.keyBase}:visitor`);
         s.connect();
@@ -62,10 +77,13 @@ export class Connection {
         setTimeout(() => s.connect(), 5_000);
       }
     });
-    s.onAny((name: string, payload: unknown) => {
-      if (name === "session") {
-        const p = payload as { visitorId: string; visitorToken: string };
-        save(`${this.keyBase}:visitor`, { id: p.visitorId, token: p.visitorToken });
+    s.onAny((name: string, payload: unknown, ack?: unknown) => {
+      if (name === "session" || name === "token") {
+        // A null token: another tab renewed a moment ago; storage has the current one.
+        const p = payload as { visitorId: string; visitorToken: string | null };
+        if (p.visitorToken) save(`${this.keyBase}:visitor`, { id: p.visitorId, token: p.visitorToken });
+        // Stored: the server may now retire the previous token.
+        if (typeof ack === "function") ack();
       }
       on.event(name, payload);
     });
@@ -81,6 +99,7 @@ export class Connection {
 
   private auth() {
     const v = this.visitor();
+    this.sentToken = v?.token;
     const identity: Record<string, string> = {};
     for (const k of ["userId", "email", "name", "userHash"] as const) {
       const val = this.settings[k];

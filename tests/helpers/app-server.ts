@@ -32,6 +32,7 @@ export async function startAppServer(opts: { databaseUrl: string; env?: Record<s
       HOME: process.env.HOME,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
+      ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
       ...TEST_SECRETS,
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),

@@ -3,13 +3,12 @@
 import { TRPCError } from "@trpc/server";
 import { db } from "@/server/db";
 import { createCaller } from "@/server/api/root";
-import { viewerFromUserId } from "@/server/auth/session";
-import type { Viewer } from "@/server/auth/viewer";
+import { viewerOfUser, type Viewer } from "@/server/auth/viewer";
 
 /** The signed-in viewer of the user with this email (role and teams from the database). */
 export async function viewerByEmail(email: string): Promise<Viewer> {
   const u = await db.user.findUniqueOrThrow({ where: { email } });
-  return (await viewerFromUserId(u.id))!;
+  return (await viewerOfUser(u.id))!;
 }
 
 export const callerAs = (viewer: Viewer) => createCaller({ viewer });

@@ -14,7 +14,11 @@ import { useTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
 import { createApiKey, revokeApiKey } from "@/server/api-keys/keys";
 import { createSurvey } from "@/server/surveys/service";
-import { signAttachment, visitorToken } from "@/server/channels/widget/identity";
+import { signAttachment } from "@/server/channels/widget/identity";
+import { handMadeVisitorToken, TINY_PNG } from "../fixtures/widget/visitor";
+import { deriveSecret } from "@/server/security/secrets";
+import { imageProxyUrl } from "@/server/images/proxy-url";
+import http from "node:http";
 import { metaSignature, xSignature } from "@/server/channels/social/signature";
 
 type Role = "admin" | "supervisor" | "agent";
@@ -83,9 +87,16 @@ function surveyToken(id: string, secret: string) {
   const payload = `${id}.${Math.floor((Date.now() + 86_400_000) / 1000).toString(36)}`;
   return `${payload}.${createHmac("sha256", secret).update(`survey:${payload}`).digest("base64url").slice(0, 32)}`;
 }
-function signedLink(id: string, secret: string, expires = Math.floor(Date.now() / 1000) + 3600) {
-  return `/api/widget/attachments/${id}?e=${expires}&s=${signAttachment(id, expires, secret)}`;
+// Links are signed with the attachment-links key derived from the root (the server's, or a wrong one).
+function signedLink(id: string, root: string, expires = Math.floor(Date.now() / 1000) + 3600) {
+  return `/api/widget/attachments/${id}?e=${expires}&s=${signAttachment(id, expires, deriveSecret(root, "attachment-links"))}`;
 }
+
+// A stand-in for a remote image host (reached through OUTBOUND_ALLOWLIST).
+const imageHost = http.createServer((_req, res) => {
+  res.writeHead(200, { "content-type": "image/png" });
+  res.end(TINY_PNG);
+});
 
 const EMAIL = ["From: Authz Tester <authz@example.test>", "To: support@throughline.test", "Subject: authz probe", `Message-ID: <${randomUUID()}@example.test>`, "", "Hello."].join("\r\n");
 const META_BODY = JSON.stringify({ object: "page", entry: [{ id: "999999999999999", time: 1, messaging: [] }] });
@@ -106,6 +117,11 @@ const preflight = (p: string): Probe => () => req(p, { method: "OPTIONS", header
 // Every (method, route) of the app. A route present in src/app/api but absent
 // here fails the suite: decide its guard before it ships.
 const ROUTES: Record<string, Entry> = {
+  "GET /api/image-proxy": {
+    guard: { kind: "session" },
+    ok: 200,
+    probe: (c) => req(imageProxyUrl(`http://127.0.0.1:${(imageHost.address() as { port: number }).port}/pixel.png`), { headers: cookieFor(c) }),
+  },
   "GET /api/attachments/[id]": { guard: { kind: "session" }, ok: 200, probe: (c) => req(`/api/attachments/${supportAttachment}`, { headers: cookieFor(c) }) },
   "GET /api/auth/[...nextauth]": {
     guard: { kind: "public", reason: "next-auth itself: CSRF token, providers, the session probe of a signed-out browser" },
@@ -199,7 +215,7 @@ const ROUTES: Record<string, Entry> = {
     probe: (c) =>
       post(
         `/api/widget/articles/${articleId}/view`,
-        { "content-type": "application/json", ...bearer(c, `${visitorId}.${visitorToken(visitorId, TEST_SECRETS.NEXTAUTH_SECRET)}`, `${visitorId}.${visitorToken(visitorId, WRONG_SECRET)}`) },
+        { "content-type": "application/json", ...bearer(c, `${visitorId}.${handMadeVisitorToken(visitorId, TEST_SECRETS.NEXTAUTH_SECRET)}`, `${visitorId}.${handMadeVisitorToken(visitorId, WRONG_SECRET)}`) },
         JSON.stringify({ inbox: "demo-widget" }),
       ),
   },
@@ -300,7 +316,10 @@ describe("the route table matches the source", () => {
 beforeAll(async () => {
   t = await useTestDatabase();
   process.env.NEXTAUTH_SECRET = TEST_SECRETS.NEXTAUTH_SECRET;
-  app = await startAppServer({ databaseUrl: t.url });
+  await new Promise<void>((resolve) => imageHost.listen(0, "127.0.0.1", resolve));
+  app = await startAppServer({ databaseUrl: t.url, env: { OUTBOUND_ALLOWLIST: "127.0.0.1/32" } });
+  // The hand-made visitor tokens below are generation 1 of this visitor.
+  await t.prisma.widgetVisitorToken.create({ data: { visitorId, generation: 1, rotatedAt: new Date() } });
   for (const [name, email] of [
     ["admin", "admin@throughline.test"],
     ["supervisor", "supervisor@throughline.test"],
@@ -351,6 +370,7 @@ afterAll(async () => {
   const { disconnectDb } = await import("@/server/db");
   await disconnectDb();
   await app?.stop();
+  imageHost.close();
   await t?.drop();
 });
 
@@ -422,6 +442,65 @@ describe("team scoping: another team's record looks exactly like no record", () 
     expect(foreign.status).toBe(404);
     expect(foreign).toEqual(nonexistent);
     expect((await get(billingConversation, cookies.admin)).status).toBe(200);
+  });
+});
+
+// Every route with an id in its path, generated from ROUTES: each is called with ids the caller
+// may not see (another team's file, an erased customer, a draft, a note's attachment) and with a
+// random uuid, the same credentials otherwise; status and body must be identical. A new
+// `[id]` route without an entry here fails.
+type IdProbe = { why: string; hidden: () => string; call: (id: string) => Promise<Response> };
+const visitorAuth = () => ({ authorization: `Bearer ${visitorId}.${handMadeVisitorToken(visitorId, TEST_SECRETS.NEXTAUTH_SECRET)}` });
+let erasedCustomer: string;
+let noteAttachment: string;
+const ID_ROUTES: Record<string, IdProbe[]> = {
+  "GET /api/attachments/[id]": [{ why: "an agent, Billing's file", hidden: () => billingAttachment, call: (id) => req(`/api/attachments/${id}`, { headers: { cookie: cookies.agent } }) }],
+  "GET /api/v1/customers/[id]": [
+    { why: "an erased customer", hidden: () => erasedCustomer, call: (id) => req(`/api/v1/customers/${id}`, { headers: apiKey("right", keys.read) }) },
+    { why: "a key without customers:read", hidden: () => customerId, call: (id) => req(`/api/v1/customers/${id}`, { headers: apiKey("right", keys.write) }) },
+  ],
+  "GET /api/v1/customers/[id]/timeline": [
+    { why: "an erased customer", hidden: () => erasedCustomer, call: (id) => req(`/api/v1/customers/${id}/timeline?limit=5`, { headers: apiKey("right", keys.read) }) },
+    { why: "a key without customers:read", hidden: () => customerId, call: (id) => req(`/api/v1/customers/${id}/timeline`, { headers: apiKey("right", keys.write) }) },
+    { why: "another customer's conversation as the filter", hidden: () => billingConversation, call: (id) => req(`/api/v1/customers/${customerId}/timeline?conversationId=${id}`, { headers: apiKey("right", keys.read) }) },
+  ],
+  "GET /api/widget/articles/[id]": [{ why: "a draft", hidden: () => draftArticleId, call: (id) => req(`/api/widget/articles/${id}`) }],
+  "OPTIONS /api/widget/articles/[id]": [{ why: "a draft", hidden: () => draftArticleId, call: (id) => preflight(`/api/widget/articles/${id}`)("none") }],
+  "POST /api/widget/articles/[id]/view": [
+    {
+      why: "a visitor, a draft",
+      hidden: () => draftArticleId,
+      call: (id) => post(`/api/widget/articles/${id}/view`, { "content-type": "application/json", ...visitorAuth() }, JSON.stringify({ inbox: "demo-widget" })),
+    },
+  ],
+  "OPTIONS /api/widget/articles/[id]/view": [{ why: "a draft", hidden: () => draftArticleId, call: (id) => preflight(`/api/widget/articles/${id}/view`)("none") }],
+  "GET /api/widget/attachments/[id]": [
+    { why: "a correctly signed link to an internal note's file", hidden: () => noteAttachment, call: (id) => req(signedLink(id, TEST_SECRETS.NEXTAUTH_SECRET)) },
+    { why: "an unsigned link to a visitor's file", hidden: () => widgetAttachment, call: (id) => req(`/api/widget/attachments/${id}`) },
+  ],
+};
+
+describe("every route with an id: a hidden id answers exactly as a random one", () => {
+  beforeAll(async () => {
+    erasedCustomer = (await t.prisma.customer.create({ data: { name: null, erasedAt: new Date() } })).id;
+    const chatMessage = await t.prisma.message.findFirstOrThrow({ where: { inbox: { publicId: "demo-widget" }, isNote: false } });
+    const note = await t.prisma.message.create({ data: { conversationId: chatMessage.conversationId, inboxId: chatMessage.inboxId, direction: "outbound", isNote: true, bodyText: "internal" } });
+    noteAttachment = (await t.prisma.attachment.create({ data: { messageId: note.id, filename: "note.png", contentType: "image/png", size: 8, data: new Uint8Array(8) } })).id;
+  });
+
+  it("every [id] route has probes", () => {
+    const withId = Object.keys(ROUTES).filter((k) => /\[(id|\w+Id)\]/.test(k));
+    expect(withId.filter((k) => !ID_ROUTES[k]?.length)).toEqual([]);
+    expect(Object.keys(ID_ROUTES).filter((k) => !ROUTES[k])).toEqual([]);
+  });
+
+  it.each(Object.entries(ID_ROUTES).flatMap(([route, probes]) => probes.map((p) => [route, p.why, p] as const)))("%s (%s)", async (_route, _why, probe) => {
+    const random = randomUUID();
+    const hiddenId = probe.hidden();
+    const never = await answer(await probe.call(random));
+    const hidden = await answer(await probe.call(hiddenId));
+    expect({ status: hidden.status, body: hidden.body.split(hiddenId).join("<id>") }).toEqual({ status: never.status, body: never.body.split(random).join("<id>") });
+    expect(never.status).toBeGreaterThanOrEqual(200);
   });
 });
 
@@ -545,7 +624,7 @@ describe("webhooks, inbound email and signed links", () => {
     const other = "fedcba9876543210fedcba9876543210";
     const res = await post(
       `/api/widget/articles/${articleId}/view`,
-      { "content-type": "application/json", authorization: `Bearer ${visitorId}.${visitorToken(other, TEST_SECRETS.NEXTAUTH_SECRET)}` },
+      { "content-type": "application/json", authorization: `Bearer ${visitorId}.${handMadeVisitorToken(other, TEST_SECRETS.NEXTAUTH_SECRET)}` },
       JSON.stringify({ inbox: "demo-widget" }),
     );
     expect(res.status).toBe(401);

@@ -13,10 +13,11 @@ import { io as connect, type Socket } from "socket.io-client";
 import { encode } from "next-auth/jwt";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer, connected } from "../helpers/app-server";
-import { connectVisitor, nextEvent, request, TINY_PNG, type Visitor } from "../fixtures/widget/visitor";
-import { signAttachment, visitorToken } from "@/server/channels/widget/identity";
+import { connectVisitor, handMadeVisitorToken, nextEvent, request, TINY_PNG, type Visitor } from "../fixtures/widget/visitor";
+import { signAttachment } from "@/server/channels/widget/identity";
+import { deriveSecret } from "@/server/security/secrets";
 
-// "inter-server": not a client event; only other app processes send it (socket.io serverSideEmit over the Redis adapter).
+// "inter-server": not a client event; only other app processes (serverSideEmit over the Redis adapter) or socket.io itself emit it.
 type Ns = "/" | "/widget" | "inter-server";
 // Every event a client may emit, keyed "<file under src/server> <registration>".
 const EVENTS: Record<string, { ns: Ns; event: string; guard: string }> = {
@@ -25,6 +26,7 @@ const EVENTS: Record<string, { ns: Ns; event: string; guard: string }> = {
   "presence/socket.ts socket.on(presence.view)": { ns: "/", event: "presence.view", guard: "session; another team's conversation or customer acks like a random id" },
   "presence/socket.ts socket.on(presence.typing)": { ns: "/", event: "presence.typing", guard: "session; only the caller's own (authorized) view" },
   "realtime/server.ts io.on(api_key.revoked)": { ns: "inter-server", event: "api_key.revoked", guard: "no client can send it (io.on hears other servers only); it only drops a key from this process's verified-key cache" },
+  "realtime/payload-limits.ts io.on(new_namespace)": { ns: "inter-server", event: "new_namespace", guard: "socket.io's own server event when a namespace is created (no client can send it); it only installs the payload-size check" },
   "presence/socket.ts socket.on(presence.leave)": { ns: "/", event: "presence.leave", guard: "session; only the caller's own entry" },
   "channels/widget/namespace.ts socket.on(typing)": { ns: "/", event: "typing", guard: "session; relayed to a visitor only for a conversation in the agent's inboxes" },
   "channels/widget/namespace.ts handle(history)": { ns: "/widget", event: "history", guard: "visitor token; the visitor's own customer's conversations only" },
@@ -35,6 +37,30 @@ const EVENTS: Record<string, { ns: Ns; event: string; guard: string }> = {
   "channels/widget/namespace.ts handle(pageview)": { ns: "/widget", event: "pageview", guard: "visitor token; recorded on the visitor's own timeline" },
   "channels/widget/namespace.ts handle(article:view)": { ns: "/widget", event: "article:view", guard: "visitor token; published articles only" },
   "channels/widget/namespace.ts handle(attachment:chunk)": { ns: "/widget", event: "attachment:chunk", guard: "visitor token; upload buffers are per socket" },
+};
+
+// Every client event's payload ids, keyed like EVENTS (none: {}), with what each names. An
+// event's entry here is what the generic hidden-vs-random check below probes; a new event
+// without one fails, so nobody adds an id to a payload without it being probed.
+type IdKind = "customer" | "conversation" | "inbox" | "article" | "attachment";
+const EVENT_IDS: Record<string, { fields: Record<string, IdKind>; acks: boolean }> = {
+  "realtime/server.ts socket.on(subscribe)": { fields: { customerId: "customer", conversationId: "conversation", inboxId: "inbox" }, acks: true },
+  "realtime/server.ts socket.on(unsubscribe)": { fields: { customerId: "customer", conversationId: "conversation", inboxId: "inbox" }, acks: false },
+  "presence/socket.ts socket.on(presence.view)": { fields: { conversationId: "conversation", customerId: "customer" }, acks: true },
+  "presence/socket.ts socket.on(presence.typing)": { fields: {}, acks: false },
+  "realtime/server.ts io.on(api_key.revoked)": { fields: {}, acks: false },
+  "realtime/payload-limits.ts io.on(new_namespace)": { fields: {}, acks: false },
+  "presence/socket.ts socket.on(presence.leave)": { fields: {}, acks: false },
+  "channels/widget/namespace.ts socket.on(typing)": { fields: { conversationId: "conversation" }, acks: false },
+  "channels/widget/namespace.ts handle(history)": { fields: {}, acks: true },
+  // `attachments` is a list of ids: probed as one.
+  "channels/widget/namespace.ts handle(message:send)": { fields: { attachments: "attachment" }, acks: true },
+  "channels/widget/namespace.ts handle(typing)": { fields: {}, acks: true },
+  "channels/widget/namespace.ts handle(read)": { fields: {}, acks: true },
+  "channels/widget/namespace.ts handle(prechat)": { fields: {}, acks: true },
+  "channels/widget/namespace.ts handle(pageview)": { fields: {}, acks: true },
+  "channels/widget/namespace.ts handle(article:view)": { fields: { articleId: "article" }, acks: true },
+  "channels/widget/namespace.ts handle(attachment:chunk)": { fields: {}, acks: true },
 };
 
 // ---- the events that exist, read from the source ---------------------------------------------
@@ -81,6 +107,11 @@ describe("the event table matches the source", () => {
   it("every event handler registered in src/server is declared", () => {
     const missing = registeredEvents().filter((e) => !(e in EVENTS));
     expect(missing, `new socket event(s) without a guard decision — add them to EVENTS: ${missing.join(", ")}`).toEqual([]);
+  });
+
+  it("every declared event says which ids its payload takes", () => {
+    expect(Object.keys(EVENTS).filter((k) => !EVENT_IDS[k])).toEqual([]);
+    expect(Object.keys(EVENT_IDS).filter((k) => !EVENTS[k])).toEqual([]);
   });
 
   it("every declared event is still registered", () => {
@@ -361,7 +392,7 @@ describe("widget namespace: visitors reach only their own conversation", () => {
     const a = await visitor();
     const id = b.session.visitorId;
     await expect(connectVisitor(app.url, { inbox: "demo-widget", visitorId: id })).rejects.toThrow("invalid_visitor");
-    await expect(connectVisitor(app.url, { inbox: "demo-widget", visitorId: id, visitorToken: visitorToken(id, "not-the-server-secret") })).rejects.toThrow("invalid_visitor");
+    await expect(connectVisitor(app.url, { inbox: "demo-widget", visitorId: id, visitorToken: handMadeVisitorToken(id, "not-the-server-secret") })).rejects.toThrow("invalid_visitor");
     await expect(connectVisitor(app.url, { inbox: "demo-widget", visitorId: id, visitorToken: a.session.visitorToken })).rejects.toThrow("invalid_visitor");
     // The genuine pair still works.
     const again = await visitor("demo-widget", { visitorId: id, visitorToken: b.session.visitorToken });
@@ -401,7 +432,7 @@ describe("widget namespace: visitors reach only their own conversation", () => {
     expect((await fetch(`${app.url}${bAttachment.url}`)).status).toBe(200);
     const e = Math.floor(Date.now() / 1000) + 3600;
     const otherId = randomUUID();
-    expect((await fetch(`${app.url}/api/widget/attachments/${bAttachment.id}?e=${e}&s=${signAttachment(otherId, e, TEST_SECRETS.NEXTAUTH_SECRET)}`)).status).toBe(403);
+    expect((await fetch(`${app.url}/api/widget/attachments/${bAttachment.id}?e=${e}&s=${signAttachment(otherId, e, deriveSecret(TEST_SECRETS.NEXTAUTH_SECRET, "attachment-links"))}`)).status).toBe(403);
     expect((await fetch(`${app.url}/api/widget/attachments/${bAttachment.id}`)).status).toBe(403);
 
     // An agent replies to B; A's "read" must not mark it.
@@ -461,6 +492,42 @@ describe("widget namespace: visitors reach only their own conversation", () => {
     const event = await t.prisma.timelineEvent.findUniqueOrThrow({ where: { id: page.id as string } });
     const mine = await t.prisma.customerIdentity.findUniqueOrThrow({ where: { kind_value: { kind: "widget_visitor", value: a.session.visitorId } } });
     expect(event.customerId).toBe(mine.customerId);
+  });
+});
+
+describe("every event that takes an id: a hidden one answers exactly as a random one", () => {
+  it("for the demo agent (Support) on the console namespace, and a visitor on /widget", async () => {
+    const sam = await agent("agent@throughline.test");
+    const a = await visitor();
+    const b = await visitor();
+    // Hidden from Sam: Billing's conversation, inbox and customer. Hidden from visitor A: a draft, B's staged upload.
+    const draft = await t.prisma.article.create({ data: { slug: `draft-ids-${randomUUID()}`, title: "Unreleased", category: "Billing", body: "draft", status: "draft" } });
+    const staged = await request(b, "attachment:chunk", { uploadId: `up-${randomUUID()}`, filename: "b.png", contentType: "image/png", size: TINY_PNG.length, offset: 0, data: TINY_PNG });
+    expect(staged).toMatchObject({ ok: true, done: true });
+    const hiddenOf: Record<IdKind, string> = { customer: billingOnlyCustomer, conversation: billingConv, inbox: billingInbox, article: draft.id, attachment: staged.attachmentId as string };
+    // What else a payload needs to be valid.
+    const base: Record<string, Record<string, unknown>> = { "message:send": { text: "" }, typing: { typing: true } };
+    const checked: string[] = [];
+    for (const [key, { fields, acks }] of Object.entries(EVENT_IDS)) {
+      const { ns, event } = EVENTS[key]!;
+      if (ns === "inter-server") continue;
+      for (const [field, kind] of Object.entries(fields)) {
+        const payload = (id: string) => ({ ...base[event], ...(event === "message:send" ? { clientId: randomUUID() } : {}), [field]: field === "attachments" ? [id] : id });
+        const send = async (id: string) => {
+          const before = sam.log.length;
+          const answer = ns === "/widget" ? await request(a, event, payload(id)) : acks ? await ack(sam, event, payload(id)) : await unanswered(sam, event, payload(id));
+          // What the call pushed back to the caller counts too (ids replaced).
+          const pushed = ns === "/" ? sam.log.slice(before).map((e) => e.event) : [];
+          return JSON.stringify({ answer, pushed }).split(id).join("<id>");
+        };
+        const random = await send(randomUUID());
+        expect(await send(hiddenOf[kind]), `${event} ${field} (${kind})`).toBe(random);
+        checked.push(`${event}.${field}`);
+      }
+    }
+    expect(checked).toEqual(expect.arrayContaining(["subscribe.customerId", "subscribe.conversationId", "subscribe.inboxId", "presence.view.customerId", "presence.view.conversationId", "article:view.articleId", "message:send.attachments"]));
+    // Not blind: Sam's own conversation does subscribe.
+    expect(await ack(sam, "subscribe", { conversationId: supportConv })).toEqual({ ok: true });
   });
 });
 

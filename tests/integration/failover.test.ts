@@ -40,10 +40,11 @@ class ResendingVisitor {
       auth: (cb) => cb(this.visitorId ? { inbox: "demo-widget", visitorId: this.visitorId, visitorToken: this.token } : { inbox: "demo-widget" }),
     });
     this.ready = new Promise((resolve) => {
-      this.socket.on("session", (s: { visitorId: string; visitorToken: string }) => {
+      this.socket.on("session", (s: { visitorId: string; visitorToken: string | null }) => {
         if (this.visitorId && s.visitorId !== this.visitorId) this.errors.push(`visitor id changed ${this.visitorId} → ${s.visitorId}`);
         this.visitorId = s.visitorId;
-        this.token = s.visitorToken;
+        // null: the token we hold is still good (another connection renewed it a moment ago).
+        this.token = s.visitorToken ?? this.token;
         this.connects++;
         if (this.connects > 1) for (const m of this.sent) if (!m.acked) void this.transmit(m);
         resolve();

@@ -105,7 +105,7 @@ describe("people", () => {
     expect((await mutate("people.create", session.cookie, { name: "X", email: "x@example.test", role: "admin", password: "0123456789ab" })).status).toBe(403);
   });
 
-  it("deactivation refuses sign-in, makes the existing session cookie 401 and drops the open socket for good; reactivation restores sign-in", async () => {
+  it("deactivation refuses sign-in, ends the existing session (cookie 401) and drops the open socket for good; reactivation restores sign-in, not the old session", async () => {
     const p = await newAgent();
     const session = await signIn(app.url, p.email, p.password);
     expect(session.ok).toBe(true);
@@ -123,8 +123,11 @@ describe("people", () => {
     expect((await signIn(app.url, p.email, p.password)).ok).toBe(false);
 
     expect((await mutate("people.setActive", admin.cookie, { id: p.id, active: true })).status).toBe(200);
-    expect((await signIn(app.url, p.email, p.password)).ok).toBe(true);
-    expect((await query("me.get", session.cookie)).status).toBe(200);
+    const again = await signIn(app.url, p.email, p.password);
+    expect(again.ok).toBe(true);
+    expect((await query("me.get", again.cookie)).status).toBe(200);
+    // Deactivation ended the old session for good: reactivating does not bring it back.
+    expect((await query("me.get", session.cookie)).status).toBe(401);
   });
 
   it("resetting a password replaces it (the old one stops working) and lifts a lockout", async () => {

@@ -210,6 +210,8 @@ describe("rules engine", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as { port: number }).port;
     process.env.RULE_HOOK_SECRET = "hook-secret-123";
+    // The local server stands in for a public target: the SSRF guard refuses loopback unless allowlisted.
+    process.env.OUTBOUND_ALLOWLIST = "127.0.0.1/32";
     try {
       const rule = await createRule(
         { name: "Hook", trigger: { kind: "product_event", name: "signup" }, actions: [{ type: "webhook", url: `http://127.0.0.1:${port}/hook`, secretEnv: "RULE_HOOK_SECRET" }] },
@@ -223,6 +225,7 @@ describe("rules engine", () => {
       expect(received[0]!.sig).toBe(`sha256=${expected}`);
       expect(JSON.parse(received[0]!.body)).toMatchObject({ rule: { id: rule.id, name: "Hook" }, event: { id: e.eventId, name: "signup" } });
     } finally {
+      delete process.env.OUTBOUND_ALLOWLIST;
       server.close();
     }
   });

@@ -57,6 +57,29 @@ describe.skipIf(withoutRedisServer())("scale-out with Redis (a private redis-ser
     }
   });
 
+  it("signing out on process A drops that session's socket on process B at once; the person's other session stays", async () => {
+    const ended = await signIn(a.url, "agent@throughline.test");
+    const other = await signIn(a.url, "agent@throughline.test");
+    const endedSocket = connect(b.url, { transports: ["websocket"], extraHeaders: { cookie: ended.cookie }, reconnection: false, forceNew: true });
+    const otherSocket = connect(b.url, { transports: ["websocket"], extraHeaders: { cookie: other.cookie }, reconnection: false, forceNew: true });
+    await Promise.all([connected(endedSocket), connected(otherSocket)]);
+    const dropped = new Promise<string>((resolve) => endedSocket.once("disconnect", resolve));
+
+    const csrf = (await (await fetch(`${a.url}/api/auth/csrf`, { headers: { cookie: ended.cookie } })).json()) as { csrfToken: string };
+    await fetch(`${a.url}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: ended.cookie },
+      body: new URLSearchParams({ csrfToken: csrf.csrfToken, json: "true" }),
+    });
+    // No event sent by the client: the drop comes through the Redis adapter.
+    expect(await dropped).toBe("io server disconnect");
+    expect(otherSocket.connected).toBe(true);
+    expect(((await otherSocket.emitWithAck("subscribe", { allInboxes: true })) as { ok: boolean }).ok).toBe(true);
+    endedSocket.close();
+    otherSocket.close();
+  });
+
   it("a touchpoint ingested on process A reaches an agent connected to process B", async () => {
     const onB = await agentOn(b);
     const received: string[] = [];

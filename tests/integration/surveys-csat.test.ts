@@ -6,7 +6,10 @@ import { useTestDatabase, type TestDatabase } from "../helpers/db";
 import { db, disconnectDb } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { recordTouchpoint } from "@/server/timeline/ingest";
-import { answerSurvey, createSurvey, sendSurvey, startSurveyListener, surveyForPage, SurveyError } from "@/server/surveys/service";
+import { answerSurvey, createSurvey, sendCsatForResolution, sendSurvey, startSurveyListener, surveyForPage, SurveyError } from "@/server/surveys/service";
+import { getSurveySettings, updateSurveySettings } from "@/server/surveys/settings";
+import { sendReply } from "@/server/conversations/reply";
+import { callerAs, outcomeOf, viewerByEmail } from "../helpers/trpc";
 import { signSurveyToken, verifySurveyToken } from "@/server/surveys/token";
 import { lastDays, metricsReport } from "@/server/metrics/metrics";
 
@@ -44,6 +47,11 @@ async function conversation() {
   return { conversationId: r.conversationId!, customerId: r.customerId };
 }
 
+/** An agent answers the customer (what makes a CSAT worth asking for). */
+async function agentReplies(conversationId: string) {
+  await sendReply({ conversationId, authorId: agentId, bodyText: "Sorted — you should see it now." });
+}
+
 async function resolve(conversationId: string) {
   const c = await db.conversation.update({ where: { id: conversationId }, data: { status: "resolved", resolvedAt: new Date() } });
   bus.publish({ type: "conversation.updated", conversationId, customerId: c.customerId, inboxId, changes: { status: "resolved" } });
@@ -54,6 +62,7 @@ describe("CSAT", () => {
     const off = startSurveyListener();
     try {
       const { conversationId } = await conversation();
+      await agentReplies(conversationId);
       await resolve(conversationId);
       await expect.poll(() => db.survey.count({ where: { conversationId } })).toBe(1);
       // A second resolved event (another process, a redelivery) sends nothing more.
@@ -65,13 +74,51 @@ describe("CSAT", () => {
       expect(s.channel).toBe("email");
       expect(s.expiresAt.getTime() - s.sentAt.getTime()).toBe(7 * 86_400_000);
       expect(verifySurveyToken(s.token)).toMatchObject({ ok: true, surveyId: s.id, expired: false });
-      await expect.poll(() => db.message.count({ where: { conversationId, direction: "outbound" } })).toBe(1);
-      const msg = await db.message.findFirstOrThrow({ where: { conversationId, direction: "outbound" }, include: { outbox: true } });
+      await expect.poll(() => db.message.count({ where: { conversationId, direction: "outbound" } })).toBe(2);
+      const msg = await db.message.findFirstOrThrow({ where: { conversationId, direction: "outbound" }, orderBy: { createdAt: "desc" }, include: { outbox: true } });
       expect(msg.bodyText).toContain(`https://help.example.test/survey/${s.token}`);
       expect(msg.authorId).toBe(agentId);
       expect(msg.outbox?.channel).toBe("email");
     } finally {
       off();
+    }
+  });
+
+  it("is not sent for a conversation nobody answered (notes, auto-replies and earlier survey links are no answer)", async () => {
+    expect((await getSurveySettings()).csatRequiresAgentReply).toBe(true);
+    const { conversationId } = await conversation();
+    await sendReply({ conversationId, authorId: agentId, bodyText: "Looks like spam.", isNote: true });
+    await sendSurvey({ kind: "nps", conversationId });
+    await db.message.create({ data: { conversationId, inboxId, direction: "outbound", isAutoReply: true, bodyText: "We got your message.", deliveryStatus: "sent" } });
+    await db.conversation.update({ where: { id: conversationId }, data: { status: "resolved", resolvedAt: new Date() } });
+    expect(await sendCsatForResolution(conversationId)).toBeNull();
+    expect(await db.survey.count({ where: { conversationId, kind: "csat" } })).toBe(0);
+  });
+
+  it("is sent for a resolved conversation an agent replied to", async () => {
+    const { conversationId } = await conversation();
+    await agentReplies(conversationId);
+    await db.conversation.update({ where: { id: conversationId }, data: { status: "resolved", resolvedAt: new Date() } });
+    const sent = await sendCsatForResolution(conversationId);
+    expect(sent).not.toBeNull();
+    expect(await db.survey.count({ where: { conversationId, kind: "csat" } })).toBe(1);
+  });
+
+  it("with “only when an agent replied” off (Settings → Surveys, admins), every resolved conversation gets one again", async () => {
+    const admin = callerAs(await viewerByEmail("admin@example.test"));
+    const agent = callerAs(await viewerByEmail("a@example.test"));
+    expect(await outcomeOf(agent.surveys.updateSettings({ csatRequiresAgentReply: false }))).toBe("FORBIDDEN");
+    expect(await admin.surveys.settings()).toEqual({ csatRequiresAgentReply: true });
+    try {
+      expect(await admin.surveys.updateSettings({ csatRequiresAgentReply: false })).toEqual({ csatRequiresAgentReply: false });
+      const { conversationId } = await conversation();
+      await db.conversation.update({ where: { id: conversationId }, data: { status: "resolved", resolvedAt: new Date() } });
+      expect(await sendCsatForResolution(conversationId)).not.toBeNull();
+      expect(await db.survey.count({ where: { conversationId, kind: "csat" } })).toBe(1);
+      const audit = await db.auditLog.findFirstOrThrow({ where: { action: "survey_settings.updated" }, orderBy: { createdAt: "desc" } });
+      expect(audit.data).toEqual({ csatRequiresAgentReply: { from: true, to: false } });
+    } finally {
+      await updateSurveySettings({ csatRequiresAgentReply: true }, null);
     }
   });
 

@@ -4,13 +4,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../helpers/app-server";
 import { resetEnvCache } from "@/env";
-import { checkIdentity, identityHash, verifyAttachmentSignature, verifyUserHash, verifyVisitorToken, visitorClaims, visitorFromAuthorization, visitorToken, attachmentPath } from "@/server/channels/widget/identity";
+import { checkIdentity, identityHash, verifyAttachmentSignature, verifyUserHash, visitorClaims, attachmentPath } from "@/server/channels/widget/identity";
+import { legacyVisitorToken, parseVisitorAuthorization, readVisitorToken, signVisitorToken } from "@/server/channels/widget/visitor-tokens";
+import { parseOriginList } from "@/server/channels/widget/inboxes";
 import { parseWidgetSettings, DEFAULT_SETTINGS, originAllowed } from "@/server/channels/widget/config";
 import { MAX_CHUNK_BYTES, sniffImage, UploadBuffer, safeFilename } from "@/server/channels/widget/uploads";
 import { RateLimiter } from "@/server/channels/widget/rate-limit";
 import { RateLimits } from "@/server/security/limits";
 import { excerpt, plainText } from "@/server/channels/widget/articles";
-import { TINY_PNG } from "../fixtures/widget/visitor";
+import { handMadeVisitorToken, TINY_PNG } from "../fixtures/widget/visitor";
 
 beforeAll(() => {
   Object.assign(process.env, TEST_SECRETS);
@@ -52,15 +54,24 @@ describe("identity", () => {
     ]);
   });
 
-  it("visitor tokens are signatures of the id; attachment links are signed and expire", () => {
+  it("visitor tokens sign the id, issue time and generation; attachment links are signed and expire", () => {
     const id = "0123456789abcdef0123456789abcdef";
-    const token = visitorToken(id);
-    expect(verifyVisitorToken(id, token)).toBe(true);
-    expect(verifyVisitorToken("f".repeat(32), token)).toBe(false);
-    expect(verifyVisitorToken(id, undefined)).toBe(false);
-    expect(verifyVisitorToken(id, token, "another-nextauth-secret")).toBe(false);
-    expect(visitorFromAuthorization(`Bearer ${id}.${token}`)).toBe(id);
-    expect(visitorFromAuthorization(`Bearer ${id}.x${token}`)).toBeNull();
+    const token = signVisitorToken(id, 1_700_000_000_000, 3);
+    expect(token).toMatch(/^v2\.1700000000000\.3\.[A-Za-z0-9_-]{43}$/);
+    // The server's key is derived from NEXTAUTH_SECRET: a token made by hand with it is the same token.
+    expect(token).toBe(handMadeVisitorToken(id, TEST_SECRETS.NEXTAUTH_SECRET, { issuedAt: 1_700_000_000_000, generation: 3 }));
+    expect(readVisitorToken(id, token)).toEqual({ issuedAt: 1_700_000_000_000, generation: 3 });
+    expect(readVisitorToken("f".repeat(32), token)).toBeNull();
+    expect(readVisitorToken(id, undefined)).toBeNull();
+    expect(readVisitorToken(id, token, "another-signing-key")).toBeNull();
+    // Claims cannot be edited without the key: a later issue time, a newer generation.
+    expect(readVisitorToken(id, token.replace(".1700000000000.", ".1900000000000."))).toBeNull();
+    expect(readVisitorToken(id, token.replace(".3.", ".4."))).toBeNull();
+    // Old-format tokens are recognised (generation 0, no issue time) only to be exchanged.
+    expect(readVisitorToken(id, legacyVisitorToken(id))).toEqual({ generation: 0, issuedAt: null });
+    expect(parseVisitorAuthorization(`Bearer ${id}.${token}`)).toEqual({ visitorId: id, token });
+    expect(parseVisitorAuthorization(`Bearer ${id}.${token} x`)).toBeNull();
+    expect(parseVisitorAuthorization(`Bearer ${id.slice(1)}.${token}`)).toBeNull();
     const url = new URL(attachmentPath("00000000-0000-7000-8000-000000000000"), "http://x");
     expect(verifyAttachmentSignature("00000000-0000-7000-8000-000000000000", url.searchParams.get("e"), url.searchParams.get("s"))).toBe(true);
     expect(verifyAttachmentSignature("00000000-0000-7000-8000-000000000001", url.searchParams.get("e"), url.searchParams.get("s"))).toBe(false);
@@ -78,6 +89,17 @@ describe("settings", () => {
     expect(originAllowed(inbox, "https://shop.example")).toBe(true);
     expect(originAllowed(inbox, "https://evil.example")).toBe(false);
     expect(originAllowed({ ...inbox, settings: DEFAULT_SETTINGS }, "https://anything.example")).toBe(true);
+    // Exact scheme, host and port, in the form browsers send (default port dropped, host case-folded).
+    expect(originAllowed(inbox, "https://SHOP.example:443")).toBe(true);
+    expect(originAllowed(inbox, "http://shop.example")).toBe(false);
+    expect(originAllowed(inbox, "https://shop.example:8443")).toBe(false);
+    expect(originAllowed(inbox, "https://sub.shop.example")).toBe(false);
+    expect(originAllowed(inbox, "null")).toBe(false);
+    expect(originAllowed(inbox, undefined)).toBe(false);
+    expect(parseOriginList("https://Shop.example/\nhttp://localhost:3000, https://shop.example")).toEqual(["https://shop.example", "http://localhost:3000"]);
+    expect(parseOriginList("")).toEqual([]);
+    expect(() => parseOriginList("https://*.example.com")).toThrow(/Not an origin/);
+    expect(() => parseOriginList("https://shop.example/pricing")).toThrow(/Not an origin/);
   });
 });
 

@@ -175,7 +175,8 @@ describe("sanitizeEmailHtml", () => {
     expect(out).toContain('rel="noopener noreferrer nofollow"');
     expect(out).toContain('target="_blank"');
     expect(sanitizeEmailHtml('<img src="cid:logo@x">')).toContain('src="cid:logo@x"');
-    expect(sanitizeEmailHtml('<img src="http://tracker.test/p.gif">')).not.toContain("<img");
+    // Kept on the way in; blocked at display (tests/unit/email-remote-images.test.ts).
+    expect(sanitizeEmailHtml('<img src="http://tracker.test/p.gif">')).toContain('src="http://tracker.test/p.gif"');
     expect(sanitizeEmailHtml('<img src="data:image/png;base64,iVBORw0KGgo=">')).toContain("data:image/png");
     expect(sanitizeEmailHtml('<img src="data:image/svg+xml;base64,PHN2Zz4=">')).not.toContain("<img");
     expect(sanitizeEmailHtml('<div style="width: expression(alert(1))">x</div>')).not.toContain("expression");

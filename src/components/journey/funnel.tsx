@@ -1,7 +1,9 @@
 "use client";
-// The journey funnel: customers reaching each lifecycle stage, conversion
-// between stages, median time in stage, and where contacts and friction
-// concentrate (conversations by the stage the customer was in).
+// The journey funnel: customers through each lifecycle step (reached it and
+// every earlier one, so steps never grow and conversion never passes 100 %),
+// stage counts beside it, median time in stage, and where contacts and
+// friction concentrate (conversations by the stage the customer was in).
+// Definitions: docs/journey.md, "The journey funnel".
 import type { AppRouter } from "@/server/api/root";
 import type { inferRouterOutputs } from "@trpc/server";
 import { HorizontalBars } from "@/components/charts/charts";
@@ -22,21 +24,24 @@ function days(n: number | null) {
 
 export function FunnelChart({ funnel }: { funnel: Funnel }) {
   const stages = funnel.stages.filter((s) => LIFECYCLE.includes(s.stage));
-  const max = Math.max(1, ...stages.map((s) => s.reached));
+  const max = Math.max(1, ...stages.map((s) => s.step ?? 0));
   const risk = funnel.stages.find((s) => s.stage === "at_risk")!;
   return (
     <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_260px]">
       <ol className="space-y-1.5" data-testid="funnel">
         {stages.map((s, i) => {
           const c = STAGE_COLORS[s.stage]!;
-          const w = Math.max(8, (100 * s.reached) / max);
+          const w = Math.max(8, (100 * (s.step ?? 0)) / max);
           return (
-            <li key={s.stage} data-stage={s.stage}>
+            <li key={s.stage} data-stage={s.stage} data-step={s.step ?? 0}>
               {i > 0 ? (
                 <div className="flex items-center gap-2 py-0.5 pl-[132px] text-xs text-slate-500">
                   <span aria-hidden>↓</span>
                   <span className="font-semibold text-slate-700">{fmtPct(s.conversion)}</span>
-                  <span>continue to {stageLabel(s.stage).toLowerCase()}</span>
+                  <span>
+                    of them continue to {stageLabel(s.stage).toLowerCase()}
+                    <span className="sr-only"> ({fmtNum(s.step)} of {fmtNum(stages[i - 1]!.step)} customers)</span>
+                  </span>
                 </div>
               ) : null}
               <div className="flex items-center gap-3">
@@ -46,12 +51,15 @@ export function FunnelChart({ funnel }: { funnel: Funnel }) {
                     className="absolute inset-y-0 left-1/2 flex -translate-x-1/2 items-center justify-center rounded-lg text-sm font-semibold text-white shadow-sm"
                     style={{ width: `${w}%`, background: `linear-gradient(180deg, ${c.fill}, ${c.fill}dd)` }}
                   >
-                    <span className="px-2 tabular-nums drop-shadow-sm">{fmtNum(s.reached)}</span>
+                    <span className="px-2 tabular-nums drop-shadow-sm">{fmtNum(s.step)}</span>
                   </div>
                 </div>
                 <span className="w-36 shrink-0 text-xs text-slate-500">
                   <span className="block">
                     <span className="font-semibold text-slate-700 tabular-nums">{fmtNum(s.current)}</span> here now
+                  </span>
+                  <span className="block" title="Customers whose stage history holds this stage, whatever came before (stages can be skipped)">
+                    <span className="font-semibold text-slate-700 tabular-nums">{fmtNum(s.reached)}</span> ever in stage
                   </span>
                   <span className="block">median {days(s.medianDaysInStage)} in stage</span>
                 </span>
@@ -65,14 +73,17 @@ export function FunnelChart({ funnel }: { funnel: Funnel }) {
           <p className="text-xs font-medium uppercase tracking-wide text-red-700">At risk now</p>
           <p className="mt-1 text-3xl font-semibold text-red-700 tabular-nums">{fmtNum(risk.current)}</p>
           <p className="mt-1 text-xs text-red-800">
-            {fmtNum(risk.reached)} customers were ever at risk — {fmtPct(risk.conversion)} of those who purchased. Median {days(risk.medianDaysInStage)} before they moved on.
+            {fmtNum(risk.reached)} customers were ever at risk; {fmtPct(risk.conversion)} of the {fmtNum(funnel.purchased)} who purchased were at risk at some point. Median {days(risk.medianDaysInStage)} before they moved on.
           </p>
         </div>
         <div className="rounded-xl bg-white p-4 text-xs text-slate-600 ring-1 ring-slate-200">
           <p>
             <span className="font-semibold text-slate-800">{fmtNum(funnel.customers)}</span> customers · {fmtNum(funnel.withoutStage)} without a stage yet.
           </p>
-          <p className="mt-1">Bars: customers who ever reached the stage. Conversion: of those who reached the stage above.</p>
+          <p className="mt-1">
+            Bars: customers who reached the stage <em>and every stage above it</em>, so the funnel only narrows. Percentages: of those in the step above. &ldquo;Ever in stage&rdquo; counts
+            everyone whose history holds the stage, including those who skipped a step.
+          </p>
         </div>
       </div>
     </div>

@@ -2,17 +2,33 @@
 // procedure builders are made. Routers stay thin: zod input, a permission
 // check from here, one call into a domain service.
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
+import superjson, { type SuperJSONResult, type SuperJSONValue } from "superjson";
 import { ZodError } from "zod";
 import type { Viewer, Role } from "@/server/auth/viewer";
 import { accessibleInboxIds } from "@/server/auth/viewer";
 import { isDatabaseUnavailable } from "@/server/db/faults";
 import { customerVisible } from "@/server/customers/visibility";
+import { checkJsonShape } from "@/server/security/json-shape";
 
 export type Context = { viewer: Viewer | null; headers?: Headers };
 
+// Inputs are JSON from outside: bounded here, before superjson, zod or a
+// procedure (Prisma's JSON.stringify of a stored rule, say) walks them, so a
+// deep input is BAD_REQUEST naming the limit, not a 500.
+const transformer = {
+  input: {
+    serialize: (value: unknown) => superjson.serialize(value as SuperJSONValue),
+    deserialize: (value: unknown) => {
+      const refusal = checkJsonShape(value);
+      if (refusal) throw new TRPCError({ code: "BAD_REQUEST", message: refusal.message });
+      return superjson.deserialize(value as SuperJSONResult);
+    },
+  },
+  output: superjson,
+};
+
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     return {
       ...shape,

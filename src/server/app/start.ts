@@ -2,13 +2,16 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
-import type { Env } from "@/env";
+import { resetEnvCache, type Env } from "@/env";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { deployMigrations } from "@/server/db/migrator";
 import { disconnectDb, getDb } from "@/server/db";
 import { attachRealtime } from "@/server/realtime/server";
 import { rejectIfOverLimit } from "@/server/security/abuse";
+import { clientIp } from "@/server/security/client-ip";
 import { bodyLimitRules, rejectIfBodyTooLarge } from "@/server/security/body-limits";
+import { loadInstanceSecrets } from "@/server/security/instance-secrets";
+import { namedSecret } from "@/server/security/secrets";
 import { healthReport } from "./health";
 import { startBackgroundServices } from "./services";
 
@@ -48,7 +51,20 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     const applied = await deployMigrations(databaseUrl);
     log(applied.length ? `• migrations applied: ${applied.join(", ")}` : "• database schema up to date");
 
-    // 3. Demo data on an empty database.
+    // 3. Signing keys and generated secrets (never a published default).
+    const secrets = await loadInstanceSecrets(getDb());
+    resetEnvCache();
+    log(
+      secrets.rootSource === "environment"
+        ? "• signing keys derived from NEXTAUTH_SECRET"
+        : secrets.generated.includes("root")
+          ? "• signing keys: generated a random root on first start, stored in the database (set NEXTAUTH_SECRET to supply your own)"
+          : "• signing keys: this instance's generated root (from the database)",
+    );
+    const shown = secrets.generated.filter((n) => n !== "root");
+    if (shown.length) log(`• generated on first start (unset in the environment): ${shown.join(", ")}`);
+
+    // 4. Demo data on an empty database.
     const users = await getDb().user.count();
     let seeded = false;
     if (users === 0 && config.SEED) {
@@ -66,9 +82,14 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     } else if (users === 0) {
       log("• empty database and SEED=false: open the app to create the first admin");
     }
-    if (config.SEED) await ensureDemoApiKey(config.DEMO_API_KEY);
+    if (config.SEED) {
+      const demoKey = namedSecret("DEMO_API_KEY");
+      const created = await ensureDemoApiKey(demoKey);
+      // Shown once, when this instance made it: it is the demo's full-access key.
+      if (created && secrets.generated.includes("DEMO_API_KEY")) log(`• demo API key (full access, shown once): ${demoKey}`);
+    }
 
-    // 4. Next.js + socket.io on one HTTP server.
+    // 5. Next.js + socket.io on one HTTP server.
     const port = config.PORT;
     const nextApp = next({ dev: Boolean(opts.dev), dir: process.cwd(), hostname: "localhost", port });
     const handle = nextApp.getRequestHandler();
@@ -86,6 +107,8 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
       if (rejectIfBodyTooLarge(req, res, bodyLimits)) return;
       // Lets server components send a signed-out agent back where they were after login.
       req.headers["x-throughline-path"] = req.url ?? "/";
+      // The client's address as the per-IP limits see it (recorded on console sessions); never the caller's own claim.
+      req.headers["x-throughline-client-ip"] = clientIp(req, config.TRUST_PROXY);
       void rejectIfOverLimit(req, res).then((limited) => {
         if (!limited) void handle(req, res);
       });
@@ -134,11 +157,13 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
 }
 
 // Demo mode: DEMO_API_KEY works even when it changed after the database was seeded.
-async function ensureDemoApiKey(key: string) {
+async function ensureDemoApiKey(key: string): Promise<boolean> {
   const { hashApiKey } = await import("@/server/api-keys/hash");
   const keyHash = hashApiKey(key);
   const existing = await getDb().apiKey.findUnique({ where: { keyHash } });
-  if (!existing) await getDb().apiKey.create({ data: { name: "Demo API key (DEMO_API_KEY)", prefix: key.slice(0, 10), keyHash, scopes: ["*"] } });
+  if (existing) return false;
+  await getDb().apiKey.create({ data: { name: "Demo API key (DEMO_API_KEY)", prefix: key.slice(0, 10), keyHash, scopes: ["*"] } });
+  return true;
 }
 
 function redact(url: string) {

@@ -1,18 +1,23 @@
-// next-auth configuration: email + password (Credentials), JWT sessions that
-// carry the agent's id, role and teams. The same token authenticates socket.io.
+// next-auth configuration: email + password (Credentials). The cookie is a
+// signed JWT naming a server-side session row (./sessions.ts), which every
+// request checks; signing out ends the row. The same cookie authenticates socket.io.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { publicUrl } from "@/env";
+import { purposeSecret } from "@/server/security/secrets";
 import { verifyLogin } from "./login";
+import { createSession, endSession, SESSION_IDLE_MS } from "./sessions";
 import type { Role } from "./viewer";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; name: string; email: string; role: Role; teamIds: string[]; signedInAt?: number };
+    user: { id: string; name: string; email: string; role: Role; teamIds: string[]; signedInAt?: number; sessionId?: string };
   }
   interface User {
     id: string;
     role: Role;
     teamIds: string[];
+    sessionId: string;
   }
 }
 declare module "next-auth/jwt" {
@@ -22,32 +27,50 @@ declare module "next-auth/jwt" {
     teamIds?: string[];
     /** Set once at sign-in and kept when the token is refreshed (unlike iat). */
     signedInAt?: number;
+    /** The user_sessions row this cookie stands for. */
+    sid?: string;
   }
 }
 
-export const SESSION_MAX_AGE_S = 12 * 60 * 60;
+export const SESSION_MAX_AGE_S = SESSION_IDLE_MS / 1000;
+
+/** Secure cookies (and the __Secure- prefix) whenever the console is served over https. */
+export function useSecureCookies(): boolean {
+  return publicUrl().startsWith("https://");
+}
+
+export function sessionCookieName(secure = useSecureCookies()): string {
+  return `${secure ? "__Secure-" : ""}next-auth.session-token`;
+}
 
 export function authOptions(): NextAuthOptions {
   return {
-    secret: process.env.NEXTAUTH_SECRET,
+    secret: purposeSecret("sessions"),
+    useSecureCookies: useSecureCookies(),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) throw new Error("Enter your email and password.");
-          const result = await verifyLogin(credentials.email, credentials.password);
+          const header = (name: string) => {
+            const value = req?.headers?.[name] as string | string[] | undefined;
+            return Array.isArray(value) ? value[0] : value;
+          };
+          // Lockouts are per (account, address): a stranger's guesses cannot lock the owner out.
+          const result = await verifyLogin(credentials.email, credentials.password, header("x-throughline-client-ip"));
           if (!result.ok) {
             if (result.reason === "locked") {
               const minutes = Math.ceil((result.retryAfterMs ?? 0) / 60000);
-              throw new Error(`Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+              throw new Error(`Too many failed attempts from this address. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
             }
             throw new Error("Wrong email or password.");
           }
           const v = result.viewer;
-          return { id: v.userId, name: v.name, email: v.email, role: v.role, teamIds: v.teamIds };
+          const sessionId = await createSession(v.userId, { userAgent: header("user-agent"), ip: header("x-throughline-client-ip") });
+          return { id: v.userId, name: v.name, email: v.email, role: v.role, teamIds: v.teamIds, sessionId };
         },
       }),
     ],
@@ -58,6 +81,7 @@ export function authOptions(): NextAuthOptions {
           token.role = user.role;
           token.teamIds = user.teamIds;
           token.signedInAt = Date.now();
+          token.sid = user.sessionId;
         }
         return token;
       },
@@ -69,8 +93,15 @@ export function authOptions(): NextAuthOptions {
           role: token.role ?? "agent",
           teamIds: token.teamIds ?? [],
           signedInAt: token.signedInAt,
+          sessionId: token.sid,
         };
         return session;
+      },
+    },
+    events: {
+      // The cookie is cleared by next-auth; the row is what makes the old cookie worthless.
+      async signOut({ token }) {
+        await endSession(token?.sid, token?.uid);
       },
     },
   };

@@ -4,6 +4,7 @@
 // happened in inboxes outside their teams is filtered from what they see.
 import { db, Prisma } from "@/server/db";
 import { customerVisibleSql, type InboxScope } from "@/server/customers/visibility";
+import { attributeConflictsOf } from "@/server/customers/merge-attributes";
 
 export type CustomerListItem = {
   id: string;
@@ -81,7 +82,7 @@ export async function getCustomerProfile(customerId: string, inboxScope: "all" |
   if (!customer || customer.erasedAt) return null;
   const conversationWhere: Prisma.ConversationWhereInput = { customerId };
   if (inboxScope !== "all") conversationWhere.inboxId = { in: inboxScope };
-  const [conversations, eventCount, channels] = await Promise.all([
+  const [conversations, eventCount, channels, attributeConflicts] = await Promise.all([
     db.conversation.findMany({
       where: conversationWhere,
       orderBy: { lastMessageAt: "desc" },
@@ -93,11 +94,14 @@ export async function getCustomerProfile(customerId: string, inboxScope: "all" |
       SELECT count(*)::int AS n FROM (SELECT 1 FROM timeline_events WHERE customer_id = ${customerId}::uuid LIMIT ${EVENT_COUNT_CAP + 1}) s`.then((r) => r[0]?.n ?? 0),
     db.$queryRaw<{ channel: string; n: number }[]>`
       SELECT channel::text AS channel, count(*)::int AS n FROM timeline_events WHERE customer_id = ${customerId}::uuid GROUP BY channel ORDER BY n DESC`,
+    attributeConflictsOf(customerId),
   ]);
   return {
     id: customer.id,
     name: customer.name,
     attributes: (customer.attributes ?? {}) as Record<string, unknown>,
+    /** Attributes a merge found on both profiles with different values: which was kept, which set aside. */
+    attributeConflicts,
     journeyStage: customer.journeyStage,
     lifetimeValue: Number(customer.lifetimeValue),
     mergedIntoId: customer.mergedIntoId,

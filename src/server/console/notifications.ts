@@ -1,5 +1,8 @@
-// An agent's notifications (mentions, assignments…): newest first, unread count, mark read.
+// An agent's notifications (mentions, rule alerts, SLA warnings): newest
+// first, each read back as its typed kind (notifications/kinds.ts), unread
+// count, mark read.
 import { db } from "@/server/db";
+import { readNotification } from "@/server/notifications/kinds";
 
 export async function listNotifications(userId: string, limit = 30) {
   const rows = await db.notification.findMany({
@@ -8,7 +11,7 @@ export async function listNotifications(userId: string, limit = 30) {
     take: Math.min(Math.max(limit, 1), 100),
     select: { id: true, kind: true, data: true, readAt: true, createdAt: true },
   });
-  return rows.map((r) => ({ ...r, data: (r.data ?? {}) as Record<string, unknown> }));
+  return rows.map((r) => ({ id: r.id, readAt: r.readAt, createdAt: r.createdAt, ...readNotification(r.kind, r.data) }));
 }
 
 export async function unreadCount(userId: string) {

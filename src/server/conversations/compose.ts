@@ -48,6 +48,8 @@ export async function replyWithUploads(args: {
     cc: args.cc,
     attachments: decodeUploads(args.uploads),
     clientMessageId: args.clientMessageId,
+    // The agent replies themselves: an unassigned conversation becomes theirs (per inbox).
+    claim: true,
   });
 }
 

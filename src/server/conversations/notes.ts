@@ -1,10 +1,9 @@
 // Internal notes with @mentions. The note itself goes through sendReply (the
 // one write path: it never leaves Throughline); each mentioned agent who may
-// see the conversation gets a Notification row (kind "mention") and a live
-// notification.created on their user room.
+// see the conversation gets a Notification row (kind "mention", written by
+// rules/notify.ts like every kind) and a live notification.created on their user room.
 import { db } from "@/server/db";
-import { bus } from "@/server/events/bus";
-import { uuidv7 } from "@/server/timeline/ids";
+import { conversationRef, notify } from "@/server/rules/notify";
 import { sendReply, type ReplyResult } from "./reply";
 import { canBeAssigned } from "./ticket";
 
@@ -65,35 +64,21 @@ async function notifyMentions(args: {
   const ids = new Set([...findMentions(args.body, users), ...(args.mentionUserIds ?? []).filter((id) => known.has(id))]);
   ids.delete(args.author.userId);
   if (ids.size === 0) return [];
-  const conv = await db.conversation.findUnique({
-    where: { id: args.conversationId },
-    select: { number: true, inboxId: true, subject: true, customer: { select: { id: true, name: true } } },
-  });
+  const conv = await conversationRef(db, args.conversationId);
   if (!conv) return [];
+  const { inboxId, ...ref } = conv;
   // Only those who may open the conversation hear of it.
   const allowed: string[] = [];
-  for (const id of ids) if (await canBeAssigned(id, conv.inboxId)) allowed.push(id);
+  for (const id of ids) if (await canBeAssigned(id, inboxId)) allowed.push(id);
   if (allowed.length === 0) return [];
   const authorName = args.author.name ?? users.find((u) => u.id === args.author.userId)?.name ?? "An agent";
   const excerpt = args.body.replace(/\s+/g, " ").trim().slice(0, 200);
-  const rows = allowed.map((userId) => ({
-    id: uuidv7(),
-    userId,
-    kind: "mention",
-    data: {
-      conversationId: args.conversationId,
-      conversationNumber: conv.number,
-      subject: conv.subject,
-      customerId: conv.customer.id,
-      customerName: conv.customer.name,
-      messageId: args.messageId,
-      eventId: args.eventId,
-      byUserId: args.author.userId,
-      byName: authorName,
-      excerpt,
-    },
-  }));
-  await db.notification.createMany({ data: rows });
-  for (const r of rows) bus.publish({ type: "notification.created", userId: r.userId, notificationId: r.id, kind: r.kind, data: r.data });
+  await notify(
+    allowed.map((userId) => ({
+      userId,
+      kind: "mention" as const,
+      data: { ...ref, messageId: args.messageId, eventId: args.eventId, byUserId: args.author.userId, byName: authorName, excerpt },
+    })),
+  );
   return allowed;
 }

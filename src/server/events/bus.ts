@@ -19,6 +19,8 @@ export type DomainEvent =
   | { type: "notification.created"; userId: string; notificationId: string; kind: string; data: unknown }
   // Role, teams, active state or a team's inboxes changed: drop these users' sockets.
   | { type: "user.access_changed"; userIds: string[] }
+  // Console sessions ended (sign-out, admin, deactivation, password reset): drop their sockets everywhere.
+  | { type: "session.revoked"; userId: string; sessionIds: string[] }
   // Every process forgets the key at once (its verified-key cache).
   | { type: "api_key.revoked"; apiKeyId: string };
 

@@ -25,7 +25,8 @@ export function slugify(text: string): string {
 }
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
-// Links and image sources alike (images load over https or from this site: the CSP allows no more).
+// Links and image sources alike (images load over https or from this site: the help
+// center's CSP allows no more; the console's editor preview shows only this site's).
 md.validateLink = (url) => safeHref(url) !== null;
 const renderImage = md.renderer.rules.image!;
 md.renderer.rules.image = (tokens, idx, options, env, self) => {

@@ -11,6 +11,7 @@ import { db } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { recordTouchpoint, recordTouchpoints } from "@/server/timeline/ingest";
 import { isUuid } from "@/server/timeline/ids";
+import type { Tx } from "@/server/timeline/tx";
 import { inferStage, JOURNEY_RULES, JOURNEY_STAGES, type JourneyFacts, type Stage } from "./rules";
 import { every } from "@/server/app/every";
 
@@ -52,12 +53,13 @@ export async function loadJourneyFacts(customerId: string, asOf: Date = new Date
  * customer's events, grouped), so a burst of touchpoints for many customers
  * costs one round trip, not one per customer.
  */
-export async function loadJourneyFactsMany(customerIds: string[], asOf: Date = new Date()): Promise<Map<string, JourneyFacts>> {
+export async function loadJourneyFactsMany(customerIds: string[], asOf: Date = new Date(), client: Pick<Tx, "$queryRaw"> = db): Promise<Map<string, JourneyFacts>> {
   const out = new Map<string, JourneyFacts>();
   if (customerIds.length === 0) return out;
   const r = JOURNEY_RULES;
   const urlPatterns = r.considerationUrlContains.map((s) => `%${s.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-  const rows = await db.$queryRaw<FactsRow[]>`
+  // `client` may be a transaction (a merge reads the merged timeline before it commits).
+  const rows = await client.$queryRaw<FactsRow[]>`
     WITH ids AS (
       SELECT DISTINCT unnest(${customerIds}::uuid[]) AS id
     ), ev AS (

@@ -7,6 +7,8 @@ import { db } from "@/server/db";
 import { hashPassword } from "@/server/auth/login";
 import type { Role } from "@/server/auth/viewer";
 import { accessChanged, audit } from "./access";
+import { listActiveSessions, revokeSessions } from "@/server/auth/sessions";
+import { clearLoginLocks } from "@/server/auth/lockout";
 import { isUniqueViolation, PeopleError } from "./errors";
 
 // The same rule as the first-run admin (src/app/setup/actions.ts).
@@ -43,6 +45,7 @@ export async function listPeople() {
     activeApiKeys: _count.apiKeys,
     online: !u.deactivatedAt && !!onlineUntil && onlineUntil.getTime() > now,
     locked: !!lockedUntil && lockedUntil.getTime() > now,
+    lockedUntil: lockedUntil && lockedUntil.getTime() > now ? lockedUntil : null,
     teams: teams.map((t) => t.team).sort((a, b) => a.name.localeCompare(b.name)),
   }));
 }
@@ -123,7 +126,12 @@ export async function setUserActive(id: string, active: boolean, actorUserId: st
     await audit(tx, actorUserId, active ? "user.reactivated" : "user.deactivated", "user", id);
     return true;
   });
-  if (changed) accessChanged([id]);
+  if (changed && active) await clearLoginLocks(id);
+  if (changed) {
+    // The deactivated flag already refuses every request; ending the rows makes the admin's session list say so.
+    if (!active) await revokeSessions({ userId: id }, "deactivated");
+    accessChanged([id]);
+  }
   return { changed };
 }
 
@@ -135,6 +143,35 @@ export async function resetPassword(id: string, password: string, actorUserId: s
     if (count === 0) throw new PeopleError("not_found", "No such user.");
     await audit(tx, actorUserId, "user.password_reset", "user", id);
   });
+  await revokeSessions({ userId: id }, "password_reset");
+  await clearLoginLocks(id);
   accessChanged([id]);
   return { ok: true };
+}
+
+/** Lifts a sign-in lockout from every address (the admin vouches for the person); audited. */
+export async function unlockUser(id: string, actorUserId: string | null) {
+  const user = await db.user.findUnique({ where: { id }, select: { id: true } });
+  if (!user) throw new PeopleError("not_found", "No such user.");
+  const { addresses } = await clearLoginLocks(id);
+  await db.user.update({ where: { id }, data: { lockedUntil: null, failedLogins: 0 } });
+  await audit(db, actorUserId, "user.unlocked", "user", id, { addresses });
+  return { unlocked: addresses };
+}
+
+/** A person's live console sessions (Settings → People). */
+export async function listUserSessions(userId: string) {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
+  if (!user) throw new PeopleError("not_found", "No such user.");
+  return listActiveSessions(userId);
+}
+
+/** Ends one session of a person, or all of them; their tabs are signed out at their next request. */
+export async function endUserSessions(userId: string, sessionId: string | undefined, actorUserId: string | null) {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
+  if (!user) throw new PeopleError("not_found", "No such user.");
+  const ended = await revokeSessions({ userId, sessionId }, actorUserId === userId ? "ended_by_user" : "ended_by_admin");
+  if (sessionId && ended === 0) throw new PeopleError("not_found", "No such session (it may have ended already).");
+  await audit(db, actorUserId, sessionId ? "user.session_ended" : "user.sessions_ended", "user", userId, { sessions: ended, ...(sessionId ? { sessionId } : {}) });
+  return { ended };
 }

@@ -7,6 +7,8 @@ export const rooms = {
   conversation: (conversationId: string) => `conv:${conversationId}`,
   inbox: (inboxId: string) => `inbox:${inboxId}`,
   user: (userId: string) => `user:${userId}`,
+  /** The sockets of one console session (ended by sign-out or an admin). */
+  session: (sessionId: string) => `session:${sessionId}`,
   supervisors: () => "role:supervisors",
   allInboxes: () => "inbox:*",
 };

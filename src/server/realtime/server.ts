@@ -9,7 +9,8 @@ import { z } from "zod";
 import type { Env } from "@/env";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { accessibleInboxIds, type Viewer } from "@/server/auth/viewer";
-import { viewerFromCookieHeader, viewerFromUserId } from "@/server/auth/session";
+import { viewerFromCookieHeader } from "@/server/auth/session";
+import { viewerFromSession } from "@/server/auth/sessions";
 import { db } from "@/server/db";
 import { forgetVerifiedKey } from "@/server/api-keys/keys";
 import { customerVisible } from "@/server/customers/visibility";
@@ -17,6 +18,7 @@ import { isDatabaseUnavailable } from "@/server/db/faults";
 import { customerEventRooms, rooms } from "./rooms";
 import { registerSocketHandlers, type SocketHandlerContext } from "./handlers";
 import { attachNamespaces } from "./namespaces";
+import { limitEventPayloads } from "./payload-limits";
 
 export type AgentSocket = Socket & { data: { viewer: Viewer; inboxes: "all" | string[]; kind: "agent" } };
 
@@ -44,6 +46,7 @@ export async function attachRealtime(server: http.Server, config: Env) {
     maxHttpBufferSize: 1e6,
   });
   g.__throughlineIo = io;
+  limitEventPayloads(io);
   const redis = config.REDIS_URL ? await (await import("./redis")).useRedisAdapter(io, config.REDIS_URL) : undefined;
 
   // Agents (console): the session cookie. Widget visitors use their own namespace.
@@ -66,7 +69,24 @@ export async function attachRealtime(server: http.Server, config: Env) {
     const socket = raw as AgentSocket;
     const viewer = socket.data.viewer;
     void socket.join(rooms.user(viewer.userId));
+    if (viewer.sessionId) void socket.join(rooms.session(viewer.sessionId));
     if (viewer.role !== "agent") void socket.join(rooms.supervisors());
+    // Every event re-checks the session row (one primary-key read): an ended
+    // session is refused at its next event even if the drop notice was lost.
+    socket.use((packet, nextFn) => {
+      const ack = packet[packet.length - 1];
+      viewerFromSession(socket.data.viewer.sessionId, socket.data.viewer.userId).then(
+        (live) => {
+          if (live) return nextFn();
+          // Answered as the handlers answer a refusal, then the socket goes.
+          if (typeof ack === "function") ack({ ok: false, error: "unauthorized" });
+          socket.disconnect(true);
+        },
+        (error: unknown) => {
+          if (typeof ack === "function") ack({ ok: false, error: isDatabaseUnavailable(error) ? "unavailable" : "unauthorized" });
+        },
+      );
+    });
 
     socket.on("subscribe", async (payload: unknown, ack?: (r: unknown) => void) => {
       const parsed = subscribeSchema.safeParse(payload);
@@ -154,7 +174,7 @@ export async function attachRealtime(server: http.Server, config: Env) {
  * when the user is gone or deactivated.
  */
 async function refreshAccess(socket: AgentSocket): Promise<boolean> {
-  const viewer = await viewerFromUserId(socket.data.viewer.userId, socket.data.viewer.signedInAt);
+  const viewer = await viewerFromSession(socket.data.viewer.sessionId, socket.data.viewer.userId);
   if (!viewer) return false;
   const inboxes = await accessibleInboxIds(viewer);
   socket.data.viewer = viewer;
@@ -211,6 +231,10 @@ function pushEvent(io: Server, event: DomainEvent) {
       // without a transport. The console reconnects by itself and is
       // authorized afresh (a deactivated user is refused).
       for (const userId of event.userIds) io.in(rooms.user(userId)).disconnectSockets();
+      break;
+    case "session.revoked":
+      // Through the Redis adapter this reaches the session's sockets on every process.
+      io.in(event.sessionIds.map(rooms.session)).disconnectSockets(true);
       break;
   }
 }

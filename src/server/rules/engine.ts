@@ -10,6 +10,7 @@
 // MAX_DEPTH rule-steps away from a human or customer action.
 // Every action is written to the AuditLog and to the timeline.
 import { createHmac } from "node:crypto";
+import { purposeSecret } from "@/server/security/secrets";
 import { db, Prisma } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { insertTicketEvent, publishTimelineCreated, recordTouchpoint, type CreatedEvent } from "@/server/timeline/ingest";
@@ -20,9 +21,10 @@ import { sendSurvey, systemAuthorFor } from "@/server/surveys/service";
 import { frictionForConversation, frictionForCustomer } from "@/server/friction/score";
 import { conditionsHold, needsFriction, renderTemplate, triggerMatches, type RuleContext, type RuleEvent } from "./conditions";
 import { isTimerTrigger, parseStoredRule, type Action, type Condition, type EventTrigger, type TimerTrigger } from "./schema";
-import { insertNotifications, publishNotifications, usersWithRole } from "./notify";
+import { conversationRef, insertNotifications, publishNotifications, usersWithRole } from "./notify";
 import { every } from "@/server/app/every";
 import { recordAudit } from "@/server/audit/record";
+import { guardedFetch, OutboundRefusedError } from "@/server/net/guarded-fetch";
 
 export const MAX_DEPTH = 3;
 /** A timer trigger that crossed its threshold longer ago than this is not acted on. */
@@ -443,17 +445,22 @@ async function runAction(a: Action, x: Exec): Promise<string> {
         if (x.ctx.conversation?.assigneeId) recipients.add(x.ctx.conversation.assigneeId);
       } else if (a.role) for (const id of await usersWithRole(db, [a.role])) recipients.add(id);
       if (!a.role && !a.userIds?.length) for (const id of await usersWithRole(db, ["supervisor"])) recipients.add(id);
-      const message = renderTemplate(a.message || `${x.rule.name}: ${x.ctx.event?.text ?? (x.ctx.conversation ? `#${x.ctx.conversation.number} has waited ${x.ctx.conversation.waitingMinutes ?? "?"} min` : "")}`, x.ctx);
+      // The rule's name is the notification's actor; the default text says what happened.
+      const message = renderTemplate(a.message || (x.ctx.event?.text ?? (x.ctx.conversation ? `#${x.ctx.conversation.number} has waited ${x.ctx.conversation.waitingMinutes ?? "?"} min` : "")), x.ctx);
+      // The conversation acted on (maybe one an earlier action opened), named by number, subject and customer.
+      const conv = x.conversationId ? await conversationRef(db, x.conversationId) : null;
       const data = {
         ruleId: x.rule.id,
         ruleName: x.rule.name,
         text: message,
-        customerId: x.ctx.customer?.id ?? null,
-        customerName: x.ctx.customer?.name ?? null,
-        conversationId: x.conversationId,
+        customerId: conv?.customerId ?? x.ctx.customer?.id ?? null,
+        customerName: conv?.customerName ?? x.ctx.customer?.name ?? null,
+        conversationId: conv?.conversationId ?? null,
+        conversationNumber: conv?.conversationNumber ?? null,
+        subject: conv?.subject ?? null,
         eventId: x.ctx.event?.id ?? null,
       };
-      const rows = await insertNotifications(db, [...recipients].map((userId) => ({ userId, kind: "rule", data })));
+      const rows = await insertNotifications(db, [...recipients].map((userId) => ({ userId, kind: "rule" as const, data })));
       publishNotifications(rows);
       const who = a.role && a.role !== "assignee" ? `${rows.length} ${a.role}${rows.length === 1 ? "" : "s"}` : `${rows.length} ${rows.length === 1 ? "person" : "people"}`;
       return actionEntry(x, a.type, `${label} notified ${who}`, { recipients: [...recipients], message });
@@ -471,18 +478,19 @@ async function runAction(a: Action, x: Exec): Promise<string> {
       const signature = signWebhook(body, a.secretEnv);
       let status = 0;
       let error: string | null = null;
+      let refused: string | null = null;
       try {
-        const res = await fetch(a.url, {
+        // The URL is admin-typed: the guard refuses internal targets before connecting.
+        const res = await guardedFetch(a.url, {
           method: "POST",
           headers: { "content-type": "application/json", "user-agent": "Throughline-Rules/1", "x-throughline-signature": `sha256=${signature}`, "x-throughline-rule": x.rule.id, "x-throughline-delivery": `${x.rule.id}:${x.triggerKey}` },
           body,
-          signal: AbortSignal.timeout(10_000),
-          redirect: "manual",
         });
         status = res.status;
-        await res.arrayBuffer().catch(() => undefined);
       } catch (e) {
-        error = (e as Error).message;
+        // Only the reason is logged for a refusal, never the resolved address.
+        refused = e instanceof OutboundRefusedError ? `refused: ${e.reason.replace(/_/g, " ")}` : null;
+        error = refused ?? (e as Error).message;
       }
       const host = (() => {
         try {
@@ -491,16 +499,16 @@ async function runAction(a: Action, x: Exec): Promise<string> {
           return a.url;
         }
       })();
-      await actionEntry(x, a.type, `${label} called webhook ${host} (${error ? "failed" : status})`, { url: a.url, status, error });
+      await actionEntry(x, a.type, `${label} called webhook ${host} (${refused ?? (error ? "failed" : status)})`, { url: a.url, status, error });
       if (error || status >= 400) throw new Error(`webhook ${host}: ${error ?? `HTTP ${status}`}`);
       return `${label} called webhook ${host} (${status})`;
     }
   }
 }
 
-/** HMAC-SHA256 of the raw body, hex; the key is the named env variable or one derived from NEXTAUTH_SECRET. */
+/** HMAC-SHA256 of the raw body, hex; the key is the named env variable or the instance's webhook-signing key. */
 export function signWebhook(body: string, secretEnv?: string): string {
-  const key = (secretEnv && process.env[secretEnv]) || createHmac("sha256", process.env.NEXTAUTH_SECRET ?? "").update("throughline-rule-webhooks").digest("hex");
+  const key = (secretEnv && process.env[secretEnv]) || purposeSecret("webhook-signing");
   return createHmac("sha256", key).update(body).digest("hex");
 }
 

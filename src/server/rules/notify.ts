@@ -1,21 +1,24 @@
 // In-app notifications: a Notification row per recipient, then a
-// `notification.created` bus event (pushed to the user's socket room) after commit.
+// `notification.created` bus event (pushed to the user's socket room) after
+// commit. The one writer for every kind (mentions, rules, SLA): each draft is
+// validated against its kind's shape (src/server/notifications/kinds.ts).
 import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
+import { validateNotification, type NotificationPayload, type TypedNotification } from "@/server/notifications/kinds";
 import { uuidv7 } from "@/server/timeline/ids";
 import type { Tx } from "@/server/timeline/tx";
 
-export type NotificationDraft = { userId: string; kind: string; data: Record<string, unknown> };
-export type CreatedNotification = NotificationDraft & { id: string };
+export type NotificationDraft = { userId: string } & NotificationPayload;
+export type CreatedNotification = { userId: string; id: string } & TypedNotification;
 
 /** Inserts the rows (in the caller's transaction when given); publish with publishNotifications after commit. */
 export async function insertNotifications(tx: Tx | typeof db, drafts: NotificationDraft[]): Promise<CreatedNotification[]> {
   const seen = new Set<string>();
   const rows: CreatedNotification[] = [];
-  for (const d of drafts) {
-    if (seen.has(d.userId)) continue;
-    seen.add(d.userId);
-    rows.push({ ...d, id: uuidv7() });
+  for (const { userId, ...payload } of drafts) {
+    if (seen.has(userId)) continue;
+    seen.add(userId);
+    rows.push({ ...validateNotification(payload as NotificationPayload), userId, id: uuidv7() });
   }
   if (rows.length === 0) return [];
   await tx.notification.createMany({ data: rows.map((r) => ({ id: r.id, userId: r.userId, kind: r.kind, data: r.data as Prisma.InputJsonValue })) });
@@ -30,6 +33,15 @@ export async function notify(drafts: NotificationDraft[]): Promise<CreatedNotifi
   const rows = await insertNotifications(db, drafts);
   publishNotifications(rows);
   return rows;
+}
+
+/** How a notification names a conversation: number, subject and customer. Null when it does not exist. */
+export async function conversationRef(tx: Tx | typeof db, conversationId: string) {
+  const c = await tx.conversation.findUnique({
+    where: { id: conversationId },
+    select: { id: true, number: true, subject: true, inboxId: true, customer: { select: { id: true, name: true } } },
+  });
+  return c ? { conversationId: c.id, conversationNumber: c.number, subject: c.subject, customerId: c.customer.id, customerName: c.customer.name, inboxId: c.inboxId } : null;
 }
 
 /** Active users with one of these roles. */

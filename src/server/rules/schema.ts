@@ -1,6 +1,8 @@
 // The shape of an automation rule (stored as JSON on AutomationRule): a
 // trigger, conditions that must all hold, and actions run in order.
+import { envSchema } from "@/env";
 import { z } from "zod";
+import { isHttpUrl } from "@/server/net/http-url";
 
 export const EVENT_KINDS = ["message", "note", "ticket_event", "product_event", "survey_response", "article_view", "journey_stage"] as const;
 export const CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x", "api", "system"] as const;
@@ -67,9 +69,16 @@ export const actionSchema = z.discriminatedUnion("type", [
   }),
   z.object({
     type: z.literal("webhook"),
-    url: z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL"),
-    /** Name of the environment variable holding the signing secret (default: derived from NEXTAUTH_SECRET). */
-    secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/).optional(),
+    // Scheme only: the address is checked when sending (src/server/net), as DNS can change.
+    url: z.string().trim().max(2000).refine(isHttpUrl, "must be an http(s) URL"),
+    /** Name of the environment variable holding the signing secret (default: the instance's webhook-signing key). */
+    secretEnv: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{1,63}$/)
+      // A rule may not sign with one of Throughline's own settings (NEXTAUTH_SECRET,
+      // DATABASE_URL…): that would make each delivery an HMAC oracle for it.
+      .refine((name) => !Object.hasOwn(envSchema.shape, name), "must name a variable of its own, not one of Throughline's settings")
+      .optional(),
   }),
 ]);
 

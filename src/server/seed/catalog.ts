@@ -145,30 +145,31 @@ export const SLA_POLICIES = [
   { name: "Normal", priority: "normal" as const, firstResponseMinutes: 240, resolutionMinutes: 1440 },
 ];
 
+// Greetings use first names ("Hi Cooper,", not "Hi Cooper Stewart,"); placeholders: MACRO_PLACEHOLDERS.
 export const MACROS = [
   {
     name: "Greeting",
-    body: "Hi {{customer.name}},\n\nThanks for reaching out to Acme Cloud! I'm {{agent.name}} and I'll be looking after this for you.",
+    body: "Hi {{customer.first_name}},\n\nThanks for reaching out to Acme Cloud! I'm {{agent.first_name}} and I'll be looking after this for you.",
   },
   {
     name: "Refund issued",
-    body: "Hi {{customer.name}},\n\nI've refunded the duplicate charge. Depending on your bank it can take 5–10 business days to appear on your statement.\n\nBest,\n{{agent.name}}",
+    body: "Hi {{customer.first_name}},\n\nI've refunded the duplicate charge. Depending on your bank it can take 5–10 business days to appear on your statement.\n\nBest,\n{{agent.name}}",
   },
   {
     name: "2FA reset — identity check",
-    body: "Hi {{customer.name}},\n\nI can reset two-factor authentication for you. To make sure it's really you, please reply with the name of your workspace and the last four digits of the card on file.\n\n{{agent.name}}",
+    body: "Hi {{customer.first_name}},\n\nI can reset two-factor authentication for you. To make sure it's really you, please reply with the name of your workspace and the last four digits of the card on file.\n\n{{agent.name}}",
   },
   {
     name: "Bug acknowledged",
-    body: "Thanks {{customer.name}} — I could reproduce this and have filed it with our engineers (ticket #{{conversation.number}}). I'll update you here as soon as a fix ships.\n\n{{agent.name}}",
+    body: "Thanks {{customer.first_name}} — I could reproduce this and have filed it with our engineers (ticket #{{conversation.number}}). I'll update you here as soon as a fix ships.\n\n{{agent.name}}",
   },
   {
     name: "Feature request logged",
-    body: "Thanks for the suggestion, {{customer.name}}! I've added your vote and use case to the request our product team is tracking. I'll let you know when there's news.\n\n{{agent.name}}",
+    body: "Thanks for the suggestion, {{customer.first_name}}! I've added your vote and use case to the request our product team is tracking. I'll let you know when there's news.\n\n{{agent.name}}",
   },
   {
     name: "Closing — anything else?",
-    body: "Glad we could sort this out, {{customer.name}}! I'll close this conversation now — just reply if anything else comes up.\n\n{{agent.name}}, Acme Cloud Support",
+    body: "Glad we could sort this out, {{customer.first_name}}! I'll close this conversation now — just reply if anything else comes up.\n\n{{agent.name}}, Acme Cloud Support",
   },
 ];
 

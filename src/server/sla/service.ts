@@ -92,6 +92,8 @@ type Candidate = {
   id: string;
   number: number;
   subject: string | null;
+  customer_id: string;
+  customer_name: string | null;
   priority: Priority;
   channel: ChannelKind;
   team_id: string | null;
@@ -121,7 +123,8 @@ export async function checkSla(now: Date = new Date(), opts: { limit?: number } 
     const notes: CreatedNotification[] = [];
     // Unmet targets whose breach is not recorded yet (the dedupe key is indexed).
     const rows = await tx.$queryRaw<Candidate[]>`
-      SELECT c.id, c.number, c.subject, c.priority, c.channel, c.team_id, c.inbox_id, c.assignee_id, c.created_at,
+      SELECT c.id, c.number, c.subject, c.customer_id, (SELECT name FROM customers cu WHERE cu.id = c.customer_id) AS customer_name,
+             c.priority, c.channel, c.team_id, c.inbox_id, c.assignee_id, c.created_at,
              c.first_response_due_at, c.resolution_due_at, c.first_response_at, c.resolved_at
       FROM conversations c
       WHERE c.status = 'open' AND c.sla_paused_at IS NULL
@@ -138,7 +141,7 @@ export async function checkSla(now: Date = new Date(), opts: { limit?: number } 
     result.checked = rows.length;
     if (rows.length === 0) return;
 
-    type Due = { row: Candidate; target: SlaTarget; kind: SlaEventKind; dueAt: Date; key: string };
+    type Due = { row: Candidate; target: SlaTarget; kind: SlaEventKind; dueAt: Date; key: string; policyName: string | null };
     const dues: Due[] = [];
     for (const row of rows) {
       const conv = { priority: row.priority, channel: row.channel, teamId: row.team_id, inboxId: row.inbox_id };
@@ -151,14 +154,14 @@ export async function checkSla(now: Date = new Date(), opts: { limit?: number } 
       for (const [target, dueAt, metAt, targetMinutes] of targets) {
         if (!dueAt || metAt) continue;
         if (now >= dueAt) {
-          dues.push({ row, target, kind: "breached", dueAt, key: slaDedupeKey(row.id, target, "breached", dueAt) });
+          dues.push({ row, target, kind: "breached", dueAt, key: slaDedupeKey(row.id, target, "breached", dueAt), policyName: policy?.name ?? null });
           continue;
         }
         // Less than 20% of the target's business time left.
         const total = targetMinutes ?? businessMinutesBetween(row.created_at, dueAt, calendar);
         const left = businessMinutesBetween(now, dueAt, calendar);
         if (total > 0 && left <= total * (1 - AT_RISK_FRACTION)) {
-          dues.push({ row, target, kind: "at_risk", dueAt, key: slaDedupeKey(row.id, target, "at_risk", dueAt) });
+          dues.push({ row, target, kind: "at_risk", dueAt, key: slaDedupeKey(row.id, target, "at_risk", dueAt), policyName: policy?.name ?? null });
         }
       }
     }
@@ -188,11 +191,22 @@ export async function checkSla(now: Date = new Date(), opts: { limit?: number } 
       if (d.kind === "breached") result.breached++;
       else result.atRisk++;
       // One notification per recipient and event: the assignee and every supervisor.
-      const data = { conversationId: d.row.id, number: d.row.number, subject: d.row.subject, target: d.target, dueAt: d.dueAt.toISOString(), text, eventId: ev.eventId };
+      const data = {
+        conversationId: d.row.id,
+        conversationNumber: d.row.number,
+        subject: d.row.subject,
+        customerId: d.row.customer_id,
+        customerName: d.row.customer_name,
+        target: d.target,
+        dueAt: d.dueAt.toISOString(),
+        text,
+        policyName: d.policyName,
+        eventId: ev.eventId,
+      };
       // A breach found long after it happened (downtime, imported data) is recorded but not paged.
       const stale = d.kind === "breached" && now.getTime() - d.dueAt.getTime() > NOTIFY_STALE_BREACH_MS;
       const recipients = stale ? [] : [...(d.row.assignee_id ? [d.row.assignee_id] : []), ...supervisors];
-      const kind = d.kind === "breached" ? "sla_breached" : "sla_at_risk";
+      const kind = d.kind === "breached" ? ("sla_breached" as const) : ("sla_at_risk" as const);
       notes.push(...(await insertNotifications(tx, recipients.map((userId) => ({ userId, kind, data })))));
     }
     published = { created, notes };

@@ -12,8 +12,9 @@ import { bus, type DomainEvent } from "@/server/events/bus";
 import { sendReply } from "@/server/conversations/reply";
 import { recordTouchpoint } from "@/server/timeline/ingest";
 import { isUuid, uuidv7 } from "@/server/timeline/ids";
-import { isUniqueViolation, runTransaction } from "@/server/timeline/tx";
+import { isUniqueViolation, runTransaction, type Tx } from "@/server/timeline/tx";
 import { signSurveyToken, surveyUrl, verifySurveyToken, SURVEY_TTL_MS } from "./token";
+import { getSurveySettings } from "./settings";
 
 export const SURVEY_SCALES: Record<SurveyKind, { min: number; max: number; label: string; question: string; low: string; high: string }> = {
   csat: { min: 1, max: 5, label: "CSAT", question: "How satisfied are you with the help you received?", low: "Very unsatisfied", high: "Very satisfied" },
@@ -116,13 +117,36 @@ export async function sendSurvey(input: SendSurveyInput): Promise<SendSurveyResu
   return { surveyId: survey.id, url: survey.url, conversationId: conv.id, messageId: reply.messageId };
 }
 
+/**
+ * Whether an agent answered the customer on this conversation: a sent (not internal)
+ * message by a person, not an auto-reply and not one of our own survey links.
+ */
+async function hasAgentReply(tx: Pick<Tx, "message">, conversationId: string): Promise<boolean> {
+  const reply = await tx.message.findFirst({
+    where: {
+      conversationId,
+      direction: "outbound",
+      isNote: false,
+      isAutoReply: false,
+      authorId: { not: null },
+      deletedAt: null,
+      NOT: { event: { is: { dedupeKey: { startsWith: `reply:${conversationId}:survey:` } } } },
+    },
+    select: { id: true },
+  });
+  return reply !== null;
+}
+
 /** CSAT when a conversation is resolved: once per resolution (cooldown 24 h), safe across processes. */
 export async function sendCsatForResolution(conversationId: string): Promise<SendSurveyResult | null> {
   if (!isUuid(conversationId)) return null;
+  const settings = await getSurveySettings();
   const claimed = await runTransaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`survey:csat:${conversationId}`}, 0))`;
     const conv = await tx.conversation.findUnique({ where: { id: conversationId }, select: { id: true, status: true, channel: true, customerId: true, number: true } });
     if (!conv || conv.status !== "resolved" || NO_SURVEY_CHANNELS.has(conv.channel)) return null;
+    // Asking "how did we do?" about a ticket nobody answered only annoys (Settings → Surveys can turn this off).
+    if (settings.csatRequiresAgentReply && !(await hasAgentReply(tx, conversationId))) return null;
     const recent = await tx.survey.findFirst({
       where: { conversationId, kind: "csat", sentAt: { gt: new Date(Date.now() - CSAT_COOLDOWN_MS) } },
       select: { id: true },

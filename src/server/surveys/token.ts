@@ -1,15 +1,14 @@
 // Signed, expiring survey links: "<survey id>.<expiry, base36 seconds>.<HMAC>"
-// with HMAC-SHA256 keyed by NEXTAUTH_SECRET. The signature makes a link
+// with HMAC-SHA256 keyed by the survey-links key. The signature makes a link
 // unguessable and tamper-proof; the database row (Survey.token) is the record.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { purposeSecret } from "@/server/security/secrets";
 import { isUuid } from "@/server/timeline/ids";
 
 export const SURVEY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 function secret(): string {
-  const s = process.env.NEXTAUTH_SECRET;
-  if (!s) throw new Error("NEXTAUTH_SECRET is not set");
-  return s;
+  return purposeSecret("survey-links");
 }
 
 function sign(payload: string): string {

@@ -3,6 +3,7 @@
 // first page costs the same at ten events or a million, and paging is stable
 // while new events arrive (no item skipped or repeated).
 import { db, Prisma } from "@/server/db";
+import { emailHtmlForDisplay } from "@/server/images/email-display";
 import { decodeCursor, encodeCursor } from "./cursor";
 
 export const TIMELINE_CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x", "api", "system"] as const;
@@ -40,7 +41,10 @@ export type TimelineItem = {
   direction: "inbound" | "outbound" | null;
   deliveryStatus: string | null;
   deliveryError: string | null;
+  /** Email HTML as displayed: remote images blocked (src/server/images/email-display.ts). */
   bodyHtml: string | null;
+  /** How many remote images bodyHtml holds back until an agent asks to load them. */
+  remoteImages: number;
   quotedText: string | null;
   subject: string | null;
   attachments: { id: string; filename: string; contentType: string; size: number }[];
@@ -194,6 +198,7 @@ export async function searchTimeline(q: SearchQuery): Promise<SearchHit[]> {
 }
 
 export function toItem(r: Row): TimelineItem {
+  const body = emailHtmlForDisplay(r.body_html);
   return {
     id: r.id,
     occurredAt: r.occurred_at.toISOString(),
@@ -211,7 +216,8 @@ export function toItem(r: Row): TimelineItem {
     direction: r.direction,
     deliveryStatus: r.delivery_status,
     deliveryError: r.delivery_error,
-    bodyHtml: r.body_html,
+    bodyHtml: body.html,
+    remoteImages: body.remoteImages,
     quotedText: r.quoted_text,
     subject: r.subject,
     attachments: r.attachments ?? [],

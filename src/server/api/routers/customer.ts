@@ -62,13 +62,14 @@ export const customerRouter = createTRPCRouter({
 
   /**
    * Merge source into target (the source is kept for an exact undo). Pushed live as customer.merged.
-   * Agents may merge only customers whose conversations they can all see (FORBIDDEN otherwise; checked in the service).
+   * Agents may merge only customers whose conversations they can all see (checked in the service): a customer
+   * they may not see at all is NOT_FOUND exactly as an unknown id; a visible one with other teams' conversations FORBIDDEN.
    */
   merge: protectedProcedure.input(z.object({ sourceId: uuid, targetId: uuid })).mutation(({ ctx, input }) =>
     mergeCustomers({ sourceId: input.sourceId, targetId: input.targetId, actorUserId: ctx.viewer.userId }).catch(mergeError),
   ),
 
-  /** Undo a merge exactly, under the same rule as merge. Pushed live as customer.unmerged. */
+  /** Undo a merge exactly, under the same rule as merge (a merge of customers the agent cannot see is NOT_FOUND). Pushed live as customer.unmerged. */
   undoMerge: protectedProcedure.input(z.object({ mergeId: uuid })).mutation(({ ctx, input }) =>
     undoMerge({ mergeId: input.mergeId, actorUserId: ctx.viewer.userId }).catch(mergeError),
   ),

@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { PeopleError } from "@/server/people/errors";
-import { createUser, emailSchema, listPeople, nameSchema, passwordSchema, resetPassword, roleSchema, setUserActive, updateUser } from "@/server/people/users";
+import { createUser, emailSchema, endUserSessions, listPeople, listUserSessions, nameSchema, passwordSchema, resetPassword, roleSchema, setUserActive, unlockUser, updateUser } from "@/server/people/users";
 import { createTeam, listTeams, teamFormOptions, updateTeam } from "@/server/people/teams";
 
 async function run<T>(fn: () => Promise<T>): Promise<T> {
@@ -30,6 +30,14 @@ export const peopleRouter = createTRPCRouter({
     .mutation(({ ctx, input: { id: userId, ...changes } }) => run(() => updateUser(userId, changes, ctx.viewer.userId))),
   setActive: adminProcedure.input(z.object({ id, active: z.boolean() })).mutation(({ ctx, input }) => run(() => setUserActive(input.id, input.active, ctx.viewer.userId))),
   resetPassword: adminProcedure.input(z.object({ id, password: passwordSchema })).mutation(({ ctx, input }) => run(() => resetPassword(input.id, input.password, ctx.viewer.userId))),
+  /** Lifts a sign-in lockout (every address). */
+  unlock: adminProcedure.input(z.object({ id })).mutation(({ ctx, input }) => run(() => unlockUser(input.id, ctx.viewer.userId))),
+  /** A person's live console sessions (where and since when they are signed in). */
+  sessions: adminProcedure.input(z.object({ id })).query(({ input }) => run(() => listUserSessions(input.id))),
+  /** Ends one session (sessionId) or every session of the person; open tabs are signed out at once. */
+  endSessions: adminProcedure
+    .input(z.object({ id, sessionId: id.optional() }))
+    .mutation(({ ctx, input }) => run(() => endUserSessions(input.id, input.sessionId, ctx.viewer.userId))),
 
   teams: adminProcedure.query(() => listTeams()),
   teamOptions: adminProcedure.query(() => teamFormOptions()),

@@ -1,7 +1,9 @@
 // HTML from email is hostile until proven otherwise. What we keep is rendered
-// in the console, so everything that can run code, load third-party content
-// over plain http, submit data or escape its box is removed here, once, on the
-// way in (Message.bodyHtml is "safe to render").
+// in the console, so everything that can run code, submit data or escape its
+// box is removed here, once, on the way in (Message.bodyHtml is "safe to
+// render"). Remote images (http and https) are kept here but never load as
+// such: the console shows them blocked, and loads them only on request
+// through our image proxy (src/server/images).
 import sanitizeHtml from "sanitize-html";
 import { htmlToText } from "html-to-text";
 
@@ -48,7 +50,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   },
   allowedStyles,
   allowedSchemes: ["http", "https", "mailto", "tel"],
-  allowedSchemesByTag: { img: ["https", "cid", "data"] },
+  allowedSchemesByTag: { img: ["http", "https", "cid", "data"] },
   allowedSchemesAppliedToAttributes: ["href", "src", "cite"],
   allowProtocolRelative: false,
   disallowedTagsMode: "discard",

@@ -4,6 +4,7 @@
 // recording send errors for the admin. Tokens never reach logs or errors.
 import { db } from "@/server/db";
 import type { IdentityKindName } from "@/server/customers/normalize";
+import { checkJsonShape } from "@/server/security/json-shape";
 import { DeferredSendError, PermanentSendError, RetryableSendError, type SendContext } from "@/server/outbox/outbox";
 import { inboxToken, tokenEnvOf, type SocialInbox } from "./inboxes";
 import { recordSendError } from "./log";
@@ -39,6 +40,8 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   let parsed: unknown = raw;
   try {
     parsed = raw ? JSON.parse(raw) : null;
+    // An answer too deep or large to walk (snippet's JSON.stringify recurses) stays text.
+    if (checkJsonShape(parsed)) parsed = raw;
   } catch {
     /* keep the text */
   }

@@ -5,6 +5,7 @@
 // parsers keeps the write side one piece of code for all five.
 import { createHash } from "node:crypto";
 import type { IdentityClaim } from "@/server/customers/identity";
+import { BATCH_JSON_LIMITS, checkJsonShape } from "@/server/security/json-shape";
 
 export const SOCIAL_CHANNELS = ["messenger", "instagram", "whatsapp", "telegram", "x"] as const;
 export type SocialChannel = (typeof SOCIAL_CHANNELS)[number];
@@ -105,6 +106,9 @@ export function parseWebhookBody(raw: Uint8Array, parse: (body: unknown) => Soci
   } catch (error) {
     throw new MalformedPayloadError(`invalid JSON: ${(error as Error).message}`);
   }
+  // Before the parsers and storableDeep walk it (a platform batch can be large, never deep).
+  const refusal = checkJsonShape(body, BATCH_JSON_LIMITS);
+  if (refusal) throw new MalformedPayloadError(refusal.message);
   return parse(body);
 }
 

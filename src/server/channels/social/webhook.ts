@@ -30,9 +30,17 @@ export function errorJson(status: number, code: string, message: string, headers
 }
 
 /** The validated config, or null (logged) when the process has none: answered 503. */
-export function configOrNull(endpoint: WebhookEndpoint): Env | null {
+/** The webhook secrets are set or generated at start-up; before that, not configured. */
+export type WebhookConfig = Env & Record<"META_APP_SECRET" | "META_VERIFY_TOKEN" | "TELEGRAM_WEBHOOK_SECRET" | "X_CONSUMER_SECRET", string>;
+
+export function configOrNull(endpoint: WebhookEndpoint): WebhookConfig | null {
   try {
-    return env();
+    const e = env();
+    if (!e.META_APP_SECRET || !e.META_VERIFY_TOKEN || !e.TELEGRAM_WEBHOOK_SECRET || !e.X_CONSUMER_SECRET) {
+      logWebhook(endpoint, "configuration error: webhook secrets are not loaded", "error");
+      return null;
+    }
+    return e as WebhookConfig;
   } catch (error) {
     logWebhook(endpoint, `configuration error: ${(error as Error).message}`, "error");
     return null;
@@ -49,7 +57,7 @@ export async function readRawBody(req: Request): Promise<Uint8Array | null> {
 export type PostHandlerOptions = {
   endpoint: WebhookEndpoint;
   /** Checks the request's signature or secret against the raw bytes. */
-  verify: (raw: Uint8Array, req: Request, config: Env) => boolean;
+  verify: (raw: Uint8Array, req: Request, config: WebhookConfig) => boolean;
   /** Platform payload → events; throws MalformedPayloadError for what is not the platform's format. */
   parse: (body: unknown) => SocialEvent[];
   /** Runs after a successful verification (e.g. remembering a Telegram handshake). */

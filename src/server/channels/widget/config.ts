@@ -93,13 +93,31 @@ export function widgetInboxById(inboxId: string): Promise<WidgetInbox | null> {
   });
 }
 
-/** May a page on this origin embed the widget of this inbox? */
+/**
+ * "https://Shop.example:443/" → "https://shop.example": the form a browser
+ * sends in its Origin header (scheme, host, port; default ports dropped).
+ * Null for anything that is not an http(s) origin (paths, wildcards, "null").
+ */
+export function normalizeOrigin(value: string): string | null {
+  const v = value.trim().replace(/\/$/, "");
+  if (!/^https?:\/\/[^/?#*\s]+$/i.test(v)) return null;
+  try {
+    return new URL(v).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * May a page on this origin embed the widget of this inbox? Exact scheme, host
+ * and port; no allowed origins = any page (the open default, which the
+ * settings screen warns about).
+ */
 export function originAllowed(inbox: WidgetInbox, origin: string | undefined | null): boolean {
   const allowed = inbox.settings.allowedOrigins;
   if (allowed.length === 0) return true;
-  if (!origin) return false;
-  const o = origin.replace(/\/$/, "").toLowerCase();
-  return allowed.some((a) => a.replace(/\/$/, "").toLowerCase() === o);
+  const o = origin ? normalizeOrigin(origin) : null;
+  return o !== null && allowed.some((a) => normalizeOrigin(a) === o);
 }
 
 // Agents online: a console socket on this process, or (several processes) an

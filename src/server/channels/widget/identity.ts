@@ -1,10 +1,9 @@
 // Who is this widget visitor?
 //
-// - Anonymous visitors get a random 128-bit id from the server and a token
-//   that is the server's HMAC signature of that id (NEXTAUTH_SECRET). Nothing
-//   secret is stored: the token is verified by recomputing it, and nobody can
-//   take over a visitor (and read their conversation) by guessing or copying
-//   the id alone.
+// - Anonymous visitors get a random 128-bit id from the server and a signed,
+//   expiring, rotating token for it (visitor-tokens.ts): nobody can take over
+//   a visitor (and read their conversation) by guessing or copying the id
+//   alone, and a copied token stops working once the visitor renews it.
 // - A verified identity comes from the host page, Intercom-style:
 //   window.ThroughlineSettings = { userId?, email?, name?, userHash } where
 //   userHash = hex HMAC-SHA256(userId ?? email, WIDGET_IDENTITY_SECRET). A wrong
@@ -14,7 +13,7 @@
 //   otherwise type someone else's email into the settings and be linked to
 //   them).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { env } from "@/env";
+import { namedSecret, purposeSecret } from "@/server/security/secrets";
 import { db } from "@/server/db";
 import { followMergeChains, type IdentityClaim } from "@/server/customers/identity";
 import { InvalidIdentityError, normalizeIdentity } from "@/server/customers/normalize";
@@ -47,22 +46,12 @@ export function newVisitorId(): string {
   return randomBytes(16).toString("hex");
 }
 
-/** The visitor's token: the server's signature of the visitor id (base64url). */
-export function visitorToken(visitorId: string, secret = env().NEXTAUTH_SECRET): string {
-  return hmac(secret, `throughline:widget-visitor:v1:${visitorId}`).toString("base64url");
-}
-
-export function verifyVisitorToken(visitorId: string, token: string | undefined | null, secret = env().NEXTAUTH_SECRET): boolean {
-  if (!VISITOR_ID.test(visitorId) || typeof token !== "string" || token.length > 100) return false;
-  return safeEqual(Buffer.from(visitorToken(visitorId, secret)), Buffer.from(token));
-}
-
 /** hex HMAC-SHA256(value, WIDGET_IDENTITY_SECRET), as the host's backend computes it. */
-export function identityHash(value: string, secret = env().WIDGET_IDENTITY_SECRET): string {
+export function identityHash(value: string, secret = namedSecret("WIDGET_IDENTITY_SECRET")): string {
   return hmac(secret, value).toString("hex");
 }
 
-export function verifyUserHash(value: string, userHash: string, secret = env().WIDGET_IDENTITY_SECRET): boolean {
+export function verifyUserHash(value: string, userHash: string, secret = namedSecret("WIDGET_IDENTITY_SECRET")): boolean {
   if (typeof userHash !== "string" || !/^[0-9a-fA-F]{64}$/.test(userHash)) return false;
   return safeEqual(Buffer.from(identityHash(value, secret), "hex"), Buffer.from(userHash.toLowerCase(), "hex"));
 }
@@ -158,7 +147,7 @@ export async function anonymousVisitorIsTaken(visitorId: string): Promise<boolea
 
 // Signed, expiring links to attachment bytes: the socket checked the visitor
 // may see the message, the link lets an <img> load it without headers.
-export function signAttachment(id: string, expiresAt: number, secret = env().NEXTAUTH_SECRET): string {
+export function signAttachment(id: string, expiresAt: number, secret = purposeSecret("attachment-links")): string {
   return hmac(secret, `throughline:widget-attachment:v1:${id}:${expiresAt}`).toString("base64url");
 }
 
@@ -171,11 +160,4 @@ export function verifyAttachmentSignature(id: string, e: string | null, s: strin
   if (!e || !s || !/^\d{1,12}$/.test(e) || s.length > 100) return false;
   if (Number(e) * 1000 < Date.now()) return false;
   return safeEqual(Buffer.from(signAttachment(id, Number(e))), Buffer.from(s));
-}
-
-/** "Bearer <visitorId>.<token>" → the visitor id when the token is valid. */
-export function visitorFromAuthorization(header: string | null): string | null {
-  const m = /^Bearer\s+([0-9a-f]{32})\.([A-Za-z0-9_-]{1,100})$/.exec(header?.trim() ?? "");
-  if (!m) return null;
-  return verifyVisitorToken(m[1]!, m[2]!) ? m[1]! : null;
 }

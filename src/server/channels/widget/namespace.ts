@@ -1,10 +1,24 @@
 // The "/widget" socket.io namespace: website visitors chatting from the widget.
 //
 // Handshake (socket.auth): { inbox, visitorId?, visitorToken?, identity? }.
-// Refusals arrive as connect_error with err.message = code and err.data =
-// { code, message }: invalid_handshake, unknown_inbox, origin_not_allowed,
-// invalid_visitor (token does not match the id), identity_rejected (wrong
-// userHash), verification_required (verified mode, no valid identity).
+// The Origin header must be one of the inbox's allowed origins (exact scheme,
+// host and port) when it lists any. Refusals arrive as connect_error with
+// err.message = code and err.data = { code, message, reason? }:
+// invalid_handshake, unknown_inbox, origin_not_allowed, invalid_visitor
+// (reason "invalid": the token is not this id's; "expired": past 30 days
+// since its last renewal; "superseded": an earlier generation, after the
+// grace — re-read storage, another tab may hold the current one),
+// identity_rejected (wrong userHash), verification_required (verified mode,
+// no valid identity).
+//
+// Visitor tokens ("v2.<issued-at>.<generation>.<mac>", visitor-tokens.ts)
+// expire after 24 h and are renewed on every (re)connect — the session
+// event's visitorToken replaces the stored one; null means "keep yours"
+// (another tab renewed a moment ago) — and, while connected, at 12 h by a
+// "token" event { visitorId, visitorToken }. Acknowledge both once the token
+// is stored: that raises the visitor's generation. Sockets still holding an
+// older generation are then disconnected once the 60 s grace has passed
+// ("io server disconnect"): reconnect with the stored token.
 //
 // Rooms: every socket joins visitor:<inboxId>:<visitorId> and, once the
 // visitor has a customer, wcust:<inboxId>:<customerId> — agent replies are
@@ -20,7 +34,7 @@
 //   pageview {url, title?}               → product_event "page_view" (unless the inbox disables it)
 //   article:view {articleId}             → article_view touchpoint; ack carries the article
 //   attachment:chunk {uploadId, filename, contentType, size, offset, data} → { received, done?, attachmentId? }
-// Server events: session, message, message:status, typing, presence.
+// Server events: session {visitorId, visitorToken, issued, verified, name, email, config}, token, message, message:status, typing, presence.
 import type { Namespace, Server, Socket } from "socket.io";
 import type { z } from "zod";
 import { bus, type DomainEvent } from "@/server/events/bus";
@@ -30,7 +44,8 @@ import { TouchpointError } from "@/server/timeline/ingest";
 import { customerEventRooms, rooms } from "@/server/realtime/rooms";
 import { addSocketHandler } from "@/server/realtime/handlers";
 import { agentsOnline, AGENTS_ONLINE_RECHECK_MS, findWidgetInbox, originAllowed, publicConfig, refreshAgentsOnline, widgetInboxById, type WidgetInbox } from "./config";
-import { anonymousVisitorIsTaken, checkIdentity, newVisitorId, verifyVisitorToken, visitorToken, type VisitorSession } from "./identity";
+import { checkIdentity, type VisitorSession } from "./identity";
+import { admitVisitor, keepTokenFresh, sweepSupersededTabs, tokenReceipt, type SocketToken } from "./socket-tokens";
 import {
   articleViewSchema,
   chunkSchema,
@@ -68,6 +83,7 @@ type SocketData = {
   session: VisitorSession;
   inbox: WidgetInbox;
   issued: boolean;
+  token: SocketToken;
   customerId: string | null;
   conversation: { id: string | null; at: number } | null;
   uploads: UploadBuffer;
@@ -84,9 +100,9 @@ export function widgetNamespace(): Namespace | undefined {
   return g.__tlWidgetNs;
 }
 
-function refusal(code: string, message: string) {
+function refusal(code: string, message: string, extra: Record<string, unknown> = {}) {
   const err = new Error(code) as Error & { data?: unknown };
-  err.data = { code, message };
+  err.data = { code, message, ...extra };
   return err;
 }
 
@@ -107,18 +123,9 @@ export function attachWidgetNamespace(io: Server): () => void {
       if (!originAllowed(inbox, socket.handshake.headers.origin)) return next(refusal("origin_not_allowed", "This chat is not available on this website."));
       const identity = checkIdentity(auth.identity, inbox.settings.requireVerifiedIdentity);
       if (!identity.ok) return next(refusal(identity.code, identity.message));
-      let visitorId = auth.visitorId;
-      let issued = false;
-      if (visitorId) {
-        if (!verifyVisitorToken(visitorId, auth.visitorToken)) return next(refusal("invalid_visitor", "This visitor id is not yours."));
-        if (!identity.verified && (await anonymousVisitorIsTaken(visitorId))) {
-          visitorId = newVisitorId();
-          issued = true;
-        }
-      } else {
-        visitorId = newVisitorId();
-        issued = true;
-      }
+      const admitted = await admitVisitor(auth, identity.verified !== null);
+      if (!admitted.ok) return next(refusal("invalid_visitor", "This visitor token is not valid (any more).", { reason: admitted.reason }));
+      const { visitorId, issued } = admitted;
       socket.data.session = {
         inboxId: inbox.id,
         publicId: inbox.publicId,
@@ -129,6 +136,7 @@ export function attachWidgetNamespace(io: Server): () => void {
       };
       socket.data.inbox = inbox;
       socket.data.issued = issued;
+      socket.data.token = admitted.token;
       socket.data.customerId = null;
       socket.data.conversation = null;
       socket.data.uploads = new UploadBuffer();
@@ -268,7 +276,13 @@ export function attachWidgetNamespace(io: Server): () => void {
       return { received: r.received, done: true, attachmentId };
     });
 
+    const visitorRoom = widgetRooms.visitor(s.inboxId, s.visitorId);
+    const sweep = (generation: number) => sweepSupersededTabs(ns, visitorRoom, generation);
+    if (socket.data.token.committed) sweep(socket.data.token.generation);
+    const stopRenewing = keepTokenFresh(socket, sweep);
+
     socket.on("disconnect", () => {
+      stopRenewing();
       socket.data.uploads.clear();
       if (socket.data.typingAt) emitVisitorTyping(socket, socket.data.conversation?.id ?? null, false);
       const peers = byVisitor.get(key);
@@ -276,15 +290,19 @@ export function attachWidgetNamespace(io: Server): () => void {
       if (peers && peers.size === 0) byVisitor.delete(key);
     });
 
-    socket.emit("session", {
-      visitorId: s.visitorId,
-      visitorToken: visitorToken(s.visitorId),
-      issued: socket.data.issued,
-      verified: s.verified !== null,
-      name: s.name,
-      email: s.verified?.email ?? s.claimedEmail,
-      config: publicConfig(socket.data.inbox),
-    });
+    socket.emit(
+      "session",
+      {
+        visitorId: s.visitorId,
+        visitorToken: socket.data.token.value,
+        issued: socket.data.issued,
+        verified: s.verified !== null,
+        name: s.name,
+        email: s.verified?.email ?? s.claimedEmail,
+        config: publicConfig(socket.data.inbox),
+      },
+      tokenReceipt(socket, sweep),
+    );
     void bindCustomer(socket).catch((error: unknown) => console.error(`[widget] resolving visitor failed: ${(error as Error).message}`));
   });
 

@@ -1,9 +1,10 @@
 "use client";
 // One conversation with the single view beside it: the composer and the
 // customer's whole timeline (every channel, this conversation highlighted),
-// ticket controls, who else is here (presence, typing) and the customer
-// sidebar. Keyboard: r reply, n note, e resolve, a assign to me, j/k next or
-// previous conversation of the queue the agent came from.
+// ticket controls, who else is here (presence, typing), the customer typing
+// in the widget, and the customer sidebar. Keyboard: r reply, n note, e
+// resolve, a assign to me, j/k next or previous conversation of the queue the
+// agent came from.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -19,6 +20,7 @@ import { SubjectEditor, TicketControls, useTicketUpdate } from "@/components/tic
 import { Timeline } from "@/components/timeline";
 import { ErrorState, Skeleton } from "@/components/ui";
 import { useSubscription } from "@/components/use-realtime";
+import { VisitorTypingIndicator } from "@/components/visitor-typing";
 
 export function ConversationView({ conversationId }: { conversationId: string }) {
   const trpc = useTRPC();
@@ -114,6 +116,8 @@ export function ConversationView({ conversationId }: { conversationId: string })
             <ChannelBadge channel={c.channel} />
             <SubjectEditor conversationId={c.id} number={c.number} subject={c.subject} fallback={`Conversation with ${c.customer.name ?? "customer"}`} />
             <div className="ml-auto flex shrink-0 items-center gap-3">
+              {/* Website chat: the customer typing in the widget, shown beside the colleagues typing here. */}
+              {c.channel === "chat" ? <VisitorTypingIndicator conversationId={c.id} name={c.customer.name} /> : null}
               <PresenceAvatars viewers={presence.conversationViewers} />
               {!isMine ? (
                 <button type="button" onClick={() => me.data && update.mutate({ id: c.id, changes: { assigneeId: me.data.userId } })} className="rounded-lg px-2.5 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" aria-keyshortcuts="a">

@@ -3,6 +3,8 @@ import { listSocialInboxes, webhookVerificationStatus } from "@/server/channels/
 import { ChannelBadge } from "@/components/channel";
 import { EmptyState, formatDateTime } from "@/components/ui";
 import { CreateChannelForm, EditChannelForm } from "./forms";
+import { listWidgetInboxes } from "@/server/channels/widget/inboxes";
+import { WidgetOriginsForm } from "./widget-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Social channels" };
@@ -10,6 +12,7 @@ export const metadata = { title: "Social channels" };
 // Admin-only (the settings layout checks the role; the actions check again).
 export default async function ChannelsSettings() {
   const [inboxes, hooks, teams] = await Promise.all([listSocialInboxes({ errorsPerInbox: 5 }), webhookVerificationStatus(), db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } })]);
+  const widgets = await listWidgetInboxes();
   return (
     <div className="space-y-8">
       <section aria-labelledby="hooks-h">
@@ -30,6 +33,20 @@ export default async function ChannelsSettings() {
             ))}
           </tbody>
         </table>
+      </section>
+
+      <section aria-labelledby="widgets-h" className="space-y-3">
+        <h2 id="widgets-h" className="font-semibold">Website widgets</h2>
+        {widgets.map((w) => (
+          <article key={w.id} className="rounded-xl border border-slate-200 bg-white p-4" aria-label={w.name}>
+            <div className="mb-3 flex flex-wrap items-center gap-2">
+              <ChannelBadge channel="chat" />
+              <h3 className="font-medium">{w.name}</h3>
+              <span className="font-mono text-xs text-slate-500">data-inbox=&quot;{w.publicId}&quot;</span>
+            </div>
+            <WidgetOriginsForm inbox={{ id: w.id, name: w.name, allowedOrigins: w.allowedOrigins }} />
+          </article>
+        ))}
       </section>
 
       <section aria-labelledby="inboxes-h" className="space-y-3">

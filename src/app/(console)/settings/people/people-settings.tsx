@@ -1,11 +1,13 @@
 "use client";
 // People: who signs in, their role and teams, last seen; add someone (with an
-// initial password to hand over), edit, reset a password, deactivate.
+// initial password to hand over), edit, reset a password, see and end their
+// sessions, deactivate.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
 import { initials, relativeTime } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
+import { PersonSessions } from "./person-sessions";
 import { Checklist, FormError, Notice, dangerLink, inputClass, linkButton, primaryButton, secondaryButton, useFocusOnOpen, FormActions , ListStates, SettingsTable } from "../form-kit";
 
 type Role = "agent" | "supervisor" | "admin";
@@ -24,6 +26,7 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
   const teams = useQuery(trpc.people.teams.queryOptions());
   const [form, setForm] = useState<Form | null>(null);
   const [resetFor, setResetFor] = useState<{ id: string; name: string } | null>(null);
+  const [sessionsOf, setSessionsOf] = useState<{ id: string; name: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const invalidate = () => void qc.invalidateQueries({ queryKey: trpc.people.pathKey() });
   const done = (text: string) => {
@@ -36,6 +39,7 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
   const update = useMutation(trpc.people.update.mutationOptions({ onSuccess: () => done("Saved. Their open console tabs reconnect with the new access.") }));
   const setActive = useMutation(trpc.people.setActive.mutationOptions({ onSuccess: (_r, v) => done(v.active ? "Reactivated: they can sign in again." : "Deactivated: they were signed out everywhere.") }));
   const reset = useMutation(trpc.people.resetPassword.mutationOptions({ onSuccess: () => done("Password reset. Hand the new password over privately.") }));
+  const unlock = useMutation(trpc.people.unlock.mutationOptions({ onSuccess: () => done("Unlocked: they can sign in again from every address.") }));
 
   const open = (f: Form) => {
     create.reset();
@@ -49,6 +53,7 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
     <div className="space-y-6">
       <Notice text={notice} />
       {setActive.error ? <div className="rounded-md bg-red-50 px-3 py-2 ring-1 ring-red-200"><FormError error={setActive.error} /></div> : null}
+      {unlock.error ? <div className="rounded-md bg-red-50 px-3 py-2 ring-1 ring-red-200"><FormError error={unlock.error} /></div> : null}
 
       {form ? (
         <Panel title={form.id ? `Edit ${form.name || "person"}` : "Add a person"}>
@@ -67,6 +72,8 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
           />
         </Panel>
       ) : null}
+
+      {sessionsOf ? <PersonSessions key={sessionsOf.id} person={sessionsOf} isSelf={sessionsOf.id === selfId} onClose={() => setSessionsOf(null)} onEnded={setNotice} /> : null}
 
       {resetFor ? <ResetPassword person={resetFor} saving={reset.isPending} error={reset.error} onCancel={() => setResetFor(null)} onSubmit={(password) => reset.mutate({ id: resetFor.id, password })} /> : null}
 
@@ -97,7 +104,7 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
                               {p.name}
                               {p.id === selfId ? <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span> : null}
                               {inactive ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium text-slate-700">Deactivated</span> : null}
-                              {p.locked && !inactive ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">Locked out</span> : null}
+                              {p.locked && !inactive ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900" title={p.lockedUntil ? `Too many wrong passwords from at least one address; ends ${new Date(p.lockedUntil).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}` : undefined}>Locked out</span> : null}
                             </p>
                             <p className="truncate text-xs text-slate-600">{p.email}</p>
                           </div>
@@ -113,6 +120,16 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
                           <button type="button" className={linkButton} aria-label={`Edit ${p.name}`} onClick={() => open({ id: p.id, name: p.name, email: p.email, role: p.role, teamIds: p.teams.map((t) => t.id), password: "" })}>
                             Edit
                           </button>
+                          {!inactive ? (
+                            <button type="button" className={linkButton} aria-label={`Sessions of ${p.name}`} onClick={() => { setForm(null); setResetFor(null); setNotice(null); setSessionsOf({ id: p.id, name: p.name }); }}>
+                              Sessions
+                            </button>
+                          ) : null}
+                          {p.locked && !inactive ? (
+                            <button type="button" className={linkButton} aria-label={`Unlock ${p.name}`} disabled={unlock.isPending} onClick={() => { setNotice(null); unlock.mutate({ id: p.id }); }}>
+                              Unlock
+                            </button>
+                          ) : null}
                           <button type="button" className={linkButton} aria-label={`Reset password of ${p.name}`} onClick={() => { setForm(null); setNotice(null); reset.reset(); setResetFor({ id: p.id, name: p.name }); }}>
                             Reset password
                           </button>

@@ -7,9 +7,10 @@ import { ErrorState, Skeleton, relativeTime } from "@/components/ui";
 import { Kpi, Panel } from "@/components/charts/kpi";
 import { emotionColor } from "@/components/journey/palette";
 import { ChannelBadge } from "@/components/channel";
+import { SurveySendingSettings } from "./sending-settings";
 
 const ABOUT: Record<string, { title: string; scale: string; how: string }> = {
-  csat: { title: "CSAT", scale: "1–5", how: "Sent automatically when a conversation is resolved, on its channel (once per conversation a day). 4–5 count as satisfied." },
+  csat: { title: "CSAT", scale: "1–5", how: "Sent automatically when a conversation is resolved, on its channel (once per conversation a day; by default only if an agent replied, see Sending). 4–5 count as satisfied." },
   nps: { title: "NPS", scale: "0–10", how: "Sent by an automation rule (action “Send a survey → NPS”), e.g. 60 days after a purchase. 9–10 promoters, 0–6 detractors." },
   ces: { title: "CES", scale: "1–7", how: "Sent after a help-center article view to a customer with an active conversation (at most weekly). Higher is easier." },
 };
@@ -41,6 +42,7 @@ export function SurveySettings() {
         })}
       </div>
       {stats.isError ? <ErrorState error={stats.error} /> : null}
+      <SurveySendingSettings />
       <Panel title="Latest answers" actions={<Link href="/settings/rules" className="text-sm font-medium text-brand-700 hover:underline">Set up an NPS rule →</Link>}>
         {recent.isPending ? <Skeleton lines={3} /> : recent.isError ? <ErrorState error={recent.error} /> : recent.data.length === 0 ? <p className="text-sm text-slate-500">No answers yet.</p> : (
           <div className="-mx-4 overflow-x-auto">

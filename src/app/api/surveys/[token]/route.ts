@@ -3,6 +3,7 @@
 //   POST /api/surveys/:token with JSON { score, comment? } → 201 { ok, kind, score }
 //        or a form post (score, comment) → 303 back to /survey/:token?result=…
 // Errors: 404 invalid link, 409 already answered, 410 expired, 400 bad score.
+import { checkJsonShape } from "@/server/security/json-shape";
 import { answerSurvey, surveyForPage, SurveyError } from "@/server/surveys/service";
 
 export const dynamic = "force-dynamic";
@@ -32,7 +33,10 @@ export async function POST(req: Request, ctx: { params: Promise<{ token: string 
     } else {
       const raw = await req.text();
       if (raw.length > 10_000) return Response.json({ error: { code: "too_large", message: "The answer is too large." } }, { status: 413 });
-      const body = JSON.parse(raw || "{}") as { score?: unknown; comment?: unknown };
+      const parsed = JSON.parse(raw || "{}") as unknown;
+      const refusal = checkJsonShape(parsed);
+      if (refusal) return Response.json({ error: refusal }, { status: 400 });
+      const body = parsed as { score?: unknown; comment?: unknown };
       score = Number(body.score);
       comment = typeof body.comment === "string" ? body.comment : null;
     }

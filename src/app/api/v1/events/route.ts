@@ -9,6 +9,7 @@ import { InvalidIdentityError, normalizeEmail, normalizePhone } from "@/server/c
 import { requireApiKey } from "@/server/http/auth";
 import { ONE_MB, readJsonBody } from "@/server/http/body";
 import { errorResponse, formatZodError, handleApi, json } from "@/server/http/errors";
+import { BATCH_JSON_LIMITS } from "@/server/security/json-shape";
 import { recordTouchpoints, type TouchpointInput } from "@/server/timeline/ingest";
 import { recordTouchpointGrouped } from "@/server/timeline/group-commit";
 import { productEventTouchpoint } from "@/server/timeline/product-events";
@@ -60,7 +61,7 @@ type Item = { index: number; input: TouchpointInput };
 export async function POST(req: Request): Promise<Response> {
   return handleApi(async () => {
     const key = await requireApiKey(req, "events:write");
-    const body = await readJsonBody(req, ONE_MB);
+    const body = await readJsonBody(req, ONE_MB, BATCH_JSON_LIMITS);
     const isBatch = Array.isArray(body);
     const raw: unknown[] = isBatch ? body : [body];
     if (isBatch && raw.length === 0) return errorResponse(400, "invalid_request", "The array is empty; send at least one event.");
