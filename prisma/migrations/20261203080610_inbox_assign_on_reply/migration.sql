@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "inboxes" ADD COLUMN     "assign_on_reply" BOOLEAN NOT NULL DEFAULT true;
