@@ -36,8 +36,8 @@ const nextConfig = {
       { key: "X-Frame-Options", value: "DENY" },
     ];
     return [
-      { source: "/((?!widget|api/widget|api/attachments|api/image-proxy).*)", headers: common },
-      { source: "/api/((?!widget|attachments|image-proxy).*)", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
+      { source: "/((?!widget\\.js|api/widget/|api/attachments/|api/image-proxy).*)", headers: common },
+      { source: "/api/((?!widget/|attachments/|image-proxy).*)", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
     ];
   },
 };

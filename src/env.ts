@@ -41,6 +41,8 @@ export const envSchema = z.object({
     .preprocess((v) => (v === "true" ? "1" : v === "false" ? "0" : v), z.coerce.number().int().min(0).max(10))
     .default(0),
   SEED: bool.default(true),
+  /** How often each process re-checks its open console sockets against their session rows (ended, expired). */
+  SESSION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters (32+ random bytes recommended)").optional(),
   NEXTAUTH_URL: url.optional(),
   SMTP_PORT: port.default(2525),

@@ -50,12 +50,9 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!api/|api$|_next/static|_next/image|favicon.ico|widget).*)",
-      // Prefetches carry no document: no nonce needed.
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
+      // Every document gets the policy (prefetches too: a header a client
+      // chooses must not be a way around it); only the embeddable script is left out.
+      source: "/((?!api/|api$|_next/static|_next/image|favicon.ico|widget\\.js).*)",
     },
   ],
 };

@@ -4,12 +4,15 @@
 // attachments (10 MB in all); the draft kept per conversation across
 // navigation; Ctrl/Cmd+Enter sends. Before a reply goes out it warns when the
 // platform's reply window is closed (WhatsApp, Messenger, Instagram) and when
-// a colleague replied since this agent opened the conversation.
+// a colleague replied since this agent opened the conversation. "Reply queued
+// for sending." stays only until the message's first delivery status arrives
+// (message.status: sent, failed, retrying…); the timeline shows it from there.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
 import { ConfirmDialog } from "./dialog";
 import { relativeTime } from "./ui";
+import { useSocketEvent } from "./use-realtime";
 
 export type ComposerHandle = { focus: (mode: "reply" | "note") => void };
 type Mode = "reply" | "note";
@@ -69,6 +72,18 @@ export function Composer({
   const [mentionQuery, setMentionQuery] = useState<string | null>(null);
   const [mentionIndex, setMentionIndex] = useState(0);
   const [sentNotice, setSentNotice] = useState("");
+  // The reply the queued notice is about, and the statuses already reported (one may beat the send's answer).
+  const queuedId = useRef<string | null>(null);
+  const reported = useRef(new Set<string>());
+  useSocketEvent("message.status", (p) => {
+    const e = p as { conversationId?: string; messageId?: string };
+    if (e.conversationId !== conversation.id || !e.messageId) return;
+    reported.current.add(e.messageId);
+    if (e.messageId === queuedId.current) {
+      queuedId.current = null;
+      setSentNotice("");
+    }
+  });
 
   useImperativeHandle(handleRef, () => ({
     focus: (m: Mode) => {
@@ -131,6 +146,7 @@ export function Composer({
           return a ? body.includes(`@${a.name}`) : false;
         });
         await note.mutateAsync({ id: conversation.id, body, mentionUserIds: stillMentioned, clientMessageId: uuid() });
+        queuedId.current = null;
         setSentNotice("Note added.");
       } else {
         const attachments = await Promise.all(files.map(async (f) => ({ filename: f.name, contentType: f.type || "application/octet-stream", dataBase64: await toBase64(f) })));
@@ -144,7 +160,10 @@ export function Composer({
         });
         openedOutboundId.current = r.messageId;
         void queryClient.invalidateQueries({ queryKey: trpc.conversation.latestOutbound.queryKey({ id: conversation.id }) });
-        setSentNotice(isEmail ? "Email queued for sending." : "Reply queued for sending.");
+        if (!reported.current.has(r.messageId)) {
+          queuedId.current = r.messageId;
+          setSentNotice(isEmail ? "Email queued for sending." : "Reply queued for sending.");
+        }
       }
       reset();
     } catch (e) {
@@ -243,7 +262,7 @@ export function Composer({
   const note_ = mode === "note";
   return (
     <section aria-label="Composer" className={`rounded-xl border bg-white shadow-sm ${note_ ? "border-amber-300" : "border-slate-200"}`} data-testid="composer">
-      <div className="flex items-center gap-1 border-b border-slate-100 px-3 pt-2">
+      <div className="flex flex-wrap items-center gap-1 border-b border-slate-100 px-3 pt-2">
         {(["reply", "note"] as const).map((m) => (
           <button
             key={m}
@@ -254,12 +273,13 @@ export function Composer({
               setMentionQuery(null);
               textRef.current?.focus();
             }}
-            className={`-mb-px rounded-t-md border-b-2 px-3 py-1.5 text-sm font-medium ${mode === m ? (m === "note" ? "border-amber-500 text-amber-900" : "border-brand-600 text-brand-700") : "border-transparent text-slate-600 hover:text-slate-900"}`}
+            className={`-mb-px shrink-0 whitespace-nowrap rounded-t-md border-b-2 px-3 py-1.5 text-sm font-medium ${mode === m ? (m === "note" ? "border-amber-500 text-amber-900" : "border-brand-600 text-brand-700") : "border-transparent text-slate-600 hover:text-slate-900"}`}
           >
             {m === "reply" ? (isEmail ? "Reply by email" : "Reply") : "Internal note"}
           </button>
         ))}
-        <div className="ml-auto flex items-center gap-2 pb-1">
+        {/* On a phone the macro menu takes its own line above the tabs instead of running out of the composer. */}
+        <div className="order-first flex w-full items-center gap-2 pb-1 sm:order-none sm:ml-auto sm:w-auto">
           <label htmlFor={ids.macro} className="sr-only">
             Insert a macro
           </label>
@@ -277,7 +297,7 @@ export function Composer({
                 setError((err as Error).message);
               }
             }}
-            className="max-w-40 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs"
+            className="w-full min-w-0 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs sm:w-auto sm:max-w-40"
           >
             <option value="">{macros.isError ? "Macros unavailable" : "Insert macro…"}</option>
             {macros.data?.map((m) => (
@@ -391,7 +411,7 @@ export function Composer({
         ) : (
           <p className="text-xs text-amber-900">Only your team sees notes.</p>
         )}
-        <span className="text-xs text-slate-600" role="status" aria-live="polite">
+        <span className="text-xs text-slate-600" role="status" aria-live="polite" data-testid="composer-notice">
           {sentNotice}
         </span>
         <span className="ml-auto hidden text-xs text-slate-600 sm:inline">Ctrl/⌘ + Enter to send</span>

@@ -119,8 +119,8 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
         <div className="rounded-lg bg-slate-50 p-2.5">
           <dt className="text-xs text-slate-600">Touchpoints</dt>
           <dd className="font-semibold">
-            {c.eventCount.toLocaleString()}
-            {c.eventCountCapped ? "+" : ""}
+            {c.touchpoints.count.toLocaleString()}
+            {c.touchpoints.capped ? "+" : ""}
           </dd>
         </div>
         <div className="rounded-lg bg-slate-50 p-2.5">

@@ -96,6 +96,8 @@ export function useGlobalShortcutListener(globals: Record<string, ShortcutHandle
       // Inside an open dialog only the dialog's own keys apply.
       if ((e.target as HTMLElement | null)?.closest?.("dialog[open]")) return;
       const key = e.key;
+      // Enter on a link or button is that control's own (opening a notification, pressing a button).
+      if (key === "Enter" && (e.target as HTMLElement | null)?.closest?.("a[href], button, summary, [role='button'], [role='option']")) return;
       let name = key === "Enter" ? "enter" : key.length === 1 ? key : "";
       if (!name) return;
       if (pending && Date.now() - pending.at < 1000) {

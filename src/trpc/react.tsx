@@ -12,6 +12,7 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
+      // No retry for answers that would be the same again (a malformed id is BAD_REQUEST every time).
       queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: (count, error) => count < 2 && !/UNAUTHORIZED|FORBIDDEN|NOT_FOUND|BAD_REQUEST/.test(String((error as { data?: { code?: string } })?.data?.code ?? error.message)) },
     },
   });

@@ -96,6 +96,26 @@ describe("settings: people, teams, API keys", () => {
     await admin.getByRole("button", { name: "Cancel" }).click();
   });
 
+  it("an admin sees the agent's console session (device, address) and ends it: the agent's open tab says its session ended", async () => {
+    await agent.goto(`${app.url}/inbox`);
+    await expect.poll(() => agent.getByLabel("Inbox", { exact: true }).locator("option").count()).toBeGreaterThan(1);
+    await admin.goto(`${app.url}/settings/people`);
+    await admin.getByRole("button", { name: `Sessions of ${NEW_AGENT.name}` }).click();
+    const sessions = admin.getByTestId("sessions-table");
+    await sessions.waitFor();
+    await expect.poll(() => sessions.locator("tbody tr").count()).toBe(1);
+    expect(await sessions.textContent()).toMatch(/Chrome on Linux/);
+    expect(await sessions.textContent()).toMatch(/127\.0\.0\.1|::1/);
+    expect(await axeViolations(admin, "sessions")).toEqual([]);
+    await admin.screenshot({ path: path.join(SCREENSHOT_DIR, "settings-sessions-1440.png") });
+    await sessions.getByRole("button", { name: /^End session on Chrome on Linux/ }).click();
+    await admin.getByText("Not signed in anywhere").waitFor();
+    // Ended on the server: the agent's live tab learns it at once.
+    await agent.getByRole("alert").filter({ hasText: "Your session ended" }).waitFor({ timeout: 15_000 });
+    await admin.getByRole("button", { name: "Close" }).click();
+    await login(agent, NEW_AGENT.email, NEW_AGENT.password);
+  });
+
   it("deactivating the agent ends their open console session: “Your session ended” with a sign-in link", async () => {
     await agent.goto(`${app.url}/inbox`);
     // The console is live (its inbox list loaded over tRPC, its socket connected).

@@ -81,7 +81,8 @@ export async function startAppServer(opts: { databaseUrl: string; env?: Record<s
 }
 
 /** Signs in through next-auth's real credentials flow; returns the Cookie header. */
-export async function signIn(baseUrl: string, email: string, password = "throughline"): Promise<{ ok: boolean; cookie: string; error?: string }> {
+/** headers: extra request headers, e.g. X-Forwarded-For to sign in "from" an address behind TRUST_PROXY. */
+export async function signIn(baseUrl: string, email: string, password = "throughline", headers: Record<string, string> = {}): Promise<{ ok: boolean; cookie: string; error?: string }> {
   const jar = new Map<string, string>();
   const absorb = (res: Response) => {
     for (const c of res.headers.getSetCookie()) {
@@ -91,13 +92,13 @@ export async function signIn(baseUrl: string, email: string, password = "through
     }
   };
   const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
+  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`, { headers });
   absorb(csrfRes);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: header() },
+    headers: { ...headers, "content-type": "application/x-www-form-urlencoded", cookie: header() },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
   absorb(res);

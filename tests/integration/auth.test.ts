@@ -53,16 +53,24 @@ describe("sign-in", () => {
     expect(me.status).toBe(401);
   });
 
-  it("locks an account after repeated failures", async () => {
+  it("locks an account after repeated failures — from that address only, which a forged X-Forwarded-For cannot leave", async () => {
+    const supervisor = await t.prisma.user.findUniqueOrThrow({ where: { email: "supervisor@throughline.test" } });
     try {
-      for (let i = 0; i < 5; i++) await signIn(app.url, "supervisor@throughline.test", `wrong-${i}`);
-      // Even the right password is refused while locked.
+      for (let i = 0; i < 4; i++) expect((await signIn(app.url, "supervisor@throughline.test", `wrong-${i}`)).error).toMatch(/wrong email or password/i);
+      const fifth = await signIn(app.url, "supervisor@throughline.test", "wrong-4");
+      expect(fifth.error).toBe("Too many failed attempts from this address. Try again in 15 minutes.");
+      // Even the right password is refused while locked…
       const session = await signIn(app.url, "supervisor@throughline.test");
       expect(session.ok).toBe(false);
       expect(session.error).toMatch(/too many failed attempts/i);
+      // …and claiming another address does not help: without TRUST_PROXY the header is not believed.
+      expect((await signIn(app.url, "supervisor@throughline.test", "throughline", { "x-forwarded-for": "192.0.2.99" })).ok).toBe(false);
     } finally {
-      await t.prisma.user.update({ where: { email: "supervisor@throughline.test" }, data: { lockedUntil: null, failedLogins: 0 } });
+      const admin = await signIn(app.url, "admin@throughline.test");
+      const res = await fetch(`${app.url}/api/trpc/people.unlock`, { method: "POST", headers: { "content-type": "application/json", cookie: admin.cookie, "x-throughline-csrf": "1" }, body: JSON.stringify({ json: { id: supervisor.id } }) });
+      expect(res.status).toBe(200);
     }
+    expect((await signIn(app.url, "supervisor@throughline.test")).ok).toBe(true);
   });
 });
 

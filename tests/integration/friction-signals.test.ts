@@ -80,7 +80,7 @@ describe("friction", () => {
     const f = await frictionForCustomer(customerId);
     expect(kinds(f)).toEqual({ wait: [1, 15], repeat_contact: [1, 15], handoff: [1, 10], channel_switch: [1, 10], reopen: [1, 15], failed_self_service: [1, 15] });
     expect(f.score).toBe(80);
-    expect(f.signals.find((s) => s.kind === "wait")!.detail).toMatch(/waited 3 h/);
+    expect(f.signals.find((s) => s.kind === "wait")!.detail).toMatch(/: first reply after 3 h$/);
   });
 
   it("places friction points in time and ranks open conversations", async () => {

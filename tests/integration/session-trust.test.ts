@@ -7,11 +7,12 @@ import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { connected, signIn, startAppServer, type AppServer } from "../helpers/app-server";
+import { hashApiKey } from "@/server/api-keys/hash";
 
 // What .env.example used to ship: anyone could read it.
 const PUBLISHED_DEMO_SECRET = "dev-only-change-me-0123456789abcdef";
 // A start without any secret of its own (NEXTAUTH_SECRET unset: the instance generates its root).
-const NO_SECRETS = { NEXTAUTH_SECRET: "", DEMO_API_KEY: "", DEMO_INBOX_TOKEN: "", WIDGET_IDENTITY_SECRET: "", META_APP_SECRET: "" };
+const NO_SECRETS = { NEXTAUTH_SECRET: "", DEMO_API_KEY: "", DEMO_INBOX_TOKEN: "", WIDGET_IDENTITY_SECRET: "", META_APP_SECRET: "", SESSION_SWEEP_SECONDS: "1" };
 
 let t: TestDatabase;
 let a: AppServer;
@@ -104,6 +105,9 @@ describe("the generated root survives a restart and is shared by a second proces
     expect((await me(a, cookie)).viewer?.role).toBe("admin");
 
     const rootBefore = (await t.prisma.instanceSecret.findUniqueOrThrow({ where: { name: "root" } })).value;
+    // What earlier versions registered on every demo start: the published demo key, full access.
+    const published = "tl_demo_api_key_change_me";
+    await t.prisma.apiKey.create({ data: { name: "Demo API key (DEMO_API_KEY)", prefix: published.slice(0, 10), keyHash: hashApiKey(published), scopes: ["*"] } });
     await a.stop();
     a = await startAppServer({ databaseUrl: t.url, env: NO_SECRETS });
     expect(a.logs()).toMatch(/signing keys: this instance's generated root/);
@@ -112,6 +116,11 @@ describe("the generated root survives a restart and is shared by a second proces
 
     expect((await me(a, cookie)).viewer?.role).toBe("admin");
     expect((await me(b, cookie)).viewer?.role).toBe("admin");
+
+    // The upgrade retired the published key.
+    expect(a.logs()).toMatch(/revoked 1 API key made from a published demo value/);
+    const res = await fetch(`${a.url}/api/v1/customers?email=anyone@example.test`, { headers: { authorization: `Bearer ${published}` } });
+    expect(res.status).toBe(401);
   });
 });
 
@@ -131,6 +140,10 @@ describe("signing out ends the session", () => {
 
     expect((await me(a, session.cookie)).status).toBe(401);
     expect((await me(b, session.cookie)).status).toBe(401);
+    // next-auth's own session endpoint agrees (it would answer from the JWT alone) and clears the cookie.
+    const probe = await fetch(`${b.url}/api/auth/session`, { headers: { cookie: session.cookie } });
+    expect(await probe.json()).toEqual({});
+    expect(probe.headers.getSetCookie().join()).toMatch(/next-auth\.session-token=;.*Max-Age=0/);
     // The open socket's next event is refused and the socket is closed (no Redis here: B learns it from the row).
     live.emit("subscribe", { allInboxes: true });
     expect(await dropped).toBe("io server disconnect");
@@ -139,6 +152,46 @@ describe("signing out ends the session", () => {
     await expect(connected(again)).rejects.toThrow(/unauthorized/);
     again.close();
     live.close();
+  });
+});
+
+describe("an ended session's sockets get nothing more", () => {
+  it("a socket that only listens is dropped once its session ends, with no event of its own", async () => {
+    const session = await signIn(a.url, "agent@throughline.test");
+    const listening = socketTo(a, session.cookie);
+    await connected(listening);
+    const dropped = new Promise<string>((resolve) => listening.once("disconnect", resolve));
+    // Ended behind this process's back (as if the notice from another process were lost).
+    const agent = await t.prisma.user.findUniqueOrThrow({ where: { email: "agent@throughline.test" } });
+    await t.prisma.userSession.updateMany({ where: { userId: agent.id, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "ended_by_admin" } });
+    expect(await dropped).toBe("io server disconnect");
+    listening.close();
+  });
+
+  it("a socket that drops and reconnects after its session ended is not recovered: no missed event is replayed", async () => {
+    const admin = await signIn(a.url, "admin@throughline.test");
+    const session = await signIn(a.url, "supervisor@throughline.test");
+    const sup = await t.prisma.user.findUniqueOrThrow({ where: { email: "supervisor@throughline.test" } });
+    const socket = connect(a.url, { transports: ["websocket"], extraHeaders: { cookie: session.cookie }, reconnectionDelay: 300, reconnectionDelayMax: 300 });
+    await connected(socket);
+    expect(((await socket.emitWithAck("subscribe", { allInboxes: true })) as { ok: boolean }).ok).toBe(true);
+    const pushed: string[] = [];
+    socket.onAny((event: string) => pushed.push(event));
+    const refused = new Promise<string>((resolve) => socket.on("connect_error", (e) => resolve(e.message)));
+    const dropped = new Promise<void>((resolve) => socket.once("disconnect", () => resolve()));
+    // The connection breaks (not a clean close): socket.io would recover it and replay what it missed.
+    (socket.io.engine as unknown as { transport: { ws: { _socket: { destroy(): void } } } }).transport.ws._socket.destroy();
+    await dropped;
+    expect((await trpcMutation(a, admin.cookie, "people.endSessions", { id: sup.id })).status).toBe(200);
+    const mail = await fetch(`${a.url}/api/inbound/email`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${(await t.prisma.instanceSecret.findUniqueOrThrow({ where: { name: "env:DEMO_INBOX_TOKEN" } })).value}`, "content-type": "message/rfc822" },
+      body: ["From: Eve <eve@example.test>", "To: support@throughline.test", "Subject: sent while the tab was away", `Message-ID: <${Date.now()}@example.test>`, "", "Hello."].join("\r\n"),
+    });
+    expect(mail.status).toBe(202);
+    expect(await refused).toBe("unauthorized");
+    socket.close();
+    expect(pushed).toEqual([]);
   });
 });
 
@@ -177,12 +230,13 @@ describe("an admin sees a person's sessions and ends them", () => {
 
   it("a password reset ends every session of the person", async () => {
     const admin = await signIn(a.url, "admin@throughline.test");
+    const since = new Date();
     const sup = await signIn(b.url, "supervisor@throughline.test");
     const supUser = await t.prisma.user.findUniqueOrThrow({ where: { email: "supervisor@throughline.test" } });
     expect((await trpcMutation(a, admin.cookie, "people.resetPassword", { id: supUser.id, password: "a-new-long-password" })).status).toBe(200);
     expect((await me(b, sup.cookie)).status).toBe(401);
-    const rows = await t.prisma.userSession.findMany({ where: { userId: supUser.id } });
-    expect(rows.every((r) => r.revokedReason === "password_reset")).toBe(true);
+    const rows = await t.prisma.userSession.findMany({ where: { userId: supUser.id, createdAt: { gte: since } } });
+    expect(rows.map((r) => r.revokedReason)).toEqual(["password_reset"]);
   });
 });
 

@@ -44,7 +44,7 @@ function isLoopback(host: string): boolean {
 
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET = "test-nextauth-secret-0123456789";
-  process.env.SSRF_HOOK_SECRET = "ssrf-hook-secret-456";
+  process.env.RULE_SSRF_HOOK_SECRET = "ssrf-hook-secret-456";
   delete process.env.OUTBOUND_ALLOWLIST;
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     const host = connectTarget(args);
@@ -169,7 +169,7 @@ describe("SSRF guard on rule webhooks", () => {
 
   it("with OUTBOUND_ALLOWLIST=127.0.0.1/32 delivers the signed webhook and logs its status", async () => {
     process.env.OUTBOUND_ALLOWLIST = "127.0.0.1/32";
-    const { run, entries } = await fireWebhooks([`http://127.0.0.1:${port}/hook`, "http://169.254.169.254/latest/meta-data/"], "SSRF_HOOK_SECRET");
+    const { run, entries } = await fireWebhooks([`http://127.0.0.1:${port}/hook`, "http://169.254.169.254/latest/meta-data/"], "RULE_SSRF_HOOK_SECRET");
     expect(run.status).toBe("partial");
     expect(run.actions).toEqual([
       { type: "webhook", ok: true, detail: `Rule “Hook ${seq}” called webhook 127.0.0.1:${port} (202)` },

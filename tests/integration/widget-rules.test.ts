@@ -68,7 +68,9 @@ describe("identity", () => {
     expect(readVisitorToken(id, token.replace(".1700000000000.", ".1900000000000."))).toBeNull();
     expect(readVisitorToken(id, token.replace(".3.", ".4."))).toBeNull();
     // Old-format tokens are recognised (generation 0, no issue time) only to be exchanged.
-    expect(readVisitorToken(id, legacyVisitorToken(id))).toEqual({ generation: 0, issuedAt: null });
+    // They were signed with NEXTAUTH_SECRET itself (this test's process sets it), never a derived key.
+    expect(readVisitorToken(id, legacyVisitorToken(id, TEST_SECRETS.NEXTAUTH_SECRET))).toEqual({ generation: 0, issuedAt: null });
+    expect(readVisitorToken(id, legacyVisitorToken(id))).toBeNull();
     expect(parseVisitorAuthorization(`Bearer ${id}.${token}`)).toEqual({ visitorId: id, token });
     expect(parseVisitorAuthorization(`Bearer ${id}.${token} x`)).toBeNull();
     expect(parseVisitorAuthorization(`Bearer ${id.slice(1)}.${token}`)).toBeNull();

@@ -114,13 +114,38 @@ describe("visitor tokens", () => {
     inGrace.close();
 
     await sleep(GRACE_MS + 200);
-    expect(await refusalOf({ visitorId, visitorToken: oldToken })).toEqual({ code: "invalid_visitor", reason: "superseded" });
-    const oldOverHttp = await articleView(visitorId, oldToken);
-    expect(oldOverHttp.status).toBe(401);
-    expect((await articleView(visitorId, newToken)).status).toBe(202);
     // The renewed token carries on: the visitor is still the same, with its history.
+    expect((await articleView(visitorId, newToken)).status).toBe(202);
     const third = await visitor({ visitorId, visitorToken: newToken });
     expect(third.session.visitorId).toBe(visitorId);
+    const thirdDropped = new Promise<string>((resolve) => third.socket.once("disconnect", resolve));
+
+    // Past the grace the old token is a copy: refused — and, as with a reused
+    // refresh token, every token of the visitor is retired and its open sockets go.
+    expect(await refusalOf({ visitorId, visitorToken: oldToken })).toEqual({ code: "invalid_visitor", reason: "superseded" });
+    expect(await thirdDropped).toBe("io server disconnect");
+    expect((await articleView(visitorId, oldToken)).status).toBe(401);
+    expect((await articleView(visitorId, newToken)).status).toBe(401);
+    expect(await refusalOf({ visitorId, visitorToken: newToken })).toEqual({ code: "invalid_visitor", reason: "superseded" });
+  });
+
+  it("a thief who renews with a copied token first loses it when the visitor comes back with the original", async () => {
+    const v = await visitor();
+    const { visitorId, visitorToken: original } = v.session;
+    v.close();
+    await sleep(REUSE_MS + 200);
+    // The thief connects first and is renewed (generation 2, stored once acknowledged).
+    const thief = await visitor({ visitorId, visitorToken: original });
+    const stolen = thief.session.visitorToken!;
+    expect(generationOf(stolen)).toBe(2);
+    await storedGeneration(visitorId).toBe(2);
+    const thiefDropped = new Promise<string>((resolve) => thief.socket.once("disconnect", resolve));
+    await sleep(GRACE_MS + 200);
+    // The visitor returns with what their browser holds: refused, and the thief is cut off with it.
+    expect(await refusalOf({ visitorId, visitorToken: original })).toEqual({ code: "invalid_visitor", reason: "superseded" });
+    expect(await thiefDropped).toBe("io server disconnect");
+    expect(await refusalOf({ visitorId, visitorToken: stolen })).toEqual({ code: "invalid_visitor", reason: "superseded" });
+    expect((await articleView(visitorId, stolen)).status).toBe(401);
   });
 
   it("refuses expired, tampered and forged-generation tokens", async () => {
@@ -160,7 +185,8 @@ describe("visitor tokens", () => {
     v.close();
     // As the visitor was before this release: no generation yet, the old token format.
     await t.prisma.widgetVisitorToken.delete({ where: { visitorId: id } });
-    const legacy = createHmac("sha256", deriveSecret(TEST_SECRETS.NEXTAUTH_SECRET, "visitor-tokens")).update(`throughline:widget-visitor:v1:${id}`).digest("base64url");
+    // Signed as releases before per-purpose keys did: with NEXTAUTH_SECRET itself.
+    const legacy = createHmac("sha256", TEST_SECRETS.NEXTAUTH_SECRET).update(`throughline:widget-visitor:v1:${id}`).digest("base64url");
     expect((await articleView(id, legacy)).status).toBe(401);
 
     const upgraded = await visitor({ visitorId: id, visitorToken: legacy });
@@ -248,7 +274,6 @@ describe("visitor tokens", () => {
     expect((await bBack).visitorId).toBe(visitorId);
     expect(sessions.get(b)).toBe(2);
     expect(generationOf(storage.token!)).toBe(2);
-    expect(await refusalOf({ visitorId, visitorToken: oldToken })).toEqual({ code: "invalid_visitor", reason: "superseded" });
 
     // Both tabs are live and are the same visitor: tab B reads what tab A sent.
     const ack = (await a.timeout(15_000).emitWithAck("message:send", { clientId: randomUUID(), text: "sent from tab A" })) as { ok: boolean };

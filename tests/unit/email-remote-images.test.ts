@@ -83,6 +83,12 @@ describe("blockRemoteImages", () => {
     expect(html).not.toContain("data-remote-src");
   });
 
+  it("drops other same-site sources: an email may not make the agent's browser call our API with its cookies", () => {
+    const { html, blocked } = blockRemoteImages('<img src="/api/auth/signout" alt="a"><img src="/api/trpc/me.get" alt="b"><img src="../settings" alt="c"><img src="/api/attachments/not-an-id" alt="d">', proxy);
+    expect(blocked).toBe(0);
+    expect(images(html).every((i) => !("src" in i))).toBe(true);
+  });
+
   it("drops sources no browser should load (javascript:, other schemes)", () => {
     const { html, blocked } = blockRemoteImages('<img src="javascript:alert(1)" alt="x"><img src="ftp://t.test/a.png" alt="y">', proxy);
     expect(blocked).toBe(0);
@@ -93,11 +99,11 @@ describe("blockRemoteImages", () => {
     const { html } = blockRemoteImages(
       '<table background="https://t.test/bg.png"><tr><td style="background-image:url(https://t.test/c.png);color:red">x</td></tr></table>' +
         '<div style="background:-webkit-image-set(&quot;https://t.test/d.png&quot; 1x)">y</div><video poster="//t.test/p.png"></video>' +
-        '<p style="color:blue">kept</p><td background="/ours.png">z</td>',
+        '<p style="color:blue">kept</p><td background="/api/attachments/7d3c0d1e-0000-4000-8000-000000000000">z</td>',
     );
     expect(html).not.toContain("t.test");
     expect(html).toContain('style="color:blue"');
-    expect(html).toContain('background="/ours.png"');
+    expect(html).toContain('background="/api/attachments/7d3c0d1e-0000-4000-8000-000000000000"');
   });
 
   it("is idempotent: a second pass keeps images blocked and renews the proxy link", () => {

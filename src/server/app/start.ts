@@ -61,6 +61,9 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
           ? "• signing keys: generated a random root on first start, stored in the database (set NEXTAUTH_SECRET to supply your own)"
           : "• signing keys: this instance's generated root (from the database)",
     );
+    // Earlier versions registered the published demo API key; it opens nothing now.
+    const retired = await revokePublishedApiKeys();
+    if (retired) log(`• revoked ${retired} API key${retired === 1 ? "" : "s"} made from a published demo value`);
     const shown = secrets.generated.filter((n) => n !== "root");
     if (shown.length) log(`• generated on first start (unset in the environment): ${shown.join(", ")}`);
 
@@ -154,6 +157,13 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     await embedded?.stop().catch(() => undefined);
     throw error;
   }
+}
+
+async function revokePublishedApiKeys(): Promise<number> {
+  const { hashApiKey } = await import("@/server/api-keys/hash");
+  const { PUBLIC_SECRET_VALUES } = await import("@/server/security/secrets");
+  const { count } = await getDb().apiKey.updateMany({ where: { keyHash: { in: [...PUBLIC_SECRET_VALUES].map(hashApiKey) }, revokedAt: null }, data: { revokedAt: new Date() } });
+  return count;
 }
 
 // Demo mode: DEMO_API_KEY works even when it changed after the database was seeded.

@@ -60,6 +60,15 @@ export async function viewerFromSession(sessionId: string | undefined, userId: s
   };
 }
 
+/** Of these session ids, the ones still live (not ended, not expired, user active). */
+export async function liveSessionIds(ids: string[]): Promise<Set<string>> {
+  const rows = await db.userSession.findMany({
+    where: { id: { in: ids }, revokedAt: null, expiresAt: { gt: new Date() }, user: { deactivatedAt: null } },
+    select: { id: true, createdAt: true, user: { select: { sessionsValidAfter: true } } },
+  });
+  return new Set(rows.filter((r) => !r.user.sessionsValidAfter || r.createdAt >= r.user.sessionsValidAfter).map((r) => r.id));
+}
+
 export type ActiveSession = { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; userAgent: string | null; ip: string | null };
 
 export async function listActiveSessions(userId: string): Promise<ActiveSession[]> {

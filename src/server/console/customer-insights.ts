@@ -6,9 +6,12 @@ import { db } from "@/server/db";
 import { findDuplicateSuggestions } from "@/server/customers/identity";
 import { listMerges } from "@/server/customers/merge";
 import { visibleCustomerIds } from "@/server/customers/visibility";
+import { longestWait, REPEAT_WINDOW_MS, sameIssue, WAIT_THRESHOLD_MIN, waitText, type ConvFacts } from "@/server/friction/score";
+import { humanDuration } from "@/server/friction/duration";
 
-export const REPEAT_WINDOW_DAYS = 7;
-export const LONG_WAIT_HOURS = 4;
+// The signals are the friction score's (friction/score.ts): one definition of
+// a long wait and of a repeat contact, whether shown here or on the journey map.
+export const REPEAT_WINDOW_DAYS = REPEAT_WINDOW_MS / 86_400_000;
 
 type ConvRow = {
   id: string;
@@ -21,8 +24,7 @@ type ConvRow = {
   first_response_at: Date | null;
   waiting_since: Date | null;
   reopen_count: number;
-  prev_created_at: Date | null;
-  prev_number: number | null;
+  tags: string[];
 };
 
 export type FrictionSignal = { kind: "repeat_contact" | "long_wait" | "handoff" | "reopen"; label: string; count: number; detail: string[] };
@@ -31,15 +33,14 @@ export async function customerInsights(customerId: string, inboxScope: "all" | s
   const visible = (inboxId: string | null) => inboxScope === "all" || (inboxId !== null && inboxScope.includes(inboxId));
   const [convs, handoffs, surveys, productEvents, duplicates, merges] = await Promise.all([
     db.$queryRaw<ConvRow[]>`
-      SELECT id, number, inbox_id, channel::text AS channel, status::text AS status, subject, created_at, first_response_at, waiting_since, reopen_count,
-             lag(created_at) OVER (ORDER BY created_at, id) AS prev_created_at,
-             lag(number) OVER (ORDER BY created_at, id) AS prev_number
+      SELECT id, number, inbox_id, channel::text AS channel, status::text AS status, subject, created_at, first_response_at, waiting_since, reopen_count, tags
       FROM conversations WHERE customer_id = ${customerId}::uuid
       ORDER BY created_at DESC, id DESC LIMIT 500`,
     db.$queryRaw<{ conversation_id: string; number: number; inbox_id: string; n: number }[]>`
       SELECT e.conversation_id, c.number, c.inbox_id, count(*)::int AS n
       FROM conversations c JOIN timeline_events e ON e.conversation_id = c.id
-      WHERE c.customer_id = ${customerId}::uuid AND e.kind = 'ticket_event' AND e.name = 'assignee' AND e.payload->>'from' IS NOT NULL
+      WHERE c.customer_id = ${customerId}::uuid AND e.kind = 'ticket_event'
+        AND ((e.name = 'assignee' AND e.payload->>'from' IS NOT NULL AND e.payload->>'from' <> coalesce(e.payload->>'to', '')) OR e.name = 'team')
       GROUP BY e.conversation_id, c.number, c.inbox_id ORDER BY max(e.occurred_at) DESC LIMIT 50`,
     db.$queryRaw<{ id: string; kind: string; score: number; comment: string | null; created_at: Date; number: number | null; inbox_id: string | null }[]>`
       SELECT r.id, r.kind::text AS kind, r.score, r.comment, r.created_at, c.number, c.inbox_id
@@ -54,43 +55,44 @@ export async function customerInsights(customerId: string, inboxScope: "all" | s
   ]);
 
   const signals: FrictionSignal[] = [];
-  const repeats = convs.filter((c) => c.prev_created_at && c.created_at.getTime() - c.prev_created_at.getTime() < REPEAT_WINDOW_DAYS * 86_400_000);
+  const facts = convs.map(toFacts(customerId));
+  // Repeat contact: an earlier conversation about the same issue started within the window (newest first).
+  const repeats: { c: ConvRow; p: ConvRow }[] = [];
+  convs.forEach((c, i) => {
+    const start = c.created_at.getTime();
+    for (let j = i + 1; j < convs.length && start - convs[j]!.created_at.getTime() <= REPEAT_WINDOW_MS; j++) {
+      if (convs[j]!.created_at.getTime() < start && sameIssue(facts[j]!, facts[i]!)) {
+        repeats.push({ c, p: convs[j]! });
+        break;
+      }
+    }
+  });
   if (repeats.length) {
     signals.push({
       kind: "repeat_contact",
       label: `${repeats.length} repeat contact${repeats.length === 1 ? "" : "s"} within ${REPEAT_WINDOW_DAYS} days`,
       count: repeats.length,
-      detail: repeats.slice(0, 3).map((c) => {
-        const days = (c.created_at.getTime() - c.prev_created_at!.getTime()) / 86_400_000;
-        const gap = days < 1 ? `${Math.max(1, Math.round(days * 24))} h` : `${Math.round(days)} d`;
-        return visible(c.inbox_id) ? `#${c.number} came ${gap} after #${c.prev_number}` : `a contact ${gap} after the previous one`;
+      detail: repeats.slice(0, 3).map(({ c, p }) => {
+        const gap = humanDuration((c.created_at.getTime() - p.created_at.getTime()) / 60_000);
+        return visible(c.inbox_id) && visible(p.inbox_id) ? `#${c.number} came ${gap} after #${p.number}` : `a contact ${gap} after an earlier one`;
       }),
     });
   }
-  const longMs = LONG_WAIT_HOURS * 3_600_000;
-  const waits = convs.filter(
-    (c) =>
-      (c.first_response_at && c.first_response_at.getTime() - c.created_at.getTime() > longMs) ||
-      (c.waiting_since && ["open", "pending"].includes(c.status) && now.getTime() - c.waiting_since.getTime() > longMs),
-  );
+  // Long wait: the very wait that crossed the threshold is the one described.
+  const waits = convs.map((c, i) => ({ c, wait: longestWait(facts[i]!, now) })).filter((x) => x.wait.minutes > WAIT_THRESHOLD_MIN);
   if (waits.length) {
     signals.push({
       kind: "long_wait",
-      label: `${waits.length} long wait${waits.length === 1 ? "" : "s"} (over ${LONG_WAIT_HOURS} h)`,
+      label: `${waits.length} long wait${waits.length === 1 ? "" : "s"} (over ${humanDuration(WAIT_THRESHOLD_MIN)})`,
       count: waits.length,
-      detail: waits.slice(0, 3).map((c) => {
-        const ms = c.first_response_at ? c.first_response_at.getTime() - c.created_at.getTime() : now.getTime() - c.waiting_since!.getTime();
-        const h = Math.round(ms / 3_600_000);
-        const what = c.first_response_at ? `first reply after ${h} h` : `waiting ${h} h now`;
-        return visible(c.inbox_id) ? `#${c.number}: ${what}` : what;
-      }),
+      detail: waits.slice(0, 3).map(({ c, wait }) => (visible(c.inbox_id) ? `#${c.number}: ${waitText(wait)}` : waitText(wait))),
     });
   }
   const handoffTotal = handoffs.reduce((s, h) => s + h.n, 0);
   if (handoffTotal) {
     signals.push({
       kind: "handoff",
-      label: `${handoffTotal} hand-off${handoffTotal === 1 ? "" : "s"} between agents`,
+      label: `${handoffTotal} hand-off${handoffTotal === 1 ? "" : "s"} between agents or teams`,
       count: handoffTotal,
       detail: handoffs.slice(0, 3).map((h) => (visible(h.inbox_id) ? `#${h.number}: ${h.n} reassignment${h.n === 1 ? "" : "s"}` : `${h.n} reassignment${h.n === 1 ? "" : "s"}`)),
     });
@@ -134,6 +136,22 @@ export async function customerInsights(customerId: string, inboxScope: "all" | s
 }
 
 export type CustomerInsights = Awaited<ReturnType<typeof customerInsights>>;
+
+const toFacts =
+  (customerId: string) =>
+  (c: ConvRow): ConvFacts => ({
+    id: c.id,
+    customerId,
+    number: c.number,
+    channel: c.channel,
+    status: c.status,
+    createdAt: c.created_at,
+    firstResponseAt: c.first_response_at,
+    waitingSince: c.waiting_since,
+    reopenCount: c.reopen_count,
+    tags: c.tags ?? [],
+    subject: c.subject,
+  });
 
 /** Agents and teams, for assignee and @mention pickers. */
 export async function agentDirectory() {

@@ -5,6 +5,7 @@
 import { db, Prisma } from "@/server/db";
 import { customerVisibleSql, type InboxScope } from "@/server/customers/visibility";
 import { attributeConflictsOf } from "@/server/customers/merge-attributes";
+import { countTouchpoints } from "@/server/journey/touchpoints";
 
 export type CustomerListItem = {
   id: string;
@@ -72,8 +73,6 @@ export async function listCustomers(opts: { search?: string; cursor?: string | n
   };
 }
 
-export const EVENT_COUNT_CAP = 100_000;
-
 export async function getCustomerProfile(customerId: string, inboxScope: "all" | string[]) {
   const customer = await db.customer.findUnique({
     where: { id: customerId },
@@ -82,16 +81,15 @@ export async function getCustomerProfile(customerId: string, inboxScope: "all" |
   if (!customer || customer.erasedAt) return null;
   const conversationWhere: Prisma.ConversationWhereInput = { customerId };
   if (inboxScope !== "all") conversationWhere.inboxId = { in: inboxScope };
-  const [conversations, eventCount, channels, attributeConflicts] = await Promise.all([
+  const [conversations, touchpoints, channels, attributeConflicts] = await Promise.all([
     db.conversation.findMany({
       where: conversationWhere,
       orderBy: { lastMessageAt: "desc" },
       take: 20,
       select: { id: true, number: true, subject: true, status: true, channel: true, priority: true, lastMessageAt: true, lastMessagePreview: true, inbox: { select: { name: true } } },
     }),
-    // Counted up to a cap: the profile must cost the same at a million events.
-    db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM (SELECT 1 FROM timeline_events WHERE customer_id = ${customerId}::uuid LIMIT ${EVENT_COUNT_CAP + 1}) s`.then((r) => r[0]?.n ?? 0),
+    // The same count the journey map shows (one definition: journey/touchpoints.ts).
+    countTouchpoints(customerId, inboxScope),
     db.$queryRaw<{ channel: string; n: number }[]>`
       SELECT channel::text AS channel, count(*)::int AS n FROM timeline_events WHERE customer_id = ${customerId}::uuid GROUP BY channel ORDER BY n DESC`,
     attributeConflictsOf(customerId),
@@ -109,9 +107,8 @@ export async function getCustomerProfile(customerId: string, inboxScope: "all" |
     createdAt: customer.createdAt,
     identities: customer.identities.map((i) => ({ id: i.id, kind: i.kind, value: i.value, verified: i.verified, source: i.source })),
     conversations: conversations.map((c) => ({ ...c, inboxName: c.inbox.name })),
-    eventCount: Math.min(eventCount, EVENT_COUNT_CAP),
-    /** True when there are more events than eventCount says (shown as "100,000+"). */
-    eventCountCapped: eventCount > EVENT_COUNT_CAP,
+    /** Touchpoints the viewer may see; capped: more than count (shown as "100,000+"). */
+    touchpoints,
     channels,
   };
 }

@@ -22,6 +22,7 @@
 // channel switch 20, reopen 30, failed self-service 20), at most 100.
 import { db } from "@/server/db";
 import { isUuid } from "@/server/timeline/ids";
+import { humanDuration } from "./duration";
 
 export type FrictionKind = "wait" | "repeat_contact" | "handoff" | "channel_switch" | "reopen" | "failed_self_service";
 export type FrictionSignal = { kind: FrictionKind; count: number; points: number; detail: string };
@@ -31,9 +32,10 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 export const FRICTION_WINDOW_MS = 90 * DAY;
-const REPEAT_WINDOW_MS = 7 * DAY;
+export const REPEAT_WINDOW_MS = 7 * DAY;
 const SELF_SERVICE_WINDOW_MS = HOUR;
-const WAIT_THRESHOLD_MIN = 60;
+/** A wait longer than this is friction (the sidebar's "long waits" and the journey map's use this one number). */
+export const WAIT_THRESHOLD_MIN = 60;
 
 const CONVERSATION_CAPS: Record<FrictionKind, number> = { wait: 25, repeat_contact: 30, handoff: 30, channel_switch: 10, reopen: 30, failed_self_service: 15 };
 const CUSTOMER_CAPS: Record<FrictionKind, number> = { wait: 25, repeat_contact: 30, handoff: 30, channel_switch: 20, reopen: 30, failed_self_service: 20 };
@@ -84,22 +86,30 @@ export function sameIssue(a: ConvFacts, b: ConvFacts): boolean {
   return ta.length === 0 && !sa;
 }
 
-function fmtDuration(minutes: number): string {
-  if (minutes < 60) return `${Math.round(minutes)} min`;
-  const h = Math.floor(minutes / 60);
-  const m = Math.round(minutes % 60);
-  if (h < 48) return m ? `${h} h ${m} min` : `${h} h`;
-  return `${Math.round(h / 24)} days`;
+/** A conversation's longest wait and which one it is: for the first reply, or the customer's current unanswered wait. */
+export type Wait = { minutes: number; kind: "first_reply" | "unanswered" };
+
+/** The longest wait of a conversation (first response, or the current unanswered wait). */
+export function longestWait(c: ConvFacts, now: Date): Wait {
+  const open = c.status === "open" || c.status === "pending" || c.status === "snoozed";
+  let w: Wait = { minutes: 0, kind: "first_reply" };
+  if (c.firstResponseAt) w = { minutes: (c.firstResponseAt.getTime() - c.createdAt.getTime()) / MIN, kind: "first_reply" };
+  else if (open) w = { minutes: (now.getTime() - c.createdAt.getTime()) / MIN, kind: "unanswered" };
+  // The current wait counts when it is the longer one, and is then what the evidence says.
+  if (c.waitingSince && open) {
+    const current = (now.getTime() - c.waitingSince.getTime()) / MIN;
+    if (current > w.minutes) w = { minutes: current, kind: "unanswered" };
+  }
+  return { minutes: Math.max(0, w.minutes), kind: w.kind };
 }
 
-/** The longest wait of a conversation in minutes (first response, or the current unanswered wait). */
 export function longestWaitMinutes(c: ConvFacts, now: Date): number {
-  const open = c.status === "open" || c.status === "pending" || c.status === "snoozed";
-  let w = 0;
-  if (c.firstResponseAt) w = (c.firstResponseAt.getTime() - c.createdAt.getTime()) / MIN;
-  else if (open) w = (now.getTime() - c.createdAt.getTime()) / MIN;
-  if (c.waitingSince && open) w = Math.max(w, (now.getTime() - c.waitingSince.getTime()) / MIN);
-  return Math.max(0, w);
+  return longestWait(c, now).minutes;
+}
+
+/** The evidence for a wait, from the very duration that was measured: "first reply after 4 h 12 min". */
+export function waitText(w: Wait): string {
+  return w.kind === "first_reply" ? `first reply after ${humanDuration(w.minutes)}` : `waiting ${humanDuration(w.minutes)} now, unanswered`;
 }
 
 type RawSignal = { kind: FrictionKind; count: number; points: number; detail: string };
@@ -107,9 +117,9 @@ type RawSignal = { kind: FrictionKind; count: number; points: number; detail: st
 /** The signals of one conversation, given its customer's data. */
 export function conversationSignals(c: ConvFacts, data: CustomerData, now: Date): RawSignal[] {
   const out: RawSignal[] = [];
-  const wait = longestWaitMinutes(c, now);
-  if (wait > WAIT_THRESHOLD_MIN) {
-    out.push({ kind: "wait", count: 1, points: Math.min(CONVERSATION_CAPS.wait, Math.floor(wait / 60) * 5), detail: `#${c.number}: waited ${fmtDuration(wait)} for a reply` });
+  const wait = longestWait(c, now);
+  if (wait.minutes > WAIT_THRESHOLD_MIN) {
+    out.push({ kind: "wait", count: 1, points: Math.min(CONVERSATION_CAPS.wait, Math.floor(wait.minutes / 60) * 5), detail: `#${c.number}: ${waitText(wait)}` });
   }
   const earlier = data.conversations.filter((p) => p.id !== c.id && p.createdAt < c.createdAt && c.createdAt.getTime() - p.createdAt.getTime() <= REPEAT_WINDOW_MS);
   const repeats = earlier.filter((p) => sameIssue(p, c));

@@ -47,12 +47,17 @@ export function remoteImageUrl(source: string): string | null {
   return url.href;
 }
 
-/** Whether a source is one the console may load as is (ours, cid:, data:). */
+// The one path of ours an email may load: its own inline (cid:) parts, as the
+// inbound parser rewrote them. Any other relative URL would be a request to
+// our API with the agent's cookies, chosen by the sender.
+const OWN_ATTACHMENT = /^\/api\/attachments\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a source is one the console may load as is (an inline attachment of ours, cid:, data:). */
 function isLocalSource(source: string): boolean {
   const value = source.trim();
   if (remoteImageUrl(value)) return false;
   if (/^(cid|data):/i.test(value)) return true;
-  return !URL.canParse(value);
+  return OWN_ATTACHMENT.test(value);
 }
 
 /** The URL of every image candidate in a srcset (the HTML spec's splitting, without descriptors). */

@@ -4,6 +4,7 @@ import { db, Prisma } from "@/server/db";
 import { frictionForCustomer, frictionPoints } from "@/server/friction/score";
 import { isUuid } from "@/server/timeline/ids";
 import { JOURNEY_RULES, JOURNEY_STAGES, type Stage } from "./rules";
+import { countTouchpoints } from "./touchpoints";
 
 const MAX_TOUCHPOINTS = 4000;
 
@@ -67,7 +68,7 @@ export async function journeyMap(customerId: string, inboxScope: "all" | string[
   }
   const now = new Date().toISOString();
   const segments = stageEvents.map((s, i) => ({ stage: s.stage, from: s.at, to: stageEvents[i + 1]?.at ?? now, reason: s.reason, override: s.override }));
-  const [friction, points] = await Promise.all([frictionForCustomer(customerId), frictionPoints(customerId)]);
+  const [friction, points, touchpointCount] = await Promise.all([frictionForCustomer(customerId), frictionPoints(customerId), countTouchpoints(customerId, inboxScope)]);
   let overrideUntil: string | null = null;
   const lastOverride = [...stageEvents].reverse().find((s) => s.override);
   if (customer.journeyStageSetBy && lastOverride) overrideUntil = new Date(Date.parse(lastOverride.at) + JOURNEY_RULES.overrideMs).toISOString();
@@ -75,6 +76,8 @@ export async function journeyMap(customerId: string, inboxScope: "all" | string[
     customer: { id: customer.id, name: customer.name, stage: customer.journeyStage, overriddenBy: customer.journeyStageSetBy, overrideUntil, createdAt: customer.createdAt, mergedIntoId: customer.mergedIntoId, lifetimeValue: Number(customer.lifetimeValue) },
     segments,
     touchpoints,
+    /** How many touchpoints there are (the sidebar's figure; `touchpoints` may hold only the latest). */
+    touchpointCount,
     truncated: rows.length >= MAX_TOUCHPOINTS,
     friction,
     frictionPoints: points,

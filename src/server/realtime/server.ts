@@ -4,13 +4,13 @@
 // Connection state recovery replays what a briefly disconnected client missed;
 // clients also re-fetch since their last cursor after a long disconnect.
 import type http from "node:http";
-import { Server, type Socket } from "socket.io";
+import { Server, type Namespace, type Socket } from "socket.io";
 import { z } from "zod";
 import type { Env } from "@/env";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { accessibleInboxIds, type Viewer } from "@/server/auth/viewer";
 import { viewerFromCookieHeader } from "@/server/auth/session";
-import { viewerFromSession } from "@/server/auth/sessions";
+import { liveSessionIds, viewerFromSession } from "@/server/auth/sessions";
 import { db } from "@/server/db";
 import { forgetVerifiedKey } from "@/server/api-keys/keys";
 import { customerVisible } from "@/server/customers/visibility";
@@ -51,6 +51,7 @@ export async function attachRealtime(server: http.Server, config: Env) {
 
   // Agents (console): the session cookie. Widget visitors use their own namespace.
   const agents = io.of("/");
+  guardRecovery(agents);
   agents.use(async (socket, nextFn) => {
     try {
       const viewer = await viewerFromCookieHeader(socket.handshake.headers.cookie);
@@ -76,8 +77,14 @@ export async function attachRealtime(server: http.Server, config: Env) {
     socket.use((packet, nextFn) => {
       const ack = packet[packet.length - 1];
       viewerFromSession(socket.data.viewer.sessionId, socket.data.viewer.userId).then(
-        (live) => {
-          if (live) return nextFn();
+        async (live) => {
+          if (live) {
+            // Handlers (typing, presence) act on what the session is now, not at connect.
+            const was = socket.data.viewer;
+            socket.data.viewer = live;
+            if (live.role !== was.role || !sameTeams(live.teamIds, was.teamIds)) socket.data.inboxes = await accessibleInboxIds(live);
+            return nextFn();
+          }
           // Answered as the handlers answer a refusal, then the socket goes.
           if (typeof ack === "function") ack({ ok: false, error: "unauthorized" });
           socket.disconnect(true);
@@ -138,6 +145,10 @@ export async function attachRealtime(server: http.Server, config: Env) {
   });
 
   const off = bus.on((event) => pushEvent(io, event));
+  // A socket that only listens sends nothing to re-check, and idle expiry sends
+  // no notice: sweep this process's console sockets against their session rows.
+  const sweep = setInterval(() => void dropEndedSessions(agents).catch(() => undefined), config.SESSION_SWEEP_SECONDS * 1000);
+  sweep.unref();
   let offNotices = () => {};
   if (redis) {
     // Notices for other processes that are not pushes to sockets: socket.io's
@@ -155,6 +166,7 @@ export async function attachRealtime(server: http.Server, config: Env) {
   return {
     io,
     close: async () => {
+      clearInterval(sweep);
       off();
       offNotices();
       detachNamespaces();
@@ -164,6 +176,49 @@ export async function attachRealtime(server: http.Server, config: Env) {
       await redis?.close();
       g.__throughlineIo = undefined;
     },
+  };
+}
+
+function sameTeams(a: string[], b: string[]) {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+/** Disconnects this process's console sockets whose session ended, expired or lost its user. */
+export async function dropEndedSessions(agents: Namespace): Promise<number> {
+  const sockets = [...agents.sockets.values()] as AgentSocket[];
+  const ids = [...new Set(sockets.map((s) => s.data.viewer?.sessionId).filter((id): id is string => !!id))];
+  const live = ids.length ? await liveSessionIds(ids) : new Set<string>();
+  let dropped = 0;
+  for (const socket of sockets) {
+    const id = socket.data.viewer?.sessionId;
+    if (id && live.has(id)) continue;
+    socket.disconnect(true);
+    dropped++;
+  }
+  return dropped;
+}
+
+/**
+ * Connection-state recovery rejoins a reconnecting socket's old rooms and
+ * replays what it missed before any middleware runs. Only a session that is
+ * still live, with the same role and inboxes, is recovered; anyone else
+ * reconnects afresh through the handshake (the console then catches up by fetching).
+ */
+function guardRecovery(agents: Namespace) {
+  type Persisted = { data?: { viewer?: Viewer; inboxes?: "all" | string[] } } | null;
+  const adapter = agents.adapter as unknown as { restoreSession?: (pid: string, offset: string) => Promise<Persisted> };
+  if (!adapter.restoreSession) return;
+  const restore = adapter.restoreSession.bind(adapter);
+  adapter.restoreSession = async (pid, offset) => {
+    const session = await restore(pid, offset);
+    const was = session?.data?.viewer;
+    if (!session || !was) return null;
+    const live = await viewerFromSession(was.sessionId, was.userId).catch(() => null);
+    if (!live || live.role !== was.role) return null;
+    const inboxes = await accessibleInboxIds(live).catch(() => null);
+    const before = session.data?.inboxes;
+    const same = inboxes === "all" ? before === "all" : Array.isArray(inboxes) && Array.isArray(before) && sameTeams(inboxes, before);
+    return same ? session : null;
   };
 }
 

@@ -74,9 +74,10 @@ export const actionSchema = z.discriminatedUnion("type", [
     /** Name of the environment variable holding the signing secret (default: the instance's webhook-signing key). */
     secretEnv: z
       .string()
-      .regex(/^[A-Z][A-Z0-9_]{1,63}$/)
-      // A rule may not sign with one of Throughline's own settings (NEXTAUTH_SECRET,
-      // DATABASE_URL…): that would make each delivery an HMAC oracle for it.
+      // Only variables meant for rule webhooks: any other (NEXTAUTH_SECRET,
+      // DATABASE_URL, a cloud key of the host…) would make each delivery an
+      // HMAC oracle for it.
+      .regex(/^RULE_[A-Z0-9_]{1,59}$/, "must be an environment variable named RULE_…, set for this rule's webhook")
       .refine((name) => !Object.hasOwn(envSchema.shape, name), "must name a variable of its own, not one of Throughline's settings")
       .optional(),
   }),

@@ -46,12 +46,16 @@ export async function loadInstanceSecrets(db: PrismaClient, env: NodeJS.ProcessE
   const stored: string[] = [];
   if (wanted.size > 0) {
     const names = [...wanted.keys()];
-    const before = new Set((await db.instanceSecret.findMany({ where: { name: { in: names } }, select: { name: true } })).map((r) => r.name));
-    const missing = names.filter((n) => !before.has(n));
-    if (missing.length) await db.instanceSecret.createMany({ data: missing.map((name) => ({ name, value: wanted.get(name)!() })), skipDuplicates: true });
+    // RETURNING names only the rows this process inserted: when two processes start
+    // together, one of them generated each secret, and only that one says so.
+    const inserted = new Set<string>();
+    for (const name of names) {
+      const rows = await db.$queryRaw<{ name: string }[]>`INSERT INTO instance_secrets (name, value) VALUES (${name}, ${wanted.get(name)!()}) ON CONFLICT (name) DO NOTHING RETURNING name`;
+      for (const r of rows) inserted.add(r.name);
+    }
     const rows = await db.instanceSecret.findMany({ where: { name: { in: names } } });
     for (const row of rows) {
-      (before.has(row.name) ? stored : generated).push(row.name === ROOT ? ROOT : row.name.slice(4));
+      (inserted.has(row.name) ? generated : stored).push(row.name === ROOT ? ROOT : row.name.slice(4));
       if (row.name === ROOT) setSecretRoot(row.value, "instance");
       else env[row.name.slice(4)] = row.value;
     }

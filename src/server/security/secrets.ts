@@ -45,6 +45,17 @@ export function secretRootSource(): "environment" | "instance" | undefined {
   return state().source;
 }
 
+/**
+ * The operator's NEXTAUTH_SECRET itself, which earlier versions signed with
+ * directly: only to honour what they issued (v1 visitor tokens, survey links
+ * still in inboxes) while it lasts. Undefined for a generated root.
+ */
+export function legacySigningRoot(): string | undefined {
+  const s = state();
+  if (s.root) return s.source === "environment" ? s.root : undefined;
+  return usableEnvSecret(process.env.NEXTAUTH_SECRET);
+}
+
 /** The key for one purpose. Throws before start-up loaded the root. */
 export function purposeSecret(purpose: SecretPurpose): string {
   const s = state();

@@ -2,7 +2,7 @@
 // with HMAC-SHA256 keyed by the survey-links key. The signature makes a link
 // unguessable and tamper-proof; the database row (Survey.token) is the record.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { purposeSecret } from "@/server/security/secrets";
+import { legacySigningRoot, purposeSecret } from "@/server/security/secrets";
 import { isUuid } from "@/server/timeline/ids";
 
 export const SURVEY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -11,8 +11,15 @@ function secret(): string {
   return purposeSecret("survey-links");
 }
 
-function sign(payload: string): string {
-  return createHmac("sha256", secret()).update(`survey:${payload}`).digest("base64url").slice(0, 32);
+function sign(payload: string, key = secret()): string {
+  return createHmac("sha256", key).update(`survey:${payload}`).digest("base64url").slice(0, 32);
+}
+
+// Links sent before per-purpose keys were signed with NEXTAUTH_SECRET itself;
+// they stay good until they expire (7 days), and only with that operator's root.
+function signatures(payload: string): string[] {
+  const legacy = legacySigningRoot();
+  return [sign(payload), ...(legacy ? [sign(payload, legacy)] : [])];
 }
 
 export function signSurveyToken(surveyId: string, expiresAt: Date): string {
@@ -29,9 +36,12 @@ export function verifySurveyToken(token: string, now = new Date()): TokenCheck {
   if (parts.length !== 3) return { ok: false };
   const [id, exp, sig] = parts as [string, string, string];
   if (!isUuid(id) || !/^[0-9a-z]{1,10}$/.test(exp)) return { ok: false };
-  const expected = Buffer.from(sign(`${id}.${exp}`));
   const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false };
+  const matches = signatures(`${id}.${exp}`).some((s) => {
+    const expected = Buffer.from(s);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!matches) return { ok: false };
   const expiresAt = new Date(parseInt(exp, 36) * 1000);
   return { ok: true, surveyId: id, expiresAt, expired: expiresAt.getTime() <= now.getTime() };
 }

@@ -196,12 +196,12 @@ export function InboxView() {
         </ul>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="border-b border-slate-200 bg-white px-5 pt-4">
+        <header className="border-b border-slate-200 bg-white px-3 pt-4 sm:px-5">
           <div className="flex items-center gap-3">
-            <h1 className="text-xl font-semibold">Inbox</h1>
-            <div className="lg:hidden">
+            <h1 className="shrink-0 text-xl font-semibold">Inbox</h1>
+            <div className="min-w-0 flex-1 lg:hidden">
               <label htmlFor={ids.inbox} className="sr-only">Inbox</label>
-              <select id={ids.inbox} value={settings.inboxId} onChange={(e) => set({ inboxId: e.target.value })} className="rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+              <select id={ids.inbox} value={settings.inboxId} onChange={(e) => set({ inboxId: e.target.value })} className="w-full max-w-xs rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
                 <option value="">All my inboxes</option>
                 {inboxes.data?.map((i) => (
                   <option key={i.id} value={i.id}>
@@ -214,9 +214,9 @@ export function InboxView() {
               <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move · <kbd className="font-mono">Enter</kbd> open · <kbd className="font-mono">x</kbd> select · <kbd className="font-mono">?</kbd> all shortcuts
             </p>
           </div>
-          <div role="tablist" aria-label="Views" className="mt-2 flex gap-1">
+          <div role="tablist" aria-label="Views" className="-mx-3 mt-2 flex gap-1 overflow-x-auto px-3 sm:mx-0 sm:px-0">
             {VIEWS.map((v) => (
-              <button key={v.id} role="tab" type="button" aria-selected={settings.view === v.id} onClick={() => set({ view: v.id })} className={`rounded-t-lg border-b-2 px-3 py-2 text-sm font-medium ${settings.view === v.id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
+              <button key={v.id} role="tab" type="button" aria-selected={settings.view === v.id} onClick={() => set({ view: v.id })} className={`shrink-0 whitespace-nowrap rounded-t-lg border-b-2 px-3 py-2 text-sm font-medium ${settings.view === v.id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
                 {v.label}
                 <span className="ml-1.5 rounded-full bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700" data-testid={`count-${v.id}`}>
                   {viewCount(v.id) ?? "…"}
@@ -225,7 +225,7 @@ export function InboxView() {
             ))}
           </div>
         </header>
-        <div className="flex flex-wrap items-end gap-2 border-b border-slate-200 bg-white px-5 py-2.5" role="group" aria-label="Filters and sort">
+        <div className="grid grid-cols-2 items-end gap-2 border-b border-slate-200 bg-white px-3 py-2.5 sm:flex sm:flex-wrap sm:px-5 [&_select]:w-full sm:[&_select]:w-auto" role="group" aria-label="Filters and sort">
           <Filter id={ids.status} label="Status" value={settings.status} onChange={(v) => set({ status: v as Settings["status"] })} options={STATUS_OPTIONS.map((o) => [o.id, o.label])} />
           <Filter id={ids.priority} label="Priority" value={settings.priority} onChange={(v) => set({ priority: v })} options={[["", "Any"], ["urgent", "Urgent"], ["high", "High"], ["normal", "Normal"], ["low", "Low"]]} />
           <Filter id={ids.channel} label="Channel" value={settings.channel} onChange={(v) => set({ channel: v })} options={[["", "Any"], ...CHANNELS.map((c) => [c, channelInfo(c).label] as [string, string])]} />
@@ -237,12 +237,12 @@ export function InboxView() {
             onChange={(v) => set({ assigneeId: v })}
             options={[["", "Anyone"], ["none", "Unassigned"], ...(directory.data?.agents ?? []).map((a) => [a.id, a.id === me.data?.userId ? `${a.name} (me)` : a.name] as [string, string])]}
           />
-          <div className="ml-auto">
+          <div className="sm:ml-auto">
             <Filter id={ids.sort} label="Sort by" value={settings.sort} onChange={(v) => set({ sort: v as Settings["sort"] })} options={SORTS.map((s) => [s.id, s.label])} />
           </div>
         </div>
         {selected.size > 0 ? (
-          <div className="flex flex-wrap items-end gap-3 border-b border-brand-100 bg-brand-50 px-5 py-2.5" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
+          <div className="flex flex-wrap items-end gap-3 border-b border-brand-100 bg-brand-50 px-3 py-2.5 sm:px-5" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
             <p className="pb-1.5 text-sm font-medium text-brand-800">{selected.size} selected</p>
             <div>
               <label htmlFor={ids.bulkAssign} className="block text-xs font-medium text-slate-700">Assign to</label>
@@ -282,7 +282,7 @@ export function InboxView() {
             {bulk.isError ? <p role="alert" className="w-full text-sm text-red-700">{bulk.error.message}</p> : null}
           </div>
         ) : null}
-        <div className="px-5" aria-live="polite">
+        <div className="px-3 sm:px-5" aria-live="polite">
           {bulkResult && selected.size === 0 ? <p className="mt-3 text-sm text-slate-700" role="status">{bulkResult}</p> : null}
           {fresh > 0 ? (
             <button type="button" onClick={showLatest} className="mt-3 rounded-full bg-brand-600 px-3 py-1 text-sm font-medium text-white shadow-sm hover:bg-brand-700" data-testid="new-activity">
@@ -290,7 +290,7 @@ export function InboxView() {
             </button>
           ) : null}
         </div>
-        <div className="flex-1 px-5 py-3">
+        <div className="flex-1 px-3 py-3 sm:px-5">
           {!loaded || queue.isPending ? (
             <Skeleton lines={8} />
           ) : queue.isError ? (
@@ -314,7 +314,7 @@ export function InboxView() {
                   const overdue = c.slaDueAt && new Date(c.slaDueAt).getTime() < now;
                   return (
                     <li key={c.id} className={`flex items-stretch ${index === cursor ? "bg-brand-50/70" : ""} ${selected.has(c.id) ? "bg-brand-50" : ""}`} data-conversation-id={c.id}>
-                      <div className="flex items-start pl-3 pt-3.5">
+                      <div className="flex items-start pl-2.5 pt-3.5 sm:pl-3">
                         <input type="checkbox" checked={selected.has(c.id)} onChange={() => toggle(c.id)} aria-label={`Select #${c.number}`} className="h-4 w-4 rounded border-slate-300" />
                       </div>
                       <Link
@@ -323,16 +323,20 @@ export function InboxView() {
                         }}
                         href={`/conversations/${c.id}`}
                         onFocus={() => setCursor(index)}
-                        className="flex min-w-0 flex-1 items-start gap-3 px-3 py-3 hover:bg-slate-50 focus:bg-brand-50/70"
+                        className="flex min-w-0 flex-1 items-start gap-3 px-2.5 py-3 hover:bg-slate-50 focus:bg-brand-50/70 sm:px-3"
                       >
-                        <ChannelBadge channel={c.channel} compact />
+                        {/* On a phone the channel is a small icon beside the name, so the name and subject get the width. */}
+                        <span className="hidden sm:block">
+                          <ChannelBadge channel={c.channel} compact />
+                        </span>
                         <div className="min-w-0 flex-1">
-                          <p className="flex items-center gap-2">
-                            <span className="truncate font-medium">{c.customer.name ?? "Unnamed customer"}</span>
-                            <span className="text-xs text-slate-600">#{c.number}</span>
-                            <span className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium capitalize ${PRIORITY_STYLE[c.priority] ?? ""}`}>{c.priority}</span>
+                          <p className="flex min-w-0 items-center gap-2">
+                            <ChannelIcon channel={c.channel} className="h-3.5 w-3.5 shrink-0 text-slate-500 sm:hidden" />
+                            <span className="min-w-0 truncate font-medium" data-testid="row-customer">{c.customer.name ?? "Unnamed customer"}</span>
+                            <span className="shrink-0 text-xs text-slate-600">#{c.number}</span>
+                            <span className={`shrink-0 rounded-full px-1.5 py-0.5 text-[11px] font-medium capitalize ${PRIORITY_STYLE[c.priority] ?? ""}`}>{c.priority}</span>
                           </p>
-                          <p className="truncate text-sm text-slate-700">
+                          <p className="truncate text-sm text-slate-700" data-testid="row-preview">
                             {c.subject ? <span className="font-medium">{c.subject} — </span> : null}
                             {c.lastMessagePreview}
                           </p>
@@ -340,8 +344,14 @@ export function InboxView() {
                             {c.inbox.name} · {c.assignee ? c.assignee.name : c.team ? `${c.team.name} (team)` : "Unassigned"}
                             {c.tags.length ? ` · ${c.tags.join(", ")}` : ""}
                           </p>
+                          <p className="mt-0.5 truncate text-xs sm:hidden">
+                            <span className="text-slate-600">{relativeTime(c.lastMessageAt)}</span>
+                            {c.waitingSince ? <span className="font-medium text-amber-800"> · waiting {relativeTime(c.waitingSince).replace(" ago", "")}</span> : null}
+                            {c.slaDueAt && c.status === "open" ? <span className={overdue ? "font-semibold text-red-700" : "text-slate-600"}> · SLA {overdue ? "overdue" : `due ${relativeTime(c.slaDueAt)}`}</span> : c.status === "pending" || c.status === "snoozed" ? <span className="text-slate-500"> · SLA paused</span> : null}
+                            <span className="capitalize text-slate-600"> · {c.status}</span>
+                          </p>
                         </div>
-                        <div className="shrink-0 text-right text-xs">
+                        <div className="hidden shrink-0 text-right text-xs sm:block">
                           <p className="text-slate-600">{relativeTime(c.lastMessageAt)}</p>
                           {c.waitingSince ? <p className="mt-1 font-medium text-amber-800">waiting {relativeTime(c.waitingSince).replace(" ago", "")}</p> : null}
                           {c.slaDueAt && c.status === "open" ? (

@@ -2,6 +2,7 @@
 // account (page id, Instagram account id, phone number id, bot id, X user
 // id), the send token each inbox names by env var, and the admin data (list,
 // update, webhook health) the settings screen shows through tRPC.
+import { envSchema } from "@/env";
 import { z } from "zod";
 import { publicUrl } from "@/env";
 import { db, type Prisma } from "@/server/db";
@@ -151,6 +152,9 @@ export async function listSocialInboxes(opts: { errorsPerInbox?: number } = {}):
 }
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
+// Throughline's settings other than the platforms' send tokens.
+const SEND_TOKENS = new Set(["META_PAGE_TOKEN", "INSTAGRAM_TOKEN", "WHATSAPP_TOKEN", "TELEGRAM_BOT_TOKEN", "X_ACCESS_TOKEN"]);
+const NOT_A_SEND_TOKEN = new Set(Object.keys(envSchema.shape).filter((name) => !SEND_TOKENS.has(name)));
 
 export const updateSocialInboxInput = z
   .object({
@@ -160,7 +164,13 @@ export const updateSocialInboxInput = z
       .trim()
       .regex(/^\d{1,32}$/, "must be the platform's numeric id (page id, account id, phone number id, bot id or user id)")
       .optional(),
-    tokenEnv: z.string().trim().regex(ENV_NAME, "must be an environment variable name such as META_PAGE_TOKEN").optional(),
+    tokenEnv: z
+      .string()
+      .trim()
+      .regex(ENV_NAME, "must be an environment variable name such as META_PAGE_TOKEN")
+      // The value is sent to the platform as a bearer token: never one of our own secrets or settings.
+      .refine((name) => !NOT_A_SEND_TOKEN.has(name), "must name the platform's send token, not one of Throughline's own secrets or settings")
+      .optional(),
   })
   .strict();
 

@@ -124,7 +124,11 @@ export function attachWidgetNamespace(io: Server): () => void {
       const identity = checkIdentity(auth.identity, inbox.settings.requireVerifiedIdentity);
       if (!identity.ok) return next(refusal(identity.code, identity.message));
       const admitted = await admitVisitor(auth, identity.verified !== null);
-      if (!admitted.ok) return next(refusal("invalid_visitor", "This visitor token is not valid (any more).", { reason: admitted.reason }));
+      if (!admitted.ok) {
+        // A reused token retired all of the visitor's tokens: whoever holds a socket now goes too.
+        if (admitted.reused && auth.visitorId) ns.in(widgetRooms.visitor(inbox.id, auth.visitorId)).disconnectSockets(true);
+        return next(refusal("invalid_visitor", "This visitor token is not valid (any more).", { reason: admitted.reason }));
+      }
       const { visitorId, issued } = admitted;
       socket.data.session = {
         inboxId: inbox.id,

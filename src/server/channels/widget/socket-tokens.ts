@@ -30,7 +30,7 @@ export type SocketToken = {
 
 export type Admission =
   | { ok: true; visitorId: string; issued: boolean; token: SocketToken }
-  | { ok: false; reason: "invalid" | "expired" | "superseded" };
+  | { ok: false; reason: "invalid" | "expired" | "superseded"; reused?: boolean };
 
 function freshVisitor(): Admission {
   const visitorId = newVisitorId();

@@ -35,7 +35,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { envValue } from "@/env";
 import { db } from "@/server/db";
-import { purposeSecret } from "@/server/security/secrets";
+import { legacySigningRoot, purposeSecret } from "@/server/security/secrets";
 import { VISITOR_ID } from "./identity";
 
 export const TOKEN_LIFETIME_MS = 24 * 3600_000;
@@ -61,7 +61,7 @@ export type TokenCheck =
       /** Its use just raised the stored generation (a renewal whose acknowledgement was lost). */
       committed: boolean;
     }
-  | { ok: false; reason: "invalid" | "expired" | "superseded" };
+  | { ok: false; reason: "invalid" | "expired" | "superseded"; /** A superseded token came back: every token of the visitor was retired. */ reused?: boolean };
 
 function hmac(secret: string, message: string): Buffer {
   return createHmac("sha256", secret).update(message).digest();
@@ -77,6 +77,7 @@ export function signVisitorToken(visitorId: string, issuedAt: number, generation
 }
 
 /** The pre-v2 token (the signature of the id), recognised only to be exchanged. */
+/** The pre-v2 format, signed with NEXTAUTH_SECRET itself (only ever verified, never issued now). */
 export function legacyVisitorToken(visitorId: string, secret = purposeSecret("visitor-tokens")): string {
   return hmac(secret, `throughline:widget-visitor:v1:${visitorId}`).toString("base64url");
 }
@@ -92,7 +93,10 @@ export function readVisitorToken(visitorId: string, token: unknown, secret = pur
     const generation = Number(m[2]);
     return sameBytes(Buffer.from(signVisitorToken(visitorId, issuedAt, generation, secret)), Buffer.from(token)) ? { generation, issuedAt } : null;
   }
-  return sameBytes(Buffer.from(legacyVisitorToken(visitorId, secret)), Buffer.from(token)) ? { generation: 0, issuedAt: null } : null;
+  // v1 tokens were signed with NEXTAUTH_SECRET itself; honoured (to be exchanged once) only with that root.
+  const legacyRoot = legacySigningRoot();
+  if (!legacyRoot) return null;
+  return sameBytes(Buffer.from(legacyVisitorToken(visitorId, legacyRoot)), Buffer.from(token)) ? { generation: 0, issuedAt: null } : null;
 }
 
 /** The visitor's current generation and when it was issued (0 = never issued a v2 token). */
@@ -123,7 +127,20 @@ export async function checkVisitorToken(visitorId: string, token: unknown, use: 
   if (generation === current.generation - 1 && now - current.rotatedAt < graceMs()) {
     return { ok: true, generation, current: false, issuedAt, renew: false, committed: false };
   }
+  // Our tabs always present the newest stored token, so an older v2 token past
+  // the grace is a copy: someone renewed with it before, or renews with the
+  // real one now. As with reused refresh tokens, every token of the visitor
+  // stops working; the caller drops the visitor's open sockets.
+  if (issuedAt !== null && generation < current.generation) {
+    await retireAllTokens(visitorId, current.generation, now);
+    return { ok: false, reason: "superseded", reused: true };
+  }
   return { ok: false, reason: "superseded" };
+}
+
+/** Jumps past every token issued so far (current and the one not yet confirmed). */
+async function retireAllTokens(visitorId: string, from: number, now: number) {
+  await db.widgetVisitorToken.updateMany({ where: { visitorId, generation: from }, data: { generation: from + 2, rotatedAt: new Date(now - graceMs()) } });
 }
 
 /** The token that follows generation `from` (0 = none yet). Nothing changes until commitGeneration. */

@@ -111,11 +111,12 @@ export function ConversationView({ conversationId }: { conversationId: string })
   return (
     <div className="flex min-h-screen">
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="border-b border-slate-200 bg-white px-5 py-3">
-          <div className="flex items-center gap-x-3">
+        <header className="border-b border-slate-200 bg-white px-3 py-3 sm:px-5">
+          {/* On a phone the actions get their own line, so the subject and its Edit keep theirs. */}
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-2 sm:flex-nowrap">
             <ChannelBadge channel={c.channel} />
             <SubjectEditor conversationId={c.id} number={c.number} subject={c.subject} fallback={`Conversation with ${c.customer.name ?? "customer"}`} />
-            <div className="ml-auto flex shrink-0 items-center gap-3">
+            <div className="flex w-full shrink-0 items-center justify-end gap-3 sm:ml-auto sm:w-auto">
               {/* Website chat: the customer typing in the widget, shown beside the colleagues typing here. */}
               {c.channel === "chat" ? <VisitorTypingIndicator conversationId={c.id} name={c.customer.name} /> : null}
               <PresenceAvatars viewers={presence.conversationViewers} />
@@ -144,7 +145,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
             <TicketControls ticket={{ id: c.id, inboxId: c.inboxId, status: c.status, priority: c.priority, assignee: c.assignee, team: c.team, tags: c.tags, snoozedUntil: c.snoozedUntil }} />
           </div>
         </header>
-        <div className="min-w-0 flex-1 space-y-4 p-5">
+        <div className="min-w-0 flex-1 space-y-4 p-3 sm:p-5">
           <CustomerCollisionNotice viewers={presence.customerViewers} currentConversationId={c.id} />
           <Composer
             key={c.id}

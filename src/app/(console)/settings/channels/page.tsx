@@ -5,6 +5,7 @@ import { EmptyState, formatDateTime } from "@/components/ui";
 import { CreateChannelForm, EditChannelForm } from "./forms";
 import { listWidgetInboxes } from "@/server/channels/widget/inboxes";
 import { WidgetOriginsForm } from "./widget-form";
+import { AssignOnReplyForm } from "./assignment-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Social channels" };
@@ -13,6 +14,9 @@ export const metadata = { title: "Social channels" };
 export default async function ChannelsSettings() {
   const [inboxes, hooks, teams] = await Promise.all([listSocialInboxes({ errorsPerInbox: 5 }), webhookVerificationStatus(), db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } })]);
   const widgets = await listWidgetInboxes();
+  // Every kind of inbox: assign on first reply (and the email inboxes, which have no other settings here).
+  const allInboxes = await db.inbox.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, channel: true, publicId: true, assignOnReply: true } });
+  const assignFor = (i: { id: string; name: string }) => ({ id: i.id, name: i.name, assignOnReply: allInboxes.find((x) => x.id === i.id)?.assignOnReply ?? true });
   return (
     <div className="space-y-8">
       <section aria-labelledby="hooks-h">
@@ -45,6 +49,21 @@ export default async function ChannelsSettings() {
               <span className="font-mono text-xs text-slate-500">data-inbox=&quot;{w.publicId}&quot;</span>
             </div>
             <WidgetOriginsForm inbox={{ id: w.id, name: w.name, allowedOrigins: w.allowedOrigins }} />
+            <AssignOnReplyForm inbox={assignFor(w)} />
+          </article>
+        ))}
+      </section>
+
+      <section aria-labelledby="email-h" className="space-y-3">
+        <h2 id="email-h" className="font-semibold">Email inboxes</h2>
+        {allInboxes.filter((i) => i.channel === "email").map((i) => (
+          <article key={i.id} className="rounded-xl border border-slate-200 bg-white p-4" aria-label={i.name}>
+            <div className="flex flex-wrap items-center gap-2">
+              <ChannelBadge channel="email" />
+              <h3 className="font-medium">{i.name}</h3>
+              <span className="font-mono text-xs text-slate-500">{i.publicId}</span>
+            </div>
+            <AssignOnReplyForm inbox={assignFor(i)} />
           </article>
         ))}
       </section>
@@ -63,6 +82,7 @@ export default async function ChannelsSettings() {
               </span>
             </div>
             <EditChannelForm inbox={{ id: i.id, name: i.name, publicId: i.publicId, tokenEnv: i.tokenEnv }} />
+            <AssignOnReplyForm inbox={assignFor(i)} />
             <h4 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Last delivery errors</h4>
             {i.lastErrors.length === 0 ? (
               <p className="text-sm text-slate-500">None.</p>

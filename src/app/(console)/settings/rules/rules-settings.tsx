@@ -394,7 +394,7 @@ function ActionFields({ action: a, onChange, options }: { action: Act; onChange:
       return (
         <>
           <input aria-label="URL" type="url" className={`${input} w-72`} value={String(a.url ?? "")} onChange={(e) => set("url", e.target.value)} placeholder="https://example.com/hooks/throughline" />
-          <input aria-label="Secret variable" className={`${input} w-48`} value={String(a.secretEnv ?? "")} onChange={(e) => set("secretEnv", e.target.value || undefined)} placeholder="secret env var (optional)" />
+          <input aria-label="Secret variable" className={`${input} w-48`} value={String(a.secretEnv ?? "")} onChange={(e) => set("secretEnv", e.target.value || undefined)} placeholder="RULE_… secret variable (optional)" />
         </>
       );
     default:

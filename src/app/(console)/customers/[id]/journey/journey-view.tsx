@@ -50,7 +50,8 @@ export function JourneyView({ customerId }: { customerId: string }) {
             Journey of {d.customer.name ?? "this customer"} <StageBadge stage={d.customer.stage} className="text-sm" />
           </h1>
           <p className="text-sm text-slate-500">
-            {d.touchpoints.length.toLocaleString()} touchpoints · customer since {formatDateTime(d.customer.createdAt).split(",")[0]} · lifetime value{" "}
+            {d.touchpointCount.count.toLocaleString()}
+            {d.touchpointCount.capped ? "+" : ""} touchpoints · customer since {formatDateTime(d.customer.createdAt).split(",")[0]} · lifetime value{" "}
             {d.customer.lifetimeValue.toLocaleString("en-US", { style: "currency", currency: "USD" })}
           </p>
         </div>
