@@ -157,6 +157,12 @@ describe("customers the agent may see", () => {
     expect(timeline.items.map((i) => i.text)).not.toContain("Refund please");
   });
 
+  it("a directory cursor that is not one of ours is the caller's error (BAD_REQUEST), not a server fault", async () => {
+    for (const cursor of ["not-a-cursor", Buffer.from('{"a":1}').toString("base64url"), Buffer.from('["x","not-a-uuid"]').toString("base64url")]) {
+      expect(await outcomeOf(as(agent).customer.list({ cursor }), true)).toBe("BAD_REQUEST: invalid cursor");
+    }
+  });
+
   it("one with no conversation at all (known from product events): visible, and a conversation can be started", async () => {
     const profile = await as(agent).customer.get({ id: fixture.lead.id });
     expect(profile.name).toBe(fixture.lead.name);

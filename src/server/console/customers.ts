@@ -28,6 +28,19 @@ type ListRow = {
   open_conversations: number;
 };
 
+export class InvalidDirectoryCursorError extends Error {}
+
+/** [lower-cased name, id] of the last row of the previous page; anything else is the caller's error, not ours. */
+function decodeDirectoryCursor(cursor: string): [string, string] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === "string" && parsed[0].length <= 500 && typeof parsed[1] === "string" && /^[0-9a-f-]{36}$/i.test(parsed[1])) return [parsed[0], parsed[1]];
+  } catch {
+    /* not base64url JSON */
+  }
+  throw new InvalidDirectoryCursorError("invalid cursor");
+}
+
 export async function listCustomers(opts: { search?: string; cursor?: string | null; limit?: number; inboxScope: InboxScope }) {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 100);
   const search = opts.search?.trim();
@@ -40,7 +53,7 @@ export async function listCustomers(opts: { search?: string; cursor?: string | n
     where.push(Prisma.sql`(c.name ILIKE ${like} OR EXISTS (SELECT 1 FROM customer_identities i WHERE i.customer_id = c.id AND i.value ILIKE ${like}))`);
     order = Prisma.sql`(lower(coalesce(c.name, '')) = lower(${search})) DESC, similarity(coalesce(c.name, ''), ${search}) DESC, c.id ASC`;
   } else if (opts.cursor) {
-    const [name, id] = JSON.parse(Buffer.from(opts.cursor, "base64url").toString("utf8")) as [string, string];
+    const [name, id] = decodeDirectoryCursor(opts.cursor);
     where.push(Prisma.sql`(lower(coalesce(c.name, '')), c.id) > (${name}, ${id}::uuid)`);
   }
   const rows = await db.$queryRaw<ListRow[]>`

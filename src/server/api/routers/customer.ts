@@ -3,7 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { getCustomerProfile, listCustomers } from "@/server/console/customers";
+import { getCustomerProfile, InvalidDirectoryCursorError, listCustomers } from "@/server/console/customers";
 import { customerInsights } from "@/server/console/customer-insights";
 import { CustomerMergeError, listMerges, mergeCustomers, undoMerge } from "@/server/customers/merge";
 import { listTimeline, TIMELINE_CHANNELS, TIMELINE_KINDS } from "@/server/timeline/query";
@@ -22,7 +22,12 @@ function mergeError(error: unknown): never {
 export const customerRouter = createTRPCRouter({
   list: protectedProcedure
     .input(z.object({ search: z.string().max(200).optional(), cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).optional() }))
-    .query(async ({ ctx, input }) => listCustomers({ ...input, inboxScope: await ctx.inboxScope() })),
+    .query(async ({ ctx, input }) =>
+      listCustomers({ ...input, inboxScope: await ctx.inboxScope() }).catch((error: unknown) => {
+        if (error instanceof InvalidDirectoryCursorError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+        throw error;
+      }),
+    ),
 
   get: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
     await ctx.requireCustomer(input.id);
