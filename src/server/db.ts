@@ -3,6 +3,7 @@
 // both must share one pool.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
+import { closeHotPool } from "@/server/db/pg";
 
 type Registry = { __throughlineDb?: PrismaClient; __throughlineDbUrl?: string };
 const g = globalThis as unknown as Registry;
@@ -39,7 +40,7 @@ export async function disconnectDb() {
   const client = g.__throughlineDb;
   g.__throughlineDb = undefined;
   g.__throughlineDbUrl = undefined;
-  await client?.$disconnect();
+  await Promise.all([client?.$disconnect(), closeHotPool()]);
 }
 
 export type { PrismaClient };

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase, type TestDatabase } from "../helpers/db";
 import { db, disconnectDb } from "@/server/db";
 import { recordTouchpoint, recordTouchpoints, type TouchpointInput } from "@/server/timeline/ingest";
-import { getTimelineItem, listTimeline, type TimelineItem } from "@/server/timeline/query";
+import { FIRST_PAGE_SQL, getTimelineItem, listTimeline, NEXT_PAGE_SQL, TIMELINE_CHANNELS, type TimelineItem } from "@/server/timeline/query";
+import pg from "pg";
 import { InvalidCursorError } from "@/server/timeline/cursor";
 
 let t: TestDatabase;
@@ -154,6 +155,44 @@ describe("listTimeline", () => {
     expect(items.find((i) => i.id === mail.eventId)).toMatchObject({ kind: "message", channel: "email", direction: "inbound", conversationId: mail.conversationId, inboxId: emailInbox, deliveryStatus: "received" });
     expect(items.find((i) => i.id === note.eventId)).toMatchObject({ kind: "note", actor: "agent" });
     expect(items.find((i) => i.id === buy.eventId)).toMatchObject({ kind: "product_event", channel: "api", name: "purchase", conversationId: null, direction: null, payload: { amount: 1 } });
+  });
+
+  it("the prepared hot path (no filters) answers page for page exactly as the general query", async () => {
+    const walk = async (q: Omit<Parameters<typeof listTimeline>[0], "cursor">) => {
+      const pages: { ids: string[]; items: TimelineItem[]; nextCursor: string | null }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: { items: TimelineItem[]; nextCursor: string | null } = await listTimeline({ ...q, cursor });
+        pages.push({ ids: res.items.map((i) => i.id), items: res.items, nextCursor: res.nextCursor });
+        cursor = res.nextCursor;
+      } while (cursor && pages.length < 100);
+      return pages;
+    };
+    for (const inboxScope of [undefined, "all" as const, [emailInbox], [] as string[]]) {
+      // Every channel admitted: the same rows through the general (Prisma) query.
+      const general = await walk({ customerId, limit: 37, inboxScope, channels: [...TIMELINE_CHANNELS] });
+      const hot = await walk({ customerId, limit: 37, inboxScope });
+      expect(hot).toEqual(general);
+      expect(hot.flatMap((p) => p.ids).length).toBeGreaterThan(200);
+    }
+  });
+
+  it("keeps the index range scan in the prepared statements' generic plans", async () => {
+    const client = new pg.Client({ connectionString: t.url });
+    await client.connect();
+    try {
+      await client.query("SET plan_cache_mode = force_generic_plan");
+      await client.query(`PREPARE first_page AS ${FIRST_PAGE_SQL}`);
+      await client.query(`PREPARE next_page AS ${NEXT_PAGE_SQL}`);
+      // EXECUTE takes no bind parameters: the ids (uuids from the database) are inlined.
+      const plan = async (sql: string) => (await client.query<{ "QUERY PLAN": string }>(sql)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+      const first = await plan(`EXPLAIN EXECUTE first_page('${customerId}', 51, NULL)`);
+      const next = await plan(`EXPLAIN EXECUTE next_page('${customerId}', 51, NULL, now(), '${original[10]}')`);
+      for (const p of [first, next]) expect(p).toMatch(/Index Scan using timeline_events_customer_id_occurred_at_id_idx/);
+      expect(next).toMatch(/Index Cond: .*occurred_at/s);
+    } finally {
+      await client.end();
+    }
   });
 
   it("costs one index range scan for the first page", async () => {

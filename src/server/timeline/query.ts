@@ -4,6 +4,7 @@
 // while new events arrive (no item skipped or repeated).
 import { db, Prisma } from "@/server/db";
 import { emailHtmlForDisplay } from "@/server/images/email-display";
+import { prepared } from "@/server/db/pg";
 import { decodeCursor, encodeCursor } from "./cursor";
 
 export const TIMELINE_CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x", "api", "system"] as const;
@@ -79,6 +80,10 @@ export const MAX_PAGE = 200;
 
 export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineItem[]; nextCursor: string | null }> {
   const limit = clampLimit(q.limit, 50, MAX_PAGE);
+  // The hot path (the single view opening, scrolling back): no filters. One
+  // prepared statement per shape, planned once per connection, over plain pg.
+  const unfiltered = !q.channels?.length && !q.kinds?.length && !q.conversationId && !q.from && !q.to;
+  if (unfiltered) return pageOf(await preparedPage(q, limit), limit);
   const where: Prisma.Sql[] = [Prisma.sql`e.customer_id = ${q.customerId}::uuid`];
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
@@ -101,6 +106,10 @@ export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineI
     )
     ${DETAILS}
     ORDER BY p.occurred_at DESC, p.id DESC`;
+  return pageOf(rows, limit);
+}
+
+function pageOf(rows: Row[], limit: number): { items: TimelineItem[]; nextCursor: string | null } {
   const more = rows.length > limit;
   const pageRows = more ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];
@@ -108,6 +117,44 @@ export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineI
     items: pageRows.map(toItem),
     nextCursor: more && last ? encodeCursor({ occurredAt: last.occurred_at, id: last.id }) : null,
   };
+}
+
+// Two fixed texts (first page, next page) so each keeps the keyset condition
+// in its index range; the inbox scope ($n NULL = every inbox) is a filter on
+// the rows the index yields.
+const DETAILS_SQL = `
+    SELECT p.id, p.occurred_at, p.kind, p.channel, p.actor, p.actor_user_id, u.name AS actor_name,
+           p.text, p.name, p.conversation_id, c.number AS conversation_number, p.inbox_id, p.message_id,
+           m.direction, m.delivery_status, m.delivery_error, m.body_html, m.quoted_text, m.subject,
+           (SELECT json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size) ORDER BY a.created_at, a.id)
+              FROM attachments a WHERE a.message_id = p.message_id) AS attachments,
+           p.payload
+    FROM page p
+    LEFT JOIN users u ON u.id = p.actor_user_id
+    LEFT JOIN conversations c ON c.id = p.conversation_id
+    LEFT JOIN messages m ON m.id = p.message_id
+    ORDER BY p.occurred_at DESC, p.id DESC`;
+const SCOPE_SQL = (n: number) => `($${n}::uuid[] IS NULL OR e.inbox_id IS NULL OR e.inbox_id = ANY($${n}::uuid[]))`;
+export const FIRST_PAGE_SQL = `
+    WITH page AS (
+      SELECT e.* FROM timeline_events e
+      WHERE e.customer_id = $1::uuid AND ${SCOPE_SQL(3)}
+      ORDER BY e.occurred_at DESC, e.id DESC
+      LIMIT $2
+    )${DETAILS_SQL}`;
+export const NEXT_PAGE_SQL = `
+    WITH page AS (
+      SELECT e.* FROM timeline_events e
+      WHERE e.customer_id = $1::uuid AND (e.occurred_at, e.id) < ($4::timestamptz, $5::uuid) AND ${SCOPE_SQL(3)}
+      ORDER BY e.occurred_at DESC, e.id DESC
+      LIMIT $2
+    )${DETAILS_SQL}`;
+
+async function preparedPage(q: TimelineQuery, limit: number): Promise<Row[]> {
+  const scope = !q.inboxScope || q.inboxScope === "all" ? null : q.inboxScope;
+  if (!q.cursor) return prepared<Row>("timeline_first_page_v1", FIRST_PAGE_SQL, [q.customerId, limit + 1, scope]);
+  const c = decodeCursor(q.cursor);
+  return prepared<Row>("timeline_next_page_v1", NEXT_PAGE_SQL, [q.customerId, limit + 1, scope, c.occurredAt, c.id]);
 }
 
 function clampLimit(limit: number | undefined, fallback: number, max: number): number {
