@@ -25,7 +25,8 @@ const nextConfig = {
   ],
   async headers() {
     // Pages get a per-request nonce policy from src/proxy.ts (which skips
-    // /api/*). API answers are data, not documents: nothing may run or load
+    // /api/*). Of /api, only next-auth and tRPC reach Next (the lean layer,
+    // src/server/http/app.ts, sets the same headers on the rest). API answers are data, not documents: nothing may run or load
     // (next-auth's few built-in pages keep their inline <style> and form). The
     // embeddable widget's script and endpoints are left out, as before;
     // attachments and the image proxy set their own policies.

@@ -4,7 +4,7 @@
 // 'strict-dynamic' those may load the rest of the bundle, and nothing else
 // runs: no inline script without the nonce, no script from another origin.
 // Pages must render per request for this (the root layout awaits connection()).
-// API routes (own headers in next.config.mjs; the image proxy sets its own),
+// API routes (the lean HTTP layer, src/server/http/app.ts, sets their headers),
 // static files and the embeddable widget script are not matched.
 import { NextResponse, type NextRequest } from "next/server";
 

@@ -20,6 +20,7 @@ import { deriveSecret } from "@/server/security/secrets";
 import { imageProxyUrl } from "@/server/images/proxy-url";
 import http from "node:http";
 import { metaSignature, xSignature } from "@/server/channels/social/signature";
+import { routeKeys } from "@/server/http/app";
 
 type Role = "admin" | "supervisor" | "agent";
 type Guard =
@@ -278,6 +279,11 @@ function filesystemRoutes(): string[] {
     const route = "/" + path.relative(appDir, path.dirname(file)).split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).join("/");
     for (const method of exportedMethods(fs.readFileSync(file, "utf8"))) out.push(`${method} ${route}`);
   }
+  // The lean HTTP layer (src/server/http/app.ts) serves the API ahead of Next.
+  const lean = routeKeys();
+  const twice = lean.filter((k) => out.includes(k));
+  if (twice.length) throw new Error(`routes served twice (lean layer and a Next route file): ${twice.join(", ")}`);
+  out.push(...lean);
   // The custom server answers some paths itself, for every method.
   for (const file of fs.readdirSync(path.join(ROOT, "src/server/app")).filter((f) => f.endsWith(".ts"))) {
     const src = fs.readFileSync(path.join(ROOT, "src/server/app", file), "utf8");

@@ -8,12 +8,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
+import { routeKeys } from "@/server/http/app";
 import { bodyLimitFor, bodyLimitRules } from "@/server/security/body-limits";
 
 const EMAIL_MAX_BYTES = 25 * 1024 * 1024;
 const rules = bodyLimitRules(EMAIL_MAX_BYTES);
 
-/** Every (method, path) with a body, from src/app/api/**\/route.ts; [params] become sample values. */
+/** Every (method, path) with a body, from the lean HTTP layer's table and src/app/api/**\/route.ts; [params] become sample values. */
 function bodyRoutes(): { method: string; path: string }[] {
   const root = path.resolve("src/app/api");
   const out: { method: string; path: string }[] = [];
@@ -32,6 +33,10 @@ function bodyRoutes(): { method: string; path: string }[] {
     }
   };
   walk(root);
+  for (const key of routeKeys()) {
+    const [method, route] = key.split(" ") as [string, string];
+    if (["POST", "PUT", "PATCH", "DELETE"].includes(method)) out.push({ method, path: route.replace(/\[[^\]]+\]/g, "00000000-0000-7000-8000-000000000000") });
+  }
   return out;
 }
 

@@ -14,10 +14,15 @@ import { TEST_SECRETS } from "../helpers/app-server";
 import type { Viewer } from "@/server/auth/viewer";
 
 const viewerRef: { current: Viewer | null } = { current: null };
-vi.mock("@/server/auth/session", () => ({ currentViewer: async () => viewerRef.current }));
+vi.mock("@/server/auth/session", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/server/auth/session")>()),
+  currentViewer: async () => viewerRef.current,
+  // The lean HTTP layer reads the session from the request's cookie header.
+  viewerFromCookieHeader: async () => viewerRef.current,
+}));
 
-const { POST } = await import("@/app/api/inbound/email/route");
-const { GET } = await import("@/app/api/attachments/[id]/route");
+const { api } = await import("../helpers/lean-api");
+const { POST, GET } = api;
 const { resetEnvCache } = await import("@/env");
 const { startSmtpServer } = await import("@/server/channels/email/smtp-server");
 

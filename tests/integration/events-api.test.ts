@@ -4,7 +4,8 @@ import { db, disconnectDb } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { createApiKey, revokeApiKey } from "@/server/api-keys/keys";
 import { describeProductEvent } from "@/server/timeline/product-events";
-import { POST } from "@/app/api/v1/events/route";
+import { api } from "../helpers/lean-api";
+const { POST } = api;
 
 let t: TestDatabase;
 let key: string;

@@ -3,9 +3,10 @@ import { useTestDatabase, type TestDatabase } from "../helpers/db";
 import { db, disconnectDb } from "@/server/db";
 import { createApiKey, revokeApiKey } from "@/server/api-keys/keys";
 import { recordTouchpoint, recordTouchpoints } from "@/server/timeline/ingest";
-import { GET as listCustomers } from "@/app/api/v1/customers/route";
-import { GET as getCustomer } from "@/app/api/v1/customers/[id]/route";
-import { GET as getTimeline } from "@/app/api/v1/customers/[id]/timeline/route";
+import { api } from "../helpers/lean-api";
+const { GET: listCustomers } = api;
+const { GET: getCustomer } = api;
+const { GET: getTimeline } = api;
 
 let t: TestDatabase;
 let key: string;

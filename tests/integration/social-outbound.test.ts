@@ -10,10 +10,12 @@ import { db, disconnectDb } from "@/server/db";
 import { resetEnvCache } from "@/env";
 import { sendReply } from "@/server/conversations/reply";
 import { processOutboxOnce } from "@/server/outbox/outbox";
-import * as metaRoute from "@/app/api/webhooks/meta/route";
-import * as whatsappRoute from "@/app/api/webhooks/whatsapp/route";
-import * as telegramRoute from "@/app/api/webhooks/telegram/route";
-import * as xRoute from "@/app/api/webhooks/x/route";
+import { api } from "../helpers/lean-api";
+// One router: the request's URL picks the platform's route.
+const metaRoute = api;
+const whatsappRoute = api;
+const telegramRoute = api;
+const xRoute = api;
 import { registerSocialSenders } from "@/server/channels/social/senders";
 import { checkSendWindow, WHATSAPP_WINDOW_MESSAGE } from "@/server/channels/social/window";
 import { listSocialInboxes } from "@/server/channels/social/inboxes";

@@ -12,10 +12,12 @@ import { resetEnvCache } from "@/env";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { recordTouchpoint } from "@/server/timeline/ingest";
 import { listTimeline } from "@/server/timeline/query";
-import * as metaRoute from "@/app/api/webhooks/meta/route";
-import * as whatsappRoute from "@/app/api/webhooks/whatsapp/route";
-import * as telegramRoute from "@/app/api/webhooks/telegram/route";
-import * as xRoute from "@/app/api/webhooks/x/route";
+import { api } from "../helpers/lean-api";
+// One router: the request's URL picks the platform's route.
+const metaRoute = api;
+const whatsappRoute = api;
+const telegramRoute = api;
+const xRoute = api;
 import { listSocialInboxes, updateSocialInbox, webhookVerificationStatus, SocialInboxError } from "@/server/channels/social/inboxes";
 import { resetSocialLogThrottle } from "@/server/channels/social/log";
 import { DELETED_TEXT } from "@/server/channels/social/process";

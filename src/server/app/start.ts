@@ -1,11 +1,13 @@
 // Boots the whole app in this process; returns a handle that stops it cleanly.
 import http from "node:http";
 import path from "node:path";
+import { getRequestListener } from "@hono/node-server";
 import next from "next";
 import { resetEnvCache, type Env } from "@/env";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { deployMigrations } from "@/server/db/migrator";
 import { disconnectDb, getDb } from "@/server/db";
+import { buildApiApp, isLeanPath } from "@/server/http/app";
 import { attachRealtime } from "@/server/realtime/server";
 import { rejectIfOverLimit } from "@/server/security/abuse";
 import { clientIp } from "@/server/security/client-ip";
@@ -99,6 +101,10 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     await nextApp.prepare();
 
     const bodyLimits = bodyLimitRules(config.EMAIL_MAX_BYTES);
+    // The lean HTTP layer: the API, webhooks, widget HTTP, attachments and
+    // metrics, answered here without Next's router (pages, next-auth and tRPC
+    // stay with Next).
+    const api = getRequestListener(buildApiApp().fetch, { overrideGlobalObjects: false });
     const server = http.createServer((req, res) => {
       if (req.url === "/api/health" || req.url?.startsWith("/api/health?")) {
         void healthReport().then((report) => {
@@ -108,10 +114,16 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
         return;
       }
       if (rejectIfBodyTooLarge(req, res, bodyLimits)) return;
-      // Lets server components send a signed-out agent back where they were after login.
-      req.headers["x-throughline-path"] = req.url ?? "/";
       // The client's address as the per-IP limits see it (recorded on console sessions); never the caller's own claim.
       req.headers["x-throughline-client-ip"] = clientIp(req, config.TRUST_PROXY);
+      if (isLeanPath(req.url)) {
+        void rejectIfOverLimit(req, res).then((limited) => {
+          if (!limited) void api(req, res);
+        });
+        return;
+      }
+      // Lets server components send a signed-out agent back where they were after login.
+      req.headers["x-throughline-path"] = req.url ?? "/";
       void rejectIfOverLimit(req, res).then((limited) => {
         if (!limited) void handle(req, res);
       });

@@ -1,4 +1,4 @@
-// Helpers for the /api/widget route handlers: they are called cross-origin
+// Helpers for the /api/widget routes (src/server/http/routes/widget.ts): they are called cross-origin
 // from the websites that embed the widget, carry no cookies, and authenticate
 // visitors (where needed) with "Authorization: Bearer <visitorId>.<token>".
 //

@@ -1,5 +1,5 @@
 // What a widget visitor can do, independent of the transport (the /widget
-// socket namespace and the /api/widget route handlers both call these).
+// socket namespace and the /api/widget routes both call these).
 //
 // The rule that keeps visitors apart: every read and write derives the
 // customer — and from it the conversation — from the visitor's verified

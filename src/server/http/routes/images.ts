@@ -1,10 +1,7 @@
 // GET /api/image-proxy?url=…&sig=… — a remote email image, fetched by our
 // server for a signed-in agent who chose "Load images" (src/server/images).
-import { currentViewer } from "@/server/auth/session";
+import { viewerFromCookieHeader } from "@/server/auth/session";
 import { fetchProxiedImage, IMAGE_PROXY_CACHE_SECONDS, type ProxyRefusal } from "@/server/images/image-proxy";
-
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
 
 const STATUS: Record<ProxyRefusal, number> = {
   bad_request: 400,
@@ -29,8 +26,8 @@ function refusal(status: number, code: string, message: string) {
   return new Response(JSON.stringify({ error: { code, message } }), { status, headers: { ...LOCKED, "content-type": "application/json", "cache-control": "no-store" } });
 }
 
-export async function GET(req: Request) {
-  if (!(await currentViewer())) return refusal(401, "unauthorized", "Sign in first");
+export async function getProxiedImage(req: Request) {
+  if (!(await viewerFromCookieHeader(req.headers.get("cookie") ?? undefined))) return refusal(401, "unauthorized", "Sign in first");
   const params = new URL(req.url).searchParams;
   const image = await fetchProxiedImage({ url: params.get("url"), sig: params.get("sig") });
   if (!image.ok) return refusal(STATUS[image.reason], image.reason, image.message);

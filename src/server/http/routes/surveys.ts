@@ -5,21 +5,19 @@
 // Errors: 404 invalid link, 409 already answered, 410 expired, 400 bad score.
 import { checkJsonShape } from "@/server/security/json-shape";
 import { answerSurvey, surveyForPage, SurveyError } from "@/server/surveys/service";
-
-export const dynamic = "force-dynamic";
-export const runtime = "nodejs";
+import type { RouteContext } from "../route-context";
 
 const STATUS: Record<SurveyError["code"], number> = { invalid: 404, not_found: 404, already_answered: 409, expired: 410, out_of_range: 400, no_conversation: 400 };
 const RESULT: Record<SurveyError["code"], string> = { invalid: "invalid", not_found: "invalid", already_answered: "already", expired: "expired", out_of_range: "range", no_conversation: "invalid" };
 
-export async function GET(_req: Request, ctx: { params: Promise<{ token: string }> }) {
+export async function getSurvey(_req: Request, ctx: RouteContext<"token">) {
   const { token } = await ctx.params;
   const s = await surveyForPage(token);
   if (s.status === "invalid") return Response.json({ error: { code: "invalid", message: "This survey link is not valid." } }, { status: 404 });
   return Response.json({ status: s.status, kind: s.kind, min: s.scale.min, max: s.scale.max, question: s.scale.question }, { headers: { "cache-control": "no-store" } });
 }
 
-export async function POST(req: Request, ctx: { params: Promise<{ token: string }> }) {
+export async function postSurveyAnswer(req: Request, ctx: RouteContext<"token">) {
   const { token } = await ctx.params;
   const type = req.headers.get("content-type") ?? "";
   const isForm = type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data");

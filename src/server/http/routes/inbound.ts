@@ -10,10 +10,6 @@ import { findEmailInboxesByToken, type EmailInbox } from "@/server/channels/emai
 import { EmailRejectedError, ingestEmail, isTemporaryFailure } from "@/server/channels/email/inbound";
 import { errorResponse, json } from "@/server/http/errors";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
-
 const ACCEPTED_TYPES = new Set(["message/rfc822", "text/plain", "application/octet-stream"]);
 
 /** The body, or null when it exceeds the limit (read no further than that). */
@@ -35,7 +31,7 @@ async function readLimited(req: Request, max: number): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-export async function POST(req: Request) {
+export async function postInboundEmail(req: Request) {
   const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
   if (!auth) return errorResponse(401, "unauthorized", "Authorization: Bearer <inbox token> is required", { headers: { "www-authenticate": "Bearer" } });
 

@@ -3,12 +3,10 @@
 // themselves (images, PDF), everything else as application/octet-stream; never
 // sniffed, always sandboxed, and only images inline.
 import { db } from "@/server/db";
-import { currentViewer } from "@/server/auth/session";
+import { viewerFromCookieHeader } from "@/server/auth/session";
 import { canSeeInbox } from "@/server/auth/viewer";
 import { isUuid } from "@/server/timeline/ids";
-
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
+import type { RouteContext } from "../route-context";
 
 const INLINE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 const SAFE_TYPES = new Set([...INLINE_IMAGES, "application/pdf"]);
@@ -25,8 +23,8 @@ function disposition(kind: "inline" | "attachment", filename: string) {
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const viewer = await currentViewer();
+export async function getAttachment(req: Request, ctx: RouteContext<"id">) {
+  const viewer = await viewerFromCookieHeader(req.headers.get("cookie") ?? undefined);
   if (!viewer) return json(401, { error: "unauthorized", message: "Sign in first" });
   const { id } = await ctx.params;
   if (!isUuid(id)) return json(404, { error: "not_found" });
