@@ -234,3 +234,50 @@ describe("GET /api/v1/customers/:id/timeline", () => {
     expect((await timeline(customerId, "", {})).status).toBe(401);
   });
 });
+
+// The hot reads run as prepared statements over pg (customer by id, by
+// identity through the merge chain; the page with the customer's existence in
+// the same statement): the answers these edge cases need.
+describe("the prepared customer reads", () => {
+  it("tells an unknown or erased customer (404) from one without events (200, no items), on first and next pages", async () => {
+    const quiet = await db.customer.create({ data: { name: "No Events Yet" } });
+    const empty = await timeline(quiet.id);
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({ items: [], nextCursor: null });
+    const cursor = (await timeline(customerId, "limit=2")).body.nextCursor as string;
+    expect((await timeline(quiet.id, `cursor=${cursor}`)).body).toEqual({ items: [], nextCursor: null });
+    const erased = await db.customer.create({ data: { name: null, erasedAt: new Date() } });
+    for (const id of [erased.id, "00000000-0000-7000-8000-000000000000"]) {
+      expect((await timeline(id)).status, id).toBe(404);
+      expect((await timeline(id, `cursor=${cursor}`)).status, id).toBe(404);
+      expect((await timeline(id, "kind=message")).status, id).toBe(404);
+    }
+    expect((await call(getCustomer(new Request(`${BASE}/api/v1/customers/${erased.id}`, { headers: auth() }), params(erased.id)))).status).toBe(404);
+  });
+
+  it("finds a merged-away identity's survivor, with the survivor's identities in order", async () => {
+    const survivor = await db.customer.create({ data: { name: "Survivor", lifetimeValue: "120.50", attributes: { plan: "pro" } } });
+    const middle = await db.customer.create({ data: { name: "Middle", mergedIntoId: survivor.id } });
+    const oldest = await db.customer.create({ data: { name: "Oldest", mergedIntoId: middle.id } });
+    // A half-finished history: the identity still points at the first merged-away customer.
+    await db.customerIdentity.create({ data: { customerId: oldest.id, originCustomerId: oldest.id, kind: "email", value: "chain@example.com", source: "test" } });
+    await db.customerIdentity.create({ data: { customerId: survivor.id, originCustomerId: survivor.id, kind: "phone", value: "+14155550999", verified: true, source: "test", createdAt: new Date("2026-01-01T00:00:00Z") } });
+    await db.customerIdentity.create({ data: { customerId: survivor.id, originCustomerId: survivor.id, kind: "external_id", value: "chain-1", source: "test", createdAt: new Date("2026-01-02T00:00:00Z") } });
+    const res = await lookup("email=chain@example.com");
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(1);
+    expect(res.body.items[0]).toMatchObject({
+      id: survivor.id,
+      name: "Survivor",
+      lifetimeValue: 120.5,
+      attributes: { plan: "pro" },
+      mergedIntoId: null,
+      identities: [
+        { kind: "phone", value: "+14155550999", verified: true },
+        { kind: "external_id", value: "chain-1", verified: false },
+      ],
+    });
+    const merged = await call(getCustomer(new Request(`${BASE}/api/v1/customers/${middle.id}`, { headers: auth() }), params(middle.id)));
+    expect(merged.body).toMatchObject({ id: middle.id, mergedIntoId: survivor.id, identities: [] });
+  });
+});

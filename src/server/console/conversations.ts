@@ -2,6 +2,7 @@
 // my teams, all), filtered and sorted, scoped to the inboxes the agent may
 // see, keyset-paged so a page is stable while the queue changes under it.
 import { db, Prisma } from "@/server/db";
+import { preparedSql } from "@/server/db/prepared-sql";
 
 export const QUEUE_VIEWS = ["mine", "unassigned", "teams", "all"] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
@@ -148,7 +149,9 @@ export async function listQueue(q: QueueQuery): Promise<{ items: QueueItem[]; ne
   }
   const order = Prisma.join([...spec.keys.map((k) => k.sql), Prisma.sql`c.id`].map((s) => (spec.dir === "DESC" ? Prisma.sql`${s} DESC` : Prisma.sql`${s} ASC`)), ", ");
   const k1 = spec.keys[1] ? Prisma.sql`(${spec.keys[1].sql})::text` : Prisma.sql`NULL::text`;
-  const rows = await db.$queryRaw<QueueRow[]>`
+  // The agent's queue is read on every inbox view and live refresh: a prepared
+  // statement per query shape over pg, not Prisma's query path.
+  const rows = await preparedSql<QueueRow>("queue_page", Prisma.sql`
     SELECT c.id, c.number, c.subject, c.status::text AS status, c.priority::text AS priority, c.channel::text AS channel, c.tags,
            c.last_message_at, c.last_message_preview, c.waiting_since, c.snoozed_until, ${SLA_DUE} AS sla_due_at,
            c.assignee_id, u.name AS assignee_name, c.team_id, t.name AS team_name,
@@ -161,7 +164,7 @@ export async function listQueue(q: QueueQuery): Promise<{ items: QueueItem[]; ne
     LEFT JOIN teams t ON t.id = c.team_id
     WHERE ${Prisma.join(where, " AND ")}
     ORDER BY ${order}
-    LIMIT ${limit + 1}`;
+    LIMIT ${limit + 1}`);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

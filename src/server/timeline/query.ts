@@ -82,8 +82,7 @@ export async function listTimeline(q: TimelineQuery): Promise<{ items: TimelineI
   const limit = clampLimit(q.limit, 50, MAX_PAGE);
   // The hot path (the single view opening, scrolling back): no filters. One
   // prepared statement per shape, planned once per connection, over plain pg.
-  const unfiltered = !q.channels?.length && !q.kinds?.length && !q.conversationId && !q.from && !q.to;
-  if (unfiltered) return pageOf(await preparedPage(q, limit), limit);
+  if (isUnfiltered(q)) return pageOf(await preparedPage(q, limit), limit);
   const where: Prisma.Sql[] = [Prisma.sql`e.customer_id = ${q.customerId}::uuid`];
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
@@ -149,6 +148,47 @@ export const NEXT_PAGE_SQL = `
       ORDER BY e.occurred_at DESC, e.id DESC
       LIMIT $2
     )${DETAILS_SQL}`;
+
+// The REST API's page: the customer's existence folded into the same statement
+// (no customer → no row; a customer without events → one row of NULLs).
+const CUSTOMER_SQL = `cust AS (SELECT 1 AS found FROM customers c WHERE c.id = $1::uuid AND c.erased_at IS NULL)`;
+const foldExistence = (pageSql: string) =>
+  pageSql.replace("WITH page AS", `WITH ${CUSTOMER_SQL}, page AS`).replace(DETAILS_SQL, `
+    SELECT d.* FROM cust LEFT JOIN LATERAL (${DETAILS_SQL}) d ON true
+    ORDER BY d.occurred_at DESC, d.id DESC`);
+export const CUSTOMER_FIRST_PAGE_SQL = foldExistence(FIRST_PAGE_SQL);
+export const CUSTOMER_NEXT_PAGE_SQL = foldExistence(NEXT_PAGE_SQL);
+
+/**
+ * A page of the timeline of a customer who must exist (and not be erased):
+ * null when there is no such customer. Unfiltered pages ask both in one
+ * prepared statement; filtered ones run the check beside the page.
+ */
+export async function listCustomerTimeline(q: TimelineQuery): Promise<{ items: TimelineItem[]; nextCursor: string | null } | null> {
+  const limit = clampLimit(q.limit, 50, MAX_PAGE);
+  if (!isUnfiltered(q)) {
+    const [exists, page] = await Promise.all([customerExists(q.customerId), listTimeline(q)]);
+    return exists ? page : null;
+  }
+  const scope = !q.inboxScope || q.inboxScope === "all" ? null : q.inboxScope;
+  let rows: Row[];
+  if (!q.cursor) rows = await prepared<Row>("timeline_customer_first_page_v1", CUSTOMER_FIRST_PAGE_SQL, [q.customerId, limit + 1, scope]);
+  else {
+    const c = decodeCursor(q.cursor);
+    rows = await prepared<Row>("timeline_customer_next_page_v1", CUSTOMER_NEXT_PAGE_SQL, [q.customerId, limit + 1, scope, c.occurredAt, c.id]);
+  }
+  if (rows.length === 0) return null;
+  return pageOf(rows.filter((r) => r.id !== null), limit);
+}
+
+async function customerExists(id: string): Promise<boolean> {
+  const rows = await prepared<{ ok: number }>("customer_exists_v1", "SELECT 1 AS ok FROM customers WHERE id = $1::uuid AND erased_at IS NULL", [id]);
+  return rows.length > 0;
+}
+
+function isUnfiltered(q: TimelineQuery): boolean {
+  return !q.channels?.length && !q.kinds?.length && !q.conversationId && !q.from && !q.to;
+}
 
 async function preparedPage(q: TimelineQuery, limit: number): Promise<Row[]> {
   const scope = !q.inboxScope || q.inboxScope === "all" ? null : q.inboxScope;

@@ -13,7 +13,7 @@
 //        not stored, valid ones are stored together in one transaction.
 //        202 { items: [{ index, id, status: "created" | "duplicate" }], errors: [{ index, message }] }
 import { z } from "zod";
-import { customerExists, findCustomersByIdentity, getCustomerView } from "@/server/customers/lookup";
+import { findCustomersByIdentity, getCustomerView } from "@/server/customers/lookup";
 import { IDENTITY_KINDS, InvalidIdentityError, normalizeEmail, normalizePhone, type IdentityKindName } from "@/server/customers/normalize";
 import { requireApiKey } from "@/server/http/auth";
 import { ONE_MB, readJsonBody } from "@/server/http/body";
@@ -26,7 +26,7 @@ import { recordTouchpointGrouped } from "@/server/timeline/group-commit";
 import { isUuid } from "@/server/timeline/ids";
 import { recordTouchpoints, type TouchpointInput } from "@/server/timeline/ingest";
 import { productEventTouchpoint } from "@/server/timeline/product-events";
-import { listTimeline, MAX_PAGE, TIMELINE_CHANNELS, TIMELINE_KINDS } from "@/server/timeline/query";
+import { listCustomerTimeline, MAX_PAGE, TIMELINE_CHANNELS, TIMELINE_KINDS } from "@/server/timeline/query";
 import type { RouteContext } from "../route-context";
 
 // ---- GET /api/v1/customers -------------------------------------------------------------------
@@ -119,9 +119,9 @@ export async function getTimeline(req: Request, ctx: RouteContext<"id">): Promis
     if (from && to && from > to) throw new HttpError(400, "invalid_parameter", "from must not be after to.");
 
     if (!isUuid(id)) throw new HttpError(404, "not_found", "No customer with this id.");
-    // Both at once: the existence check costs no extra round trip.
-    const [exists, page] = await Promise.all([customerExists(id), listTimeline({ customerId: id, limit, cursor, channels, kinds, conversationId, from, to, inboxScope: "all" })]);
-    if (!exists) throw new HttpError(404, "not_found", "No customer with this id.");
+    // The customer's existence is asked in the page's own statement.
+    const page = await listCustomerTimeline({ customerId: id, limit, cursor, channels, kinds, conversationId, from, to, inboxScope: "all" });
+    if (!page) throw new HttpError(404, "not_found", "No customer with this id.");
     return json({ items: page.items.map(toApiItem), nextCursor: page.nextCursor });
   });
 }
