@@ -1,13 +1,15 @@
-// Boots the whole app in this process; returns a handle that stops it cleanly.
+// Boots the app in this process as ROLE says (src/env.ts): "all" (default)
+// serves HTTP + sockets + SMTP and runs the job queue's workers; "web" the
+// same without workers (it only enqueues); "worker" only the workers
+// (./worker.ts). Returns a handle that stops it cleanly.
 import http from "node:http";
 import path from "node:path";
-import { getRequestListener } from "@hono/node-server";
 import next from "next";
 import { resetEnvCache, type Env } from "@/env";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { deployMigrations } from "@/server/db/migrator";
 import { disconnectDb, getDb } from "@/server/db";
-import { buildApiApp, isLeanPath } from "@/server/http/app";
+import { apiRequestListener, isLeanPath } from "@/server/http/app";
 import { attachRealtime } from "@/server/realtime/server";
 import { rejectIfOverLimit } from "@/server/security/abuse";
 import { clientIp } from "@/server/security/client-ip";
@@ -26,6 +28,11 @@ const DEMO_LOGINS = [
 ] as const;
 
 export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boolean } = {}): Promise<RunningApp> {
+  if (config.ROLE === "worker") {
+    const { startWorker } = await import("./worker");
+    const worker = await startWorker(config, opts);
+    return { url: "", port: 0, stop: worker.stop };
+  }
   const log = (line: string) => {
     if (!opts.quiet) console.log(line);
   };
@@ -104,7 +111,7 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     // The lean HTTP layer: the API, webhooks, widget HTTP, attachments and
     // metrics, answered here without Next's router (pages, next-auth and tRPC
     // stay with Next).
-    const api = getRequestListener(buildApiApp().fetch, { overrideGlobalObjects: false });
+    const api = apiRequestListener();
     const server = http.createServer((req, res) => {
       if (req.url === "/api/health" || req.url?.startsWith("/api/health?")) {
         void healthReport().then((report) => {
@@ -133,6 +140,7 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     const { loadServices } = await import("./service-list");
     await loadServices();
     const realtime = await attachRealtime(server, config);
+    // ROLE=web: the job runner only enqueues (no workers, no periodic tasks); ROLE=all runs them here too.
     const services = await startBackgroundServices(config, { log });
 
     await new Promise<void>((resolve, reject) => {

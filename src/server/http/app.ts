@@ -6,7 +6,10 @@
 // ROUTES is the one table of what this layer serves: the app registers
 // exactly these, and tests/integration/authz-rest.test.ts requires a guard
 // decision for each (method, path).
+import type { ServerResponse } from "node:http";
+import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { Hono, type Context } from "hono";
+import { jsonResponse, writeJsonResponse } from "./json-response";
 import type { RouteContext } from "./route-context";
 import { getAttachment } from "./routes/attachments";
 import { getProxiedImage } from "./routes/images";
@@ -97,7 +100,25 @@ function withApiHeaders(c: Context) {
 // ---- the app ------------------------------------------------------------------------------------
 
 function restError(status: number, code: string, message: string, headers: Record<string, string> = {}) {
-  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...headers } });
+  return jsonResponse({ error: { code, message } }, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+/**
+ * The node:http listener for the layer: JSON answers are written to the socket
+ * from their text (see json-response.ts); anything else (files, images,
+ * redirects) goes through @hono/node-server's own writer. Global Request and
+ * Response stay Node's own: Next shares this process.
+ */
+export function apiRequestListener(app: Hono = buildApiApp()) {
+  const written = new Response(null, { headers: { "x-hono-already-sent": "1" } });
+  return getRequestListener(
+    async (req, env: HttpBindings | Http2Bindings) => {
+      const res = await app.fetch(req, env);
+      // This server is HTTP/1.1 (start.ts): its outgoing side is a ServerResponse.
+      return writeJsonResponse(res, req.method, env.outgoing as ServerResponse) ? written : res;
+    },
+    { overrideGlobalObjects: false },
+  );
 }
 
 export function buildApiApp(): Hono {

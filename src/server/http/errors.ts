@@ -5,6 +5,7 @@ import { InvalidCursorError } from "@/server/timeline/cursor";
 import { InvalidIdentityError } from "@/server/customers/normalize";
 import { TouchpointError } from "@/server/timeline/ingest";
 import { isDatabaseUnavailable } from "@/server/db/faults";
+import { jsonResponse } from "./json-response";
 
 export class HttpError extends Error {
   constructor(
@@ -21,7 +22,7 @@ export class HttpError extends Error {
 const NO_STORE = { "cache-control": "no-store" };
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return Response.json(data, { status, headers: { ...NO_STORE, ...headers } });
+  return jsonResponse(data, { status, headers: { ...NO_STORE, ...headers } });
 }
 
 export function errorResponse(status: number, code: string, message: string, extra: { details?: unknown; headers?: Record<string, string>; body?: Record<string, unknown> } = {}): Response {
