@@ -15,6 +15,14 @@ const secret = z.string().min(8, "must be at least 8 characters").optional();
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /**
+   * What this process runs: "web" serves HTTP, sockets and SMTP and enqueues
+   * background work; "worker" runs the job queue's workers and periodic tasks
+   * (no HTTP); "all" (default) both in one process.
+   */
+  ROLE: z.enum(["web", "worker", "all"]).default("all"),
+  /** Seconds between a job worker's polls for new jobs (new jobs also wake it via LISTEN/NOTIFY); min 0.5. */
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
   PORT: port.default(3000),
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_URL: url.optional(),

@@ -13,13 +13,15 @@ import type { EmailInbox } from "@/server/channels/email/inboxes";
 import { createEmailSender, NO_RELAY } from "@/server/channels/email/send";
 import { sendReply } from "@/server/conversations/reply";
 import { recordTouchpoint } from "@/server/timeline/ingest";
-import { listOutbox, registerSender, retryOutboxItem, startOutboxWorker, sweepUnqueued, type OutboxWorker } from "@/server/outbox/outbox";
+import { listOutbox, registerSender, retryOutboxItem, sweepUnqueued, type OutboxOptions } from "@/server/outbox/outbox";
+import type { JobRunner } from "@/server/jobs/runner";
+import { startTestJobRunner } from "../helpers/jobs";
 
 let t: TestDatabase;
 let sink: SmtpSink;
 let inbox: EmailInbox;
 let agentId: string;
-const workers: OutboxWorker[] = [];
+const workers: JobRunner[] = [];
 const unregister: (() => void)[] = [];
 let seq = 0;
 
@@ -44,8 +46,9 @@ function useSender(relayUrl: string | null) {
   unregister.push(registerSender("email", createEmailSender({ relayUrl })));
 }
 
-function worker(opts: Parameters<typeof startOutboxWorker>[0] = {}) {
-  const w = startOutboxWorker({ pollMs: 50, sweepMs: 3_600_000, log: () => undefined, ...opts });
+/** A job runner sending the outbox (no periodic sweep, no event consumers), as a process would. */
+async function worker(opts: OutboxOptions = {}) {
+  const w = await startTestJobRunner({ events: false, tasks: [], outbox: { log: () => undefined, ...opts } });
   workers.push(w);
   return w;
 }
@@ -97,7 +100,7 @@ describe("agent replies by email", () => {
 
     const before = sink.messages.length;
     useSender(sink.url);
-    worker();
+    await worker();
     const [mail] = (await sink.waitFor(before + 1)).slice(before);
     const p = mail!.parsed;
     expect(p.messageId).toBe(stored.platformMessageId);
@@ -169,7 +172,7 @@ describe("relay trouble", () => {
     sink.answer = (n) => (n === 1 ? { code: 451, message: "4.3.0 Try again later" } : { code: 550, message: "5.1.1 Mailbox unavailable" });
     const r = await sendReply({ conversationId: c.conversationId!, authorId: agentId, bodyText: "Will this arrive?" });
     useSender(sink.url);
-    worker({ backoffMs: [100] });
+    await worker({ backoffMs: [100] });
     const failed = await until(async () => {
       const m = await t.prisma.message.findUniqueOrThrow({ where: { id: r.messageId } });
       return m.deliveryStatus === "failed" ? m : null;
@@ -189,7 +192,7 @@ describe("relay trouble", () => {
     const closed = await freePort();
     const r = await sendReply({ conversationId: c.conversationId!, authorId: agentId, bodyText: "Nobody listens" });
     useSender(`smtp://127.0.0.1:${closed}`);
-    worker({ backoffMs: [50, 100], maxAttempts: 3 });
+    await worker({ backoffMs: [50, 100], maxAttempts: 3 });
     const failed = await until(async () => {
       const m = await t.prisma.message.findUniqueOrThrow({ where: { id: r.messageId } });
       return m.deliveryStatus === "failed" ? m : null;
@@ -202,7 +205,7 @@ describe("relay trouble", () => {
     const c = await customerWrites();
     const r = await sendReply({ conversationId: c.conversationId!, authorId: agentId, bodyText: "Waiting for a relay" });
     useSender(null);
-    worker();
+    await worker();
     const item = await until(async () => {
       const i = await t.prisma.outboxItem.findUniqueOrThrow({ where: { messageId: r.messageId } });
       return i.lastError ? i : null;
@@ -217,7 +220,7 @@ describe("relay trouble", () => {
     for (const w of workers.splice(0)) await w.stop();
     const before = sink.messages.length;
     useSender(sink.url);
-    worker();
+    await worker();
     expect(await retryOutboxItem(item.id)).toBe(true);
     await sink.waitFor(before + 1);
     await until(async () => (await t.prisma.message.findUniqueOrThrow({ where: { id: r.messageId } })).deliveryStatus === "sent");
@@ -241,7 +244,7 @@ describe("outbox guarantees", () => {
     expect(await sweepUnqueued({ graceMs: 0 })).toBeGreaterThanOrEqual(1);
     const before = sink.messages.length;
     useSender(sink.url);
-    worker();
+    await worker();
     const got = await sink.waitFor(before + 1);
     expect(got.some((m) => m.parsed.text?.includes("Lost in a crash?"))).toBe(true);
   });
@@ -252,8 +255,8 @@ describe("outbox guarantees", () => {
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await sendReply({ conversationId: c.conversationId!, authorId: agentId, bodyText: `Batch reply ${i}` })).messageId);
     useSender(sink.url);
-    worker({ batchSize: 3 });
-    worker({ batchSize: 3 });
+    await worker({ batchSize: 3 });
+    await worker({ batchSize: 3 });
     await until(async () => (await t.prisma.message.count({ where: { id: { in: ids }, deliveryStatus: "sent" } })) === ids.length);
     await new Promise((r) => setTimeout(r, 300));
     const batch = sink.messages.slice(before).filter((m) => /Batch reply/.test(m.parsed.text ?? ""));
@@ -266,7 +269,7 @@ describe("outbox guarantees", () => {
     const r = await sendReply({ conversationId: c.conversationId!, authorId: agentId, bodyText: "To a dead mailbox" });
     const before = sink.messages.length;
     useSender(sink.url);
-    worker();
+    await worker();
     await sink.waitFor(before + 1);
     const m = await until(async () => {
       const x = await t.prisma.message.findUniqueOrThrow({ where: { id: r.messageId } });

@@ -3,7 +3,8 @@
 // carry) before it is sent; a process that dies after handing the mail to the
 // relay but before recording it loses its lease and another worker sends it
 // again — at least once — with the same Message-ID, so the receiving side
-// can de-duplicate; it ends "sent" once.
+// can de-duplicate; it ends "sent" once. The workers are job runners
+// (src/server/jobs/), as `npm start` runs them.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase, type TestDatabase } from "../helpers/db";
 import { startSmtpSink, type SmtpSink } from "../fixtures/email/smtp-sink";
@@ -12,12 +13,15 @@ import { ingestEmail } from "@/server/channels/email/inbound";
 import { createEmailSender } from "@/server/channels/email/send";
 import { sendReply } from "@/server/conversations/reply";
 import { processOutboxOnce, registerSender, type Sender } from "@/server/outbox/outbox";
+import type { JobRunner } from "@/server/jobs/runner";
+import { startTestJobRunner } from "../helpers/jobs";
 
 let t: TestDatabase;
 let sink: SmtpSink;
 let inbox: { id: string; address: string; name: string };
 let agentId: string;
 const unregister: (() => void)[] = [];
+const runners: JobRunner[] = [];
 let seq = 0;
 
 beforeAll(async () => {
@@ -25,7 +29,8 @@ beforeAll(async () => {
   sink = await startSmtpSink();
   ({ inbox, agentId } = await createSupportTeam(t.prisma));
 });
-afterEach(() => {
+afterEach(async () => {
+  for (const r of runners.splice(0)) await r.stop();
   for (const u of unregister.splice(0)) u();
   sink.messages.length = 0;
   sink.beforeAccept = null;
@@ -78,18 +83,22 @@ describe("outbox guarantees", () => {
       return new Promise(() => undefined);
     };
     const off = registerSender("email", dying);
+    const dead = await startTestJobRunner({ events: false, tasks: [], outbox: { leaseMs: 1_500 } });
     const messageId = await conversationWithReply("Sent at least once.");
-    void processOutboxOnce({ leaseMs: 400 });
     await expect.poll(() => sink.messages.length, { timeout: 10_000 }).toBe(1);
     expect(await t.prisma.outboxItem.findFirstOrThrow({ where: { messageId } })).toMatchObject({ status: "sending", attempts: 1 });
+    // The process dies: its job stays active, nothing is recorded.
+    await dead.stop({ graceful: false });
     off();
 
     // Another process's worker: nothing to do while the lease holds…
     unregister.push(registerSender("email", real));
+    runners.push(await startTestJobRunner({ events: false, tasks: [], outbox: { leaseMs: 1_500 } }));
     expect(await processOutboxOnce({ leaseMs: 400 })).toBe(0);
+    expect(sink.messages).toHaveLength(1);
     // …and once it lapses, it sends the message again.
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await processOutboxOnce({ leaseMs: 60_000 })).toBe(1);
+    await expect.poll(() => sink.messages.length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(async () => (await t.prisma.outboxItem.findFirstOrThrow({ where: { messageId } })).status, { timeout: 10_000 }).toBe("sent");
     expect(sink.messages).toHaveLength(2);
     const [first, second] = sink.messages;
     expect(second!.parsed.messageId).toBe(first!.parsed.messageId);

@@ -1,11 +1,11 @@
-// Conversations: the snooze waker reopens expired snoozes every 5 s.
-import { registerService } from "@/server/app/services";
-import { startSnoozeWaker } from "./snooze";
+// Conversations: the snooze waker reopens expired snoozes every 5 s (one periodic job across all processes).
+import { registerPeriodicTask } from "@/server/jobs/registry";
+import { wakeAllDue } from "./snooze";
 
-registerService({
-  name: "snooze waker",
-  start: async () => {
-    const stop = startSnoozeWaker(5_000);
-    return { stop: async () => stop() };
+registerPeriodicTask({
+  name: "snooze-wake",
+  everyMs: 5_000,
+  run: async () => {
+    await wakeAllDue();
   },
 });

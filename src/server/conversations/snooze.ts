@@ -3,14 +3,14 @@
 // "Snooze ended; reopened" ticket event on the timeline, its SLA clocks
 // resume, and conversation.updated reaches queues, rules and SLA.
 //
-// Every few seconds in every process, one transaction claims due rows with
-// FOR UPDATE SKIP LOCKED: a second waker skips rows the first holds, and once
-// the first commits they are no longer snoozed, so each wakes exactly once.
+// Every few seconds (one periodic job across all processes, src/server/jobs/),
+// one transaction claims due rows with FOR UPDATE SKIP LOCKED: a second waker
+// (an overlapping pass, a script) skips rows the first holds, and once the
+// first commits they are no longer snoozed, so each wakes exactly once.
 // (An inbound customer message also wakes a snoozed conversation: ingest.)
 import { applyTicketChanges, LOCKED_COLUMNS, publishTicketUpdate, type LockedConversation, type TicketActor, type TicketOutcome } from "./ticket";
 import { runTransaction } from "@/server/timeline/tx";
 import { SlaContext } from "@/server/sla/policy";
-import { every } from "@/server/app/every";
 
 export const SNOOZE_WAKE_TEXT = "Snooze ended; reopened";
 const SYSTEM: TicketActor = { userId: null };
@@ -47,12 +47,14 @@ export async function wakeSnoozed(now: Date = new Date(), opts: { limit?: number
   return outcomes.map((o) => o.conversationId);
 }
 
-/** Timer service: wakes due snoozes every `intervalMs`. */
-export function startSnoozeWaker(intervalMs = 5_000): () => void {
-  return every(intervalMs, "snooze", async (stopped) => {
-    // A full batch means more may be due: go again at once.
-    let woken: string[];
-    do woken = await wakeSnoozed();
-    while (!stopped() && woken.length >= BATCH);
-  });
+/** The periodic pass (every 5 s, src/server/conversations/register.ts): wakes everything due; returns how many. */
+export async function wakeAllDue(now: () => Date = () => new Date()): Promise<number> {
+  // A full batch means more may be due: go again at once.
+  let total = 0;
+  let woken: string[];
+  do {
+    woken = await wakeSnoozed(now());
+    total += woken.length;
+  } while (woken.length >= BATCH);
+  return total;
 }

@@ -1,17 +1,12 @@
-// Journey stages: re-evaluated after each touchpoint (bus, debounced) and by a slow sweep for time-based moves.
-import { registerService } from "@/server/app/services";
-import { startJourneyListener, startJourneySweep } from "./service";
+// Journey stages: re-evaluated after each batch of committed touchpoints (the
+// domain-event queue) and by a slow sweep (every 60 s) for time-based moves.
+import { registerEventConsumer, registerPeriodicTask } from "@/server/jobs/registry";
+import { journeySweepOnce, onJourneyEvents } from "./service";
 
-registerService({
-  name: "journey stages",
-  start: async () => {
-    const offListener = startJourneyListener();
-    const offSweep = startJourneySweep({ intervalMs: 60_000, batch: 100 });
-    return {
-      stop: async () => {
-        offListener();
-        offSweep();
-      },
-    };
-  },
+registerEventConsumer({ name: "journey", handle: onJourneyEvents });
+
+registerPeriodicTask({
+  name: "journey-sweep",
+  everyMs: 60_000,
+  run: async (state) => ({ after: await journeySweepOnce(typeof state.after === "string" ? state.after : undefined, 100) }),
 });

@@ -1,7 +1,7 @@
 // Journey stages, inferred from the timeline (./rules.ts) and adjustable by agents.
 //
-// Evaluated for a customer on every committed touchpoint (bus listener,
-// debounced per customer) and by a slow sweep for the time-based moves
+// Evaluated for a customer on every committed touchpoint (consumer of the
+// domain-event queue, batched) and by a slow sweep for the time-based moves
 // (30 days after purchase → retention, 30 days of silence → at risk). A change
 // is a conditional update of Customer.journeyStage (only the evaluator that
 // flips it writes, so several processes never double-write) followed by a
@@ -13,7 +13,6 @@ import { recordTouchpoint, recordTouchpoints } from "@/server/timeline/ingest";
 import { isUuid } from "@/server/timeline/ids";
 import type { Tx } from "@/server/timeline/tx";
 import { inferStage, JOURNEY_RULES, JOURNEY_STAGES, type JourneyFacts, type Stage } from "./rules";
-import { every } from "@/server/app/every";
 
 
 export class JourneyError extends Error {
@@ -244,15 +243,31 @@ export async function clearOverride(customerId: string) {
   return evaluateCustomer(customerId);
 }
 
-/**
- * Bus listener: re-evaluates customers shortly after their touchpoints. The
- * customers touched within one debounce window are evaluated together
- * (evaluateCustomers, up to MAX_BATCH at a time, one batch at a time), so a
- * burst of touchpoints — one customer's many, or many customers' one each —
- * costs a few queries per window instead of a few per touchpoint.
- */
+/** Whether a committed event is a touchpoint that may move its customer's stage. */
+function touchesStage(event: DomainEvent): event is Extract<DomainEvent, { type: "timeline.created" }> {
+  if (event.type !== "timeline.created") return false;
+  return (event.item as { kind?: string } | undefined)?.kind !== "journey_stage";
+}
+
 const MAX_BATCH = 200;
 
+/**
+ * The journey consumer (src/server/journey/register.ts, run by the job
+ * queue): re-evaluates the customers touched by one batch of committed
+ * events together (evaluateCustomers, up to MAX_BATCH at a time), so a burst
+ * of touchpoints — one customer's many, or many customers' one each — costs a
+ * few queries per batch instead of a few per touchpoint. The queue's batches
+ * take the place of the old in-process debounce window.
+ */
+export async function onJourneyEvents(events: DomainEvent[]): Promise<void> {
+  const ids = [...new Set(events.filter(touchesStage).map((e) => e.customerId))];
+  for (let i = 0; i < ids.length; i += MAX_BATCH) await evaluateCustomers(ids.slice(i, i + MAX_BATCH));
+}
+
+/**
+ * In-process variant for tests and scripts (no queue): the customers touched
+ * within one debounce window are evaluated together, one batch at a time.
+ */
 export function startJourneyListener(debounceMs = 300): () => void {
   const pending = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -275,9 +290,7 @@ export function startJourneyListener(debounceMs = 300): () => void {
     if (pending.size && !stopped) timer ??= setTimeout(() => void flush(), debounceMs);
   };
   const off = bus.on((event: DomainEvent) => {
-    if (event.type !== "timeline.created") return;
-    const kind = (event.item as { kind?: string } | undefined)?.kind;
-    if (kind === "journey_stage") return;
+    if (!touchesStage(event)) return;
     pending.add(event.customerId);
     if (!running) timer ??= setTimeout(() => void flush(), debounceMs);
   });
@@ -289,23 +302,25 @@ export function startJourneyListener(debounceMs = 300): () => void {
   };
 }
 
+const FIRST_ID = "00000000-0000-0000-0000-000000000000";
+
 /**
- * The slow sweep for time-based moves (purchase → onboarding → retention,
- * advocacy and at-risk signals expiring, silence, overrides ending): a batch of
- * the customers whose stage time alone can change, per tick, round-robin by id.
+ * One pass of the slow sweep for time-based moves (purchase → onboarding →
+ * retention, advocacy and at-risk signals expiring, silence, overrides
+ * ending): a batch of the customers whose stage time alone can change,
+ * round-robin by id. The cursor is the previous pass's return value (the
+ * periodic job carries it from pass to pass, whichever process runs it).
  */
-export function startJourneySweep(opts: { intervalMs?: number; batch?: number } = {}): () => void {
-  let after = "00000000-0000-0000-0000-000000000000";
-  return every(opts.intervalMs ?? 60_000, "journey sweep", async () => {
-    const rows = await db.$queryRaw<{ id: string }[]>`
-      SELECT id FROM customers
-      WHERE id > ${after}::uuid AND merged_into_id IS NULL AND erased_at IS NULL
-        AND (journey_stage IN ('purchase', 'onboarding', 'advocacy', 'at_risk')
-             OR journey_stage_set_by IS NOT NULL
-             OR (journey_stage = 'retention' AND last_seen_at < now() - interval '30 days'))
-      ORDER BY id LIMIT ${opts.batch ?? 100}`;
-    after = rows.length ? rows[rows.length - 1]!.id : "00000000-0000-0000-0000-000000000000";
-    await evaluateCustomers(rows.map((r) => r.id));
-  });
+export async function journeySweepOnce(after: string = FIRST_ID, batch = 100): Promise<string> {
+  const from = isUuid(after) ? after : FIRST_ID;
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM customers
+    WHERE id > ${from}::uuid AND merged_into_id IS NULL AND erased_at IS NULL
+      AND (journey_stage IN ('purchase', 'onboarding', 'advocacy', 'at_risk')
+           OR journey_stage_set_by IS NOT NULL
+           OR (journey_stage = 'retention' AND last_seen_at < now() - interval '30 days'))
+    ORDER BY id LIMIT ${batch}`;
+  await evaluateCustomers(rows.map((r) => r.id));
+  return rows.length ? rows[rows.length - 1]!.id : FIRST_ID;
 }
 

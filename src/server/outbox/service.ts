@@ -1,11 +1,11 @@
-// The outbox worker, started with the app after the channels registered their senders.
-import { registerService } from "@/server/app/services";
-import { startOutboxWorker } from "./outbox";
+// The outbox's periodic sweep (every 5 s): waiting items without the job of
+// their next attempt, and (every 30 s) queued messages without an item. The sending itself
+// is the job runner's "outbox" queue (src/server/jobs/runner.ts → ./worker.ts).
+import { registerPeriodicTask } from "@/server/jobs/registry";
+import { OUTBOX_SWEEP_MS, outboxSweep } from "./worker";
 
-registerService({
-  name: "outbox worker",
-  start: async () => {
-    const worker = startOutboxWorker({ pollMs: 1_000 });
-    return { stop: worker.stop };
-  },
+registerPeriodicTask({
+  name: "outbox-sweep",
+  everyMs: OUTBOX_SWEEP_MS,
+  run: (state) => outboxSweep(state),
 });

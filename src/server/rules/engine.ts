@@ -1,7 +1,7 @@
 // The automation engine: "when this happens, do that".
 //
-// Evaluated on every committed touchpoint (bus `timeline.created`) and every
-// 30 s for timer triggers ("no reply within X minutes"). A rule fires at most
+// Evaluated on every committed touchpoint (`timeline.created`, consumed from
+// the domain-event queue, src/server/jobs/) and every 30 s for timer triggers ("no reply within X minutes"). A rule fires at most
 // once per trigger: RuleRun (ruleId, triggerKey) is unique and is claimed
 // before any action runs, so a redelivered event or a second process never
 // fires it twice. Loops are cut two ways: every event a rule causes carries
@@ -22,7 +22,6 @@ import { frictionForConversation, frictionForCustomer } from "@/server/friction/
 import { conditionsHold, needsFriction, renderTemplate, triggerMatches, type RuleContext, type RuleEvent } from "./conditions";
 import { isTimerTrigger, parseStoredRule, type Action, type Condition, type EventTrigger, type TimerTrigger } from "./schema";
 import { conversationRef, insertNotifications, publishNotifications, usersWithRole } from "./notify";
-import { every } from "@/server/app/every";
 import { recordAudit } from "@/server/audit/record";
 import { guardedFetch, OutboundRefusedError } from "@/server/net/guarded-fetch";
 
@@ -533,9 +532,24 @@ async function execute(rule: LoadedRule, runId: string, ctx: RuleContext, trigge
   return { ruleId: rule.id, ruleName: rule.name, triggerKey, status, actions: results };
 }
 
-/** Bus listener: rules on every committed touchpoint. */
+/**
+ * The rules consumer (src/server/rules/register.ts, run by the job queue):
+ * rules on every committed touchpoint of a batch. Delivered at least once: a
+ * rule runs once per event all the same (claimRun).
+ */
+export async function onRulesEvents(events: DomainEvent[]): Promise<void> {
+  const errors: unknown[] = [];
+  await Promise.all(events.map((e) => rulesOnEvent(e).catch((error: unknown) => void errors.push(error))));
+  if (errors.length) throw errors[0];
+}
+
+/** In-process variant for tests and scripts (no queue): rules on every committed touchpoint of this process. */
 export function startRulesListener(): () => void {
-  return bus.on(async (event: DomainEvent) => {
+  return bus.on((event: DomainEvent) => rulesOnEvent(event));
+}
+
+async function rulesOnEvent(event: DomainEvent): Promise<void> {
+  {
     if (event.type !== "timeline.created") return;
     // The published item carries kind/name/channel/actor: when no enabled rule's
     // trigger can match, skip loading the event (batches of 1,000 product
@@ -547,10 +561,5 @@ export function startRulesListener(): () => void {
       if (!rules.some((r) => !isTimerTrigger(r.trigger) && triggerMatches(r.trigger as EventTrigger, probe))) return;
     }
     await processTimelineEvent(event.eventId);
-  });
-}
-
-/** Timer service: timer rules every `intervalMs` (default 30 s). */
-export function startRulesTimer(intervalMs = 30_000): () => void {
-  return every(intervalMs, "rules", () => checkTimerRules());
+  }
 }

@@ -1,17 +1,13 @@
-// Automation rules: on every committed touchpoint (bus) and timer triggers every 30 s.
-import { registerService } from "@/server/app/services";
-import { startRulesListener, startRulesTimer } from "./engine";
+// Automation rules: on every committed touchpoint (the domain-event queue) and timer triggers every 30 s.
+import { registerEventConsumer, registerPeriodicTask } from "@/server/jobs/registry";
+import { checkTimerRules, onRulesEvents } from "./engine";
 
-registerService({
-  name: "automation rules",
-  start: async () => {
-    const offListener = startRulesListener();
-    const offTimer = startRulesTimer(30_000);
-    return {
-      stop: async () => {
-        offListener();
-        offTimer();
-      },
-    };
+registerEventConsumer({ name: "rules", handle: onRulesEvents });
+
+registerPeriodicTask({
+  name: "rule-timers",
+  everyMs: 30_000,
+  run: async () => {
+    await checkTimerRules();
   },
 });

@@ -1,17 +1,13 @@
-// SLA: due times follow conversation changes (bus) and the at-risk/breach watcher runs every 30 s.
-import { registerService } from "@/server/app/services";
-import { startSlaListener, startSlaTimer } from "./service";
+// SLA: due times follow conversation changes (the domain-event queue) and the at-risk/breach watcher runs every 30 s.
+import { registerEventConsumer, registerPeriodicTask } from "@/server/jobs/registry";
+import { checkSla, onSlaEvents } from "./service";
 
-registerService({
-  name: "SLA watcher",
-  start: async () => {
-    const offListener = startSlaListener();
-    const offTimer = startSlaTimer(30_000);
-    return {
-      stop: async () => {
-        offListener();
-        offTimer();
-      },
-    };
+registerEventConsumer({ name: "sla", handle: onSlaEvents });
+
+registerPeriodicTask({
+  name: "sla-watch",
+  everyMs: 30_000,
+  run: async () => {
+    await checkSla();
   },
 });

@@ -2,11 +2,12 @@
 //
 // Due times: set when a conversation is created, when its priority or team
 // changes, and (resolution only) when a resolved conversation is reopened —
-// from the bus (`conversation.updated`), so every write path is covered.
+// from committed `conversation.updated` events (consumed from the domain-event
+// queue, src/server/jobs/), so every write path is covered.
 // Pending and snoozed pause the clocks (./pause.ts): status changes on the bus
 // start or end the pause, and the watcher catches up any it missed.
 //
-// Watcher: every 30 s one transaction claims the open, unpaused conversations with an
+// Watcher: every 30 s (one periodic job across all processes) one transaction claims the open, unpaused conversations with an
 // unmet target (`FOR UPDATE SKIP LOCKED`, so several processes share the work
 // and never handle one conversation twice at once), and writes
 //   - "sla_at_risk" when less than 20% of the target's business time is left
@@ -26,7 +27,6 @@ import { insertNotifications, publishNotifications, usersWithRole, type CreatedN
 import { businessMinutesBetween } from "./business-time";
 import { SlaContext } from "./policy";
 import { dueTimesOf, lockSlaClock, reconcileSlaPauses, syncSlaPause, syncSlaPauseOf } from "./pause";
-import { every } from "@/server/app/every";
 
 export type SlaTarget = "first_response" | "resolution";
 export type SlaEventKind = "at_risk" | "breached";
@@ -73,9 +73,24 @@ export async function applySla(conversationId: string, opts: { restartResolution
   });
 }
 
-/** The bus listener: due times follow creation, priority/team changes, reopens and pauses. */
+/**
+ * The SLA consumer (src/server/sla/register.ts, run by the job queue): due
+ * times follow creation, priority/team changes, reopens and pauses. Recomputed
+ * from the conversation's state, so a batch delivered twice changes nothing.
+ */
+export async function onSlaEvents(events: DomainEvent[]): Promise<void> {
+  const errors: unknown[] = [];
+  await Promise.all(events.map((e) => slaOnEvent(e).catch((error: unknown) => void errors.push(error))));
+  if (errors.length) throw errors[0];
+}
+
+/** In-process variant for tests and scripts (no queue). */
 export function startSlaListener(): () => void {
-  return bus.on(async (event: DomainEvent) => {
+  return bus.on((event: DomainEvent) => slaOnEvent(event));
+}
+
+async function slaOnEvent(event: DomainEvent): Promise<void> {
+  {
     if (event.type !== "conversation.updated") return;
     const ch = event.changes ?? {};
     const reopened = typeof ch.reopenCount === "number" && ch.resolvedAt === null;
@@ -85,7 +100,7 @@ export function startSlaListener(): () => void {
       // Ticket changes paused or resumed in their own transaction already; this covers ingest and rules.
       await syncSlaPauseOf(event.conversationId);
     }
-  });
+  }
 }
 
 type Candidate = {
@@ -217,8 +232,4 @@ export async function checkSla(now: Date = new Date(), opts: { limit?: number } 
   return result;
 }
 
-/** Timer service: checkSla every `intervalMs` (default 30 s). */
-export function startSlaTimer(intervalMs = 30_000): () => void {
-  return every(intervalMs, "sla", () => checkSla());
-}
 

@@ -1,11 +1,5 @@
-// Surveys: CSAT when a conversation is resolved, CES after an article view (bus listener).
-import { registerService } from "@/server/app/services";
-import { startSurveyListener } from "./service";
+// Surveys: CSAT when a conversation is resolved, CES after an article view (consumer of the domain-event queue).
+import { registerEventConsumer } from "@/server/jobs/registry";
+import { onSurveyEvents } from "./service";
 
-registerService({
-  name: "surveys",
-  start: async () => {
-    const off = startSurveyListener();
-    return { stop: async () => off() };
-  },
-});
+registerEventConsumer({ name: "surveys", handle: onSurveyEvents });

@@ -271,16 +271,29 @@ export async function answerSurvey(token: string, input: { score: number; commen
   return { surveyId: survey.id, kind: survey.kind, score, eventId };
 }
 
-/** Bus listener: CSAT on resolution, CES after an article view. */
+/**
+ * The survey consumer (src/server/surveys/register.ts, run by the job queue):
+ * CSAT on resolution, CES after an article view. Each is claimed under an
+ * advisory lock with a cooldown, so a batch delivered twice sends nothing twice.
+ */
+export async function onSurveyEvents(events: DomainEvent[]): Promise<void> {
+  const errors: unknown[] = [];
+  await Promise.all(events.map((e) => surveysOnEvent(e).catch((error: unknown) => void errors.push(error))));
+  if (errors.length) throw errors[0];
+}
+
+/** In-process variant for tests and scripts (no queue). */
 export function startSurveyListener(): () => void {
-  return bus.on(async (event: DomainEvent) => {
-    if (event.type === "conversation.updated" && event.changes?.status === "resolved") {
-      await sendCsatForResolution(event.conversationId);
-    } else if (event.type === "timeline.created") {
-      const kind = (event.item as { kind?: string } | undefined)?.kind;
-      if (kind === "article_view") await maybeSendCesAfterArticleView(event.customerId);
-    }
-  });
+  return bus.on((event: DomainEvent) => surveysOnEvent(event));
+}
+
+async function surveysOnEvent(event: DomainEvent): Promise<void> {
+  if (event.type === "conversation.updated" && event.changes?.status === "resolved") {
+    await sendCsatForResolution(event.conversationId);
+  } else if (event.type === "timeline.created") {
+    const kind = (event.item as { kind?: string } | undefined)?.kind;
+    if (kind === "article_view") await maybeSendCesAfterArticleView(event.customerId);
+  }
 }
 
 /** Recent answers for the settings page. */

@@ -6,6 +6,8 @@ import { startSmtpServer } from "./smtp-server";
 
 registerService({
   name: "SMTP server",
+  // Inbound mail is the outside talking to us: web processes (ROLE=web or all).
+  roles: ["web"],
   start: async (config) => {
     const smtp = await startSmtpServer({
       host: config.SMTP_HOST,
