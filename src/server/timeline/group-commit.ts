@@ -3,9 +3,11 @@
 // instead of paying ~10 round trips and a commit each. A caller still gets
 // exactly its own result, and only after the transaction committed.
 //
-// If a shared batch fails, each touchpoint is retried on its own, so one bad
-// input cannot fail its neighbours, and each caller sees its own error.
-import { recordTouchpoint, recordTouchpoints, type TouchpointInput, type TouchpointResult } from "./ingest";
+// Known customers' plain events go first, as one statement for the batch
+// (./fast-ingest.ts); the rest share one full-path transaction. If that fails,
+// each is retried on its own, so one bad input cannot fail its neighbours, and
+// each caller sees its own error.
+import { recordTouchpoint, recordTouchpoints, recordTouchpointsFast, type TouchpointInput, type TouchpointResult } from "./ingest";
 
 type Waiter = { input: TouchpointInput; resolve: (r: TouchpointResult) => void; reject: (e: unknown) => void };
 
@@ -39,16 +41,25 @@ function schedule() {
 async function run(batch: Waiter[]) {
   inFlight++;
   try {
-    if (batch.length === 1) {
-      const [w] = batch;
+    // Known customers' plain events: one statement for the whole batch, each
+    // item on its own (a duplicate or an unknown identity holds nobody back).
+    const fast = await recordTouchpointsFast(batch.map((w) => w.input)).catch(() => batch.map(() => null));
+    const rest = batch.filter((w, i) => {
+      const r = fast[i];
+      if (r) w.resolve(r);
+      return !r;
+    });
+    if (rest.length === 0) return;
+    if (rest.length === 1) {
+      const [w] = rest;
       await recordTouchpoint(w!.input).then(w!.resolve, w!.reject);
       return;
     }
     try {
-      const results = await recordTouchpoints(batch.map((w) => w.input));
-      batch.forEach((w, i) => w.resolve(results[i]!));
+      const results = await recordTouchpoints(rest.map((w) => w.input));
+      rest.forEach((w, i) => w.resolve(results[i]!));
     } catch {
-      await Promise.all(batch.map((w) => recordTouchpoint(w.input).then(w.resolve, w.reject)));
+      await Promise.all(rest.map((w) => recordTouchpoint(w.input).then(w.resolve, w.reject)));
     }
   } finally {
     inFlight--;
