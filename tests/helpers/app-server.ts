@@ -21,11 +21,11 @@ export const TEST_SECRETS = {
 
 export type AppServer = { url: string; port: number; smtpPort: number; logs: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null>; child: ChildProcess };
 
-export async function startAppServer(opts: { databaseUrl: string; env?: Record<string, string>; seed?: boolean }): Promise<AppServer> {
+export async function startAppServer(opts: { databaseUrl: string; env?: Record<string, string>; seed?: boolean; nodeArgs?: string[] }): Promise<AppServer> {
   const port = await freePort();
   const smtpPort = await freePort();
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     cwd: process.cwd(),
     env: {
       PATH: process.env.PATH,

@@ -45,7 +45,7 @@ export type FastOutcome =
   | { status: "fallback" };
 
 // Named prepared statement: the name stands for this exact text; change both together.
-const NAME = "ingest_fast_v1";
+const NAME = "ingest_fast_v2";
 // Its generic plan assumes a few rows per array (nested loops): right for what
 // group commit joins, twice as slow as a plan made for the events API's
 // thousand. Larger batches are planned for their size each time (~4 ms).
@@ -105,9 +105,15 @@ fresh AS (
 ),
 -- $20: all or nothing (one caller's batch is one transaction): if any new
 -- item cannot be resolved here, nothing is written and all go the full path.
-go AS (
+paired AS (
   SELECT f.*, r.customer_id, r.origin FROM fresh f JOIN resolved r ON r.ord = f.ord
-  WHERE NOT $20::bool OR NOT EXISTS (SELECT 1 FROM fresh f2 WHERE NOT EXISTS (SELECT 1 FROM resolved r2 WHERE r2.ord = f2.ord))
+),
+-- All or nothing ($20): every fresh item resolved. Compared as counts: as a
+-- NOT EXISTS the planner, expecting a handful of resolved rows, nested-looped
+-- it (60 of 85 ms for a thousand items).
+go AS (
+  SELECT * FROM paired
+  WHERE NOT $20::bool OR (SELECT count(*) FROM paired) = (SELECT count(*) FROM fresh)
 ),
 ins AS (
   INSERT INTO timeline_events (id, customer_id, origin_customer_id, occurred_at, kind, channel, actor, actor_user_id,
