@@ -40,7 +40,10 @@ export const EVENTS_QUEUE_SPEC: QueueSpec = {
   expireInSeconds: 300,
   // Completed event jobs are only a trace; with heavy ingest they are many.
   deleteAfterSeconds: 3600,
-  notify: true,
+  // Polled, not woken per insert: background consumers need no sub-second
+  // start, and a NOTIFY per event had every process's worker fetch (mostly
+  // nothing) once per event. Polling takes what arrived as one batch.
+  notify: false,
 };
 
 /**

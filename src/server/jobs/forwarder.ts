@@ -32,6 +32,8 @@ export function slimEvent(event: DomainEvent): DomainEvent | null {
 }
 
 const MAX_BUFFER = 50_000;
+// The consumers poll every second or so: waiting 50 ms to share an insert costs them nothing.
+const FLUSH_MS = 50;
 const INSERT_CHUNK = 1_000;
 
 export type Forwarder = { flush: () => Promise<void>; stop: () => Promise<void> };
@@ -88,11 +90,12 @@ export function startForwarder(boss: PgBoss, opts: { log?: (line: string) => voi
     buffer.push({ data });
     if (!scheduled) {
       scheduled = true;
-      // Everything published in this tick (a transaction's events arrive together) goes in one insert.
-      setImmediate(() => {
+      // What is published within FLUSH_MS (a transaction's events, concurrent
+      // requests) goes in one insert.
+      setTimeout(() => {
         scheduled = false;
         void flush();
-      });
+      }, FLUSH_MS).unref?.();
     }
   });
 
