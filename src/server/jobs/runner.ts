@@ -139,8 +139,10 @@ async function handleEventJobs(jobs: Job<EventJobData>[], log: (line: string) =>
   const sorted = [...jobs].sort((a, b) => (a.data?.seq ?? 0) - (b.data?.seq ?? 0));
   const events = sorted.map((j) => j.data?.event).filter((e): e is DomainEvent => !!e && typeof e === "object");
   const failed = new Map<string, string>();
-  await Promise.all(
-    eventConsumers().map(async (consumer) => {
+  // Consumers one after another (each takes the batch in order): background
+  // work must never hold more of the shared database pool than one request.
+  for (const consumer of eventConsumers()) {
+    await (async () => {
       try {
         await consumer.handle(events);
       } catch {
@@ -155,8 +157,8 @@ async function handleEventJobs(jobs: Job<EventJobData>[], log: (line: string) =>
           }
         }
       }
-    }),
-  );
+    })();
+  }
   return jobs.map((j) => (failed.has(j.id) ? { id: j.id, status: "failed", output: { error: failed.get(j.id) } } : { id: j.id, status: "completed" }));
 }
 

@@ -539,7 +539,10 @@ async function execute(rule: LoadedRule, runId: string, ctx: RuleContext, trigge
  */
 export async function onRulesEvents(events: DomainEvent[]): Promise<void> {
   const errors: unknown[] = [];
-  await Promise.all(events.map((e) => rulesOnEvent(e).catch((error: unknown) => void errors.push(error))));
+  // One event at a time: a batch is up to 50 events, and each may hold a
+  // transaction while it asks the pool for another connection; all at once
+  // they could take every connection of the shared pool and wait for ever.
+  for (const e of events) await rulesOnEvent(e).catch((error: unknown) => void errors.push(error));
   if (errors.length) throw errors[0];
 }
 

@@ -80,7 +80,10 @@ export async function applySla(conversationId: string, opts: { restartResolution
  */
 export async function onSlaEvents(events: DomainEvent[]): Promise<void> {
   const errors: unknown[] = [];
-  await Promise.all(events.map((e) => slaOnEvent(e).catch((error: unknown) => void errors.push(error))));
+  // One event at a time: a batch is up to 50 events, and each may hold a
+  // transaction while it asks the pool for another connection; all at once
+  // they could take every connection of the shared pool and wait for ever.
+  for (const e of events) await slaOnEvent(e).catch((error: unknown) => void errors.push(error));
   if (errors.length) throw errors[0];
 }
 
