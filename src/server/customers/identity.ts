@@ -37,8 +37,8 @@ export class UnknownCustomerError extends Error {
   }
 }
 
-// Which claim wins when claims point at different customers.
-const STRENGTH: Record<IdentityKindName, number> = {
+// Which claim wins when claims point at different customers (also the fast ingest path's anchor).
+export const STRENGTH: Record<IdentityKindName, number> = {
   external_id: 0,
   email: 1,
   phone: 2,

@@ -11,7 +11,7 @@
 import type { ChannelKind, DeliveryStatus, TimelineKind } from "@/generated/prisma/enums";
 import { db, Prisma } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
-import { normalizeClaims, resolveCustomers, UnknownCustomerError, type IdentityClaim, type ResolveRequest, type ResolvedCustomer } from "@/server/customers/identity";
+import { normalizeClaims, resolveCustomers, STRENGTH, UnknownCustomerError, type IdentityClaim, type ResolveRequest, type ResolvedCustomer } from "@/server/customers/identity";
 import { InvalidIdentityError } from "@/server/customers/normalize";
 import { isUuid, uuidv7 } from "./ids";
 import { plainTimelineItem, writeFast, type FastItem } from "./fast-ingest";
@@ -217,19 +217,6 @@ async function recordFast(prepared: Prepared[], allOrNothing: boolean): Promise<
   bus.publishAll(events);
   return results;
 }
-
-// Which claim names the customer when claims differ (the same order as resolveCustomers').
-const STRENGTH: Record<IdentityClaim["kind"], number> = {
-  external_id: 0,
-  email: 1,
-  phone: 2,
-  messenger_psid: 3,
-  instagram_id: 3,
-  whatsapp_wa_id: 3,
-  telegram_user_id: 3,
-  x_user_id: 3,
-  widget_visitor: 4,
-};
 
 /** The row the one-statement path would write, or null if the input is not its kind. */
 function fastItem(p: Prepared): FastItem | null {
