@@ -1,6 +1,7 @@
 // npm test: the whole suite (unit, integration against a real embedded
 // PostgreSQL, end-to-end in headless Chromium). Builds the app first when the
-// build is missing or older than the sources. Ends with one line
+// build is missing or older than the sources and the run starts the app (not
+// for unit-only runs). Ends with one line
 // "N passed, N failed" for CI.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -20,10 +21,29 @@ function newestMtime(dir) {
   return newest;
 }
 
+/**
+ * Whether this run starts the app server (integration and e2e tests run the
+ * built app): a unit-only run — `--project unit`, or only tests/unit files —
+ * needs no build.
+ */
+function runNeedsBuild(args) {
+  const projects = [];
+  const files = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--project") projects.push(args[++i] ?? "");
+    else if (a.startsWith("--project=")) projects.push(a.slice("--project=".length));
+    else if (!a.startsWith("-")) files.push(a);
+  }
+  if (projects.length > 0 && projects.every((p) => p === "unit")) return false;
+  if (files.length > 0 && files.every((f) => f.replace(/^\.\//, "").startsWith("tests/unit"))) return false;
+  return true;
+}
+
 if (!existsSync("src/generated/prisma/client.ts")) spawnSync(process.execPath, ["scripts/prisma-generate.mjs"], { stdio: "inherit", env });
 const buildId = ".next/BUILD_ID";
 const stale = !existsSync(buildId) || newestMtime("src") > statSync(buildId).mtimeMs;
-if (stale && !process.argv.includes("--no-build")) {
+if (stale && !process.argv.includes("--no-build") && runNeedsBuild(process.argv.slice(2))) {
   console.log(existsSync(buildId) ? "Sources changed since the last build: rebuilding…" : "No build yet: building…");
   const r = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit", env });
   if (r.status !== 0) process.exit(r.status ?? 1);

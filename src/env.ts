@@ -126,7 +126,16 @@ export function resetEnvCache() {
   cache.__throughlineEnv = undefined;
 }
 
+/** The address links in emails and surveys point at (read live: scripts and tests set it). */
 export function publicUrl(): string {
-  const e = env();
-  return (e.PUBLIC_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+  return (envValue("PUBLIC_URL") ?? envValue("NEXTAUTH_URL") ?? `http://localhost:${envValue("PORT")}`).replace(/\/$/, "");
+}
+
+/**
+ * A variable the operator names in the product's settings rather than in
+ * code (an inbox's token variable, a rule's webhook secret): its name is data,
+ * so it cannot be in the schema above. Empty counts as unset.
+ */
+export function envByName(name: string): string | undefined {
+  return process.env[name] || undefined;
 }

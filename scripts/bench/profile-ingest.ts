@@ -18,7 +18,7 @@ const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 const emails = (await admin.query<{ value: string }>("SELECT value FROM customer_identities WHERE kind = 'email' LIMIT 2000")).rows.map((r) => r.value);
 process.env.DATABASE_URL = url;
-const { recordTouchpoints } = await import("../../src/server/timeline/ingest.ts");
+const { recordTouchpoints } = await import("../../src/server/ingest/record.ts");
 const batch = (n: number) =>
   recordTouchpoints(Array.from({ length: 1000 }, (_, k) => ({ identities: [{ kind: "email" as const, value: emails[(n + k) % emails.length]!, source: "api" }], channel: "api" as const, kind: "product_event" as const, actor: "customer" as const, name: "page_view", text: "Viewed /pricing", payload: { url: "/pricing" }, dedupeKey: `p:${n}:${k}` })));
 const raw = (n: number) => admin.query(`INSERT INTO timeline_events (id, customer_id, origin_customer_id, occurred_at, kind, channel, actor, name, text, payload, dedupe_key)

@@ -256,7 +256,7 @@ async function main() {
 
   // The ingestion service in this process (batched, 1,000 per call).
   process.env.DATABASE_URL = url;
-  const { recordTouchpoints } = await import("../../src/server/timeline/ingest.ts");
+  const { recordTouchpoints } = await import("../../src/server/ingest/record.ts");
   const serviceBatch = (done: number, tag: string) =>
     recordTouchpoints(
       Array.from({ length: 1000 }, (_, k) => ({
@@ -458,7 +458,7 @@ async function main() {
   await admin.query("ANALYZE customers; ANALYZE conversations");
   log(`  directory data ready (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   process.env.DATABASE_URL = url;
-  const { listCustomers } = await import("../../src/server/console/customers.ts");
+  const { listCustomers } = await import("../../src/server/customers/directory.ts");
   const scopes: [string, "all" | string[]][] = [["all inboxes (admin)", "all"], ["one inbox of four (agent)", [inboxIds[0]!]]];
   const directory: { scope: string; firstP50: number; firstP99: number; page21P50: number; page21P99: number }[] = [];
   for (const [label, scope] of scopes) {

@@ -1,6 +1,8 @@
 // Channel badges: colour + icon + short label, used in lists and on the
 // timeline. Icons are inline SVG so they render the same without emoji fonts.
-const CHANNELS: Record<string, { label: string; className: string; glyph: string; icon: string }> = {
+import { CHANNELS, type ChannelKind } from "@/lib/vocabulary";
+
+const STYLES: Record<ChannelKind, { label: string; className: string; glyph: string; icon: string }> = {
   email: { label: "Email", className: "bg-sky-100 text-sky-800", glyph: "✉", icon: "M3 6h18v12H3zM3 7l9 6 9-6" },
   chat: { label: "Chat", className: "bg-emerald-100 text-emerald-800", glyph: "💬", icon: "M4 5h16v10H9l-5 4z" },
   messenger: { label: "Messenger", className: "bg-blue-100 text-blue-800", glyph: "ⓜ", icon: "M12 3a9 8 0 00-5 14.6V21l3.3-1.8A9 8 0 1012 3zM7 13l3.5-3.5 2.5 2.5L17 8" },
@@ -13,7 +15,7 @@ const CHANNELS: Record<string, { label: string; className: string; glyph: string
 };
 
 export function channelInfo(channel: string) {
-  return CHANNELS[channel] ?? { label: channel, className: "bg-slate-100 text-slate-700", glyph: "•", icon: "M12 11a1 1 0 100 2 1 1 0 000-2z" };
+  return STYLES[channel as ChannelKind] ?? { label: channel, className: "bg-slate-100 text-slate-700", glyph: "•", icon: "M12 11a1 1 0 100 2 1 1 0 000-2z" };
 }
 
 export function ChannelIcon({ channel, className = "h-3.5 w-3.5" }: { channel: string; className?: string }) {
@@ -34,4 +36,5 @@ export function ChannelBadge({ channel, compact = false }: { channel: string; co
   );
 }
 
-export const CHANNEL_ORDER = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x", "api", "system"] as const;
+/** Channels in the order filters and legends list them (the schema's order). */
+export const CHANNEL_ORDER = CHANNELS;

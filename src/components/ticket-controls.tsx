@@ -5,12 +5,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { useTRPC } from "@/trpc/react";
+import { PRIORITIES, PRIORITY_LABELS, type ConversationStatus, type Priority } from "@/lib/vocabulary";
 
 export type TicketState = {
   id: string;
   inboxId: string;
-  status: "open" | "pending" | "snoozed" | "resolved" | "closed";
-  priority: "low" | "normal" | "high" | "urgent";
+  status: ConversationStatus;
+  priority: Priority;
   assignee: { id: string; name: string } | null;
   team: { id: string; name: string } | null;
   tags: string[];
@@ -123,10 +124,11 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
           Priority
         </label>
         <select id={ids.priority} value={ticket.priority} disabled={update.isPending} onChange={(e) => apply({ priority: e.target.value as TicketState["priority"] })} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm">
-          <option value="low">Low</option>
-          <option value="normal">Normal</option>
-          <option value="high">High</option>
-          <option value="urgent">Urgent</option>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {PRIORITY_LABELS[p]}
+            </option>
+          ))}
         </select>
       </div>
       <div>

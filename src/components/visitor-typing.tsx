@@ -1,7 +1,7 @@
 "use client";
 // "Aaliyah is typing…" in the conversation view while the customer types in
 // the website widget. The widget namespace sends visitor.typing to the
-// conversation's room (src/server/channels/widget/namespace.ts), which the
+// conversation's room (src/server/channels/widget/events/context.ts), which the
 // view subscribes to; the widget repeats typing:true every 2.5 s while keys
 // arrive and sends typing:false after 4 s of quiet or on sending. The
 // indicator goes on false, on the customer's message arriving, or by itself

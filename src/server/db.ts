@@ -3,13 +3,14 @@
 // both must share one pool.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
+import { envValue } from "@/env";
 import { closeHotPool } from "@/server/db/pg";
 
 type Registry = { __throughlineDb?: PrismaClient; __throughlineDbUrl?: string };
 const g = globalThis as unknown as Registry;
 
 function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const url = envValue("DATABASE_URL");
   if (!url) throw new Error("DATABASE_URL is not set: start the app through server.ts (npm start)");
   return url;
 }

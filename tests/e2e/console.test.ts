@@ -84,8 +84,10 @@ describe("agent console", () => {
     for (let i = 0; i < 8; i++) {
       const channels = new Set(await entries.evaluateAll((els) => els.map((e) => e.getAttribute("data-channel"))));
       if ([...channels].filter((c) => c && !["api", "system"].includes(c)).length >= 4) break;
+      const before = await entries.count();
       await page.mouse.wheel(0, 20_000);
-      await page.waitForTimeout(400);
+      // The next page arrived, or there is none.
+      await expect.poll(async () => (await entries.count()) > before || (await page.getByText("Beginning of this customer’s history").isVisible())).toBe(true);
     }
     const channels = new Set(await entries.evaluateAll((els) => els.map((e) => e.getAttribute("data-channel"))));
     const conversational = [...channels].filter((c) => c && !["api", "system"].includes(c));

@@ -39,7 +39,7 @@ const day = (d: Date) => d.toLocaleString("en-GB", { day: "numeric", month: "sho
 
 describe("merged profile and funnel", () => {
   it("shows the survivor's earliest first-seen, the merged stage and the attribute conflict", async () => {
-    const { recordTouchpoint } = await import("@/server/timeline/ingest");
+    const { recordTouchpoint } = await import("@/server/ingest/record");
     const { evaluateCustomer } = await import("@/server/journey/service");
     const { mergeCustomers } = await import("@/server/customers/merge");
     const old = await t.prisma.customer.findFirstOrThrow({ where: { journeyStage: "retention", mergedIntoId: null, erasedAt: null }, orderBy: { createdAt: "asc" } });

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser";
+import { launchBrowser, SCREENSHOT_DIR, settled } from "../helpers/browser";
 
 let t: TestDatabase;
 let app: AppServer;
@@ -181,7 +181,7 @@ describe("journey map, funnel and metrics", () => {
     await expect.poll(() => page.locator(".recharts-surface").count()).toBeGreaterThanOrEqual(3);
     await page.getByRole("button", { name: "90 days" }).click();
     await expect.poll(() => page.getByText(/\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}/).textContent()).toMatch(/–/);
-    await page.waitForTimeout(500);
+    await settled(page.getByTestId("metrics"));
     await shot(page, "supervisor-metrics.png");
     const cookies = (await supervisor.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     const csv = await fetch(`${app.url}/api/metrics/export?from=2020-01-01&to=2020-12-31`, { headers: { cookie: cookies } });
@@ -236,7 +236,7 @@ describe("settings and help center", () => {
       if (url === "/settings/help-center") {
         await page.getByTestId("article-list").locator("button").first().click();
         await page.getByRole("button", { name: "Save" }).waitFor();
-        await page.waitForTimeout(600);
+        await settled(page.locator("main"));
       }
       await shot(page, name);
       if (url === "/settings/rules") {

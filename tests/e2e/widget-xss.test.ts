@@ -9,7 +9,7 @@ import http from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
-import { launchBrowser } from "../helpers/browser";
+import { imagesDone, launchBrowser, settled } from "../helpers/browser";
 import { freePort } from "../../src/server/db/embedded.ts";
 
 const CORPUS = [
@@ -95,7 +95,8 @@ describe("the widget renders untrusted content inert", () => {
     const message = dialog.getByLabel("Message", { exact: true });
     const ready = async () => (await name.isVisible()) || (await message.isVisible());
     await expect.poll(ready, { timeout: 30_000 }).toBe(true);
-    await page.waitForTimeout(300);
+    // The session's config (which may bring the pre-chat form) has been applied.
+    await settled(dialog);
     if (await name.isVisible()) {
       await name.fill(`<img src=x onerror="window.__xss=30">Eve`);
       await dialog.getByLabel("Email").fill("eve.visitor@example.test");
@@ -132,7 +133,9 @@ describe("the widget renders untrusted content inert", () => {
     await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain("Agent says:");
     // The hostile markdown shows as text; its links are not links.
     expect(await log.textContent()).toContain("click me");
-    await page.waitForTimeout(500);
+    // Every image has loaded or failed, so an onerror would have run by now.
+    await settled(log);
+    await imagesDone(page);
 
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await dangerousNodes(page)).toEqual([]);

@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { io as connectSocket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser";
+import { launchBrowser, SCREENSHOT_DIR, settled } from "../helpers/browser";
 import { freePort } from "../../src/server/db/embedded.ts";
 import { userHash } from "../fixtures/widget/visitor";
 
@@ -227,7 +227,7 @@ describe("the widget on another website", () => {
     // replies (single write path + outbox); the server's outbox worker sends it
     // with the widget's chat sender, which pushes it to the visitor live.
     process.env.DATABASE_URL = t.url;
-    const { recordTouchpoint } = await import("@/server/timeline/ingest");
+    const { recordTouchpoint } = await import("@/server/ingest/record");
     const { enqueueOutbound } = await import("@/server/outbox/outbox");
     const { db } = await import("@/server/db");
     const sam = await t.prisma.user.findUniqueOrThrow({ where: { email: "agent@throughline.test" } });
@@ -280,6 +280,37 @@ describe("the widget on another website", () => {
     expect(errors).toEqual([]);
     await ctx.close();
     await agentCtx.close();
+  });
+
+  it("after Throughline.shutdown() (a sign-out), a reload starts a fresh visitor who can chat", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(hostUrl);
+    await widget(page).getByRole("button", { name: /open chat/i }).waitFor();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem("throughline:demo-widget:a:visitor")), { timeout: 15_000 }).not.toBeNull();
+    const before = await visitorIdOf(page);
+    await page.evaluate(() => (window as unknown as { Throughline: { shutdown(): void } }).Throughline.shutdown());
+    await page.reload();
+    await widget(page).getByRole("button", { name: /open chat/i }).click();
+    const dialog = widget(page).getByRole("dialog");
+    await dialog.waitFor();
+    const name = dialog.getByLabel("Name");
+    const message = dialog.getByLabel("Message", { exact: true });
+    await expect.poll(async () => (await name.isVisible()) || (await message.isVisible()), { timeout: 30_000 }).toBe(true);
+    await settled(dialog);
+    if (await name.isVisible()) {
+      await name.fill("Sam Aftershutdown");
+      await dialog.getByLabel("Email").fill("sam.after@example.test");
+      await dialog.getByRole("button", { name: "Start the chat" }).click();
+    }
+    await message.fill("Hello again after signing out");
+    await message.press("Enter");
+    await expect.poll(() => t.prisma.message.count({ where: { bodyText: "Hello again after signing out", direction: "inbound" } }), { timeout: 15_000 }).toBe(1);
+    expect(await visitorIdOf(page)).not.toBe(before);
+    expect(errors).toEqual([]);
+    await ctx.close();
   });
 
   it("refuses a forged identity hash and shows why", async () => {

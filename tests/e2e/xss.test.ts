@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
-import { launchBrowser } from "../helpers/browser";
+import { imagesDone, launchBrowser, settled } from "../helpers/browser";
 
 const CORPUS = [
   `<script>window.__xss=1</script>`,
@@ -103,7 +103,10 @@ describe("untrusted content in the console", () => {
       const res = await page.goto(`${app.url}${path}`);
       expect(res?.headers()["content-security-policy"], `CSP on ${path}`).toMatch(/object-src 'none'/);
       await page.waitForLoadState("networkidle");
-      await page.waitForTimeout(500);
+      // The hostile customer is on screen and rendering has finished (images included, so onerror would have run).
+      await expect.poll(() => page.getByText("Mallory").count()).toBeGreaterThan(0);
+      await settled(page.locator("main"));
+      await imagesDone(page);
       // Click every link and button inside the timeline: javascript: URLs must be gone.
       const hrefs = await page.locator("a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
       expect(hrefs.filter((h) => /^\s*javascript:/i.test(h)), `javascript: links on ${path}`).toEqual([]);

@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's package) driven by playwright-core, which gives
 // every launch a fresh temporary profile.
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import path from "node:path";
 
 export async function launchBrowser(): Promise<Browser> {
@@ -45,4 +45,30 @@ export async function seriousAxeViolations(page: Page, label: string): Promise<s
     console.log(`axe (${label}):\n${serious.map((v) => `- [${v.impact}] ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} — ${n.failureSummary.replace(/\s+/g, " ")}`).join("\n  ")}`).join("\n")}`);
   }
   return serious.map((v) => v.id);
+}
+
+/**
+ * Waits until what a locator renders has stopped changing (the same HTML on
+ * two polls in a row): charts done animating, a late-arriving config applied.
+ * A condition to wait for, not a fixed sleep; fails after `timeout` ms of change.
+ */
+export async function settled(locator: Locator, timeout = 10_000): Promise<void> {
+  let last: string | null = null;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const now = await locator.evaluate((el) => (el as Element).innerHTML);
+    if (now === last) return;
+    if (Date.now() > deadline) throw new Error(`still changing after ${timeout} ms`);
+    last = now;
+    await locator.page().waitForTimeout(150);
+  }
+}
+
+/** Waits until every image in the document and in open shadow roots has loaded or failed (so onerror would have run). */
+export async function imagesDone(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const roots: (Document | ShadowRoot)[] = [document];
+    for (const el of document.querySelectorAll("*")) if (el.shadowRoot) roots.push(el.shadowRoot);
+    return roots.every((r) => [...r.querySelectorAll("img")].every((img) => img.complete));
+  });
 }

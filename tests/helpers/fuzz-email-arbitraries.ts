@@ -1,5 +1,5 @@
 // Shared fast-check arbitraries for the email fuzzers (the parser here, the
-// HTTP endpoint in tests/integration/fuzz-inbound-http.test.ts): real
+// HTTP endpoint in tests/integration/promises/fuzz-inbound-http.test.ts): real
 // fixtures truncated and corrupted, and generated "header soup" over nested,
 // broken MIME with hostile HTML. Not a test file itself.
 import { readdirSync, readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 // Shared fast-check arbitraries for the JSON fuzzers (webhook parsers, and
-// the inbound HTTP fuzzing in tests/integration/fuzz-inbound-http.test.ts):
+// the inbound HTTP fuzzing in tests/integration/promises/fuzz-inbound-http.test.ts):
 // hostile JSON values and mutations of real payloads (drop, replace, retype,
 // wrap, duplicate fields). Not a test file itself.
 import fc from "fast-check";

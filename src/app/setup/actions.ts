@@ -1,7 +1,7 @@
 "use server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { createFirstAdmin } from "@/server/console/setup";
+import { createFirstAdmin } from "@/server/people/setup";
 
 const schema = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(100),

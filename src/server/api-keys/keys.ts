@@ -4,6 +4,7 @@
 import { db } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { generateApiKey, hashApiKey } from "./hash";
+import { envValue } from "@/env";
 
 export type ApiKeyPrincipal = { id: string; name: string; scopes: string[] };
 
@@ -50,7 +51,7 @@ export async function verifyApiKey(key: string): Promise<ApiKeyPrincipal | null>
   if (!key || key.length > 512) return null;
   const keyHash = hashApiKey(key);
   // Per database: tests point one process at many.
-  const cacheKey = `${process.env.DATABASE_URL ?? ""}|${keyHash}`;
+  const cacheKey = `${envValue("DATABASE_URL") ?? ""}|${keyHash}`;
   const hit = verified.get(cacheKey);
   if (hit && Date.now() - hit.at < VERIFIED_TTL_MS) return hit.principal;
   const principal = await loadPrincipal(keyHash);

@@ -2,13 +2,16 @@
 // procedure builders are made. Routers stay thin: zod input, a permission
 // check from here, one call into a domain service.
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson, { type SuperJSONResult, type SuperJSONValue } from "superjson";
 import { ZodError } from "zod";
 import type { Viewer, Role } from "@/server/auth/viewer";
-import { accessibleInboxIds } from "@/server/auth/viewer";
+import { accessibleInboxIds, hasRole } from "@/server/auth/viewer";
 import { isDatabaseUnavailable } from "@/server/db/faults";
 import { customerVisible } from "@/server/customers/visibility";
+import { conversationInScope } from "@/server/conversations/queue";
 import { checkJsonShape } from "@/server/security/json-shape";
+import { DomainError, type DomainErrorCategory } from "@/server/lib/domain-error";
 
 export type Context = { viewer: Viewer | null; headers?: Headers };
 
@@ -43,12 +46,28 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-// A database outage is not a bug: the console tells the agent to retry
-// (503, SERVICE_UNAVAILABLE) instead of showing an internal error.
+/** The one mapping of domain errors to tRPC codes (REST's is in src/server/http/errors.ts). */
+const TRPC_CODE: Record<DomainErrorCategory, TRPC_ERROR_CODE_KEY> = {
+  not_found: "NOT_FOUND",
+  invalid_input: "BAD_REQUEST",
+  conflict: "CONFLICT",
+  forbidden: "FORBIDDEN",
+  // Only the public survey link expires (REST 410); tRPC has no GONE.
+  gone: "BAD_REQUEST",
+};
+
+// tRPC wraps anything thrown that is not a TRPCError as INTERNAL_SERVER_ERROR
+// with the original as its cause. A DomainError becomes its category's code
+// with its message; a database outage is not a bug either: the console tells
+// the agent to retry (503, SERVICE_UNAVAILABLE) instead of showing an internal error.
 const base = t.procedure.use(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR" && isDatabaseUnavailable(result.error.cause)) {
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is briefly unavailable; nothing was saved. Try again in a few seconds.", cause: result.error.cause });
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) throw new TRPCError({ code: TRPC_CODE[cause.category], message: cause.message, cause });
+    if (isDatabaseUnavailable(cause)) {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is briefly unavailable; nothing was saved. Try again in a few seconds.", cause });
+    }
   }
   return result;
 });
@@ -71,13 +90,19 @@ export const protectedProcedure = base.use(async ({ ctx, next }) => {
       requireCustomer: async (customerId: string) => {
         if (!(await customerVisible(customerId, await inboxScope()))) throw new TRPCError({ code: "NOT_FOUND", message: "No such customer." });
       },
+      /** NOT_FOUND, worded as for an unknown id, unless the conversation is in an inbox this viewer may see; else the conversation. */
+      requireConversation: async (conversationId: string) => {
+        const conversation = await conversationInScope(conversationId, await inboxScope());
+        if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
+        return conversation;
+      },
     },
   });
 });
 
 export function roleProcedure(...roles: Role[]) {
   return protectedProcedure.use(({ ctx, next }) => {
-    if (!roles.includes(ctx.viewer.role)) {
+    if (!hasRole(ctx.viewer, ...roles)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Only ${roles.join(" or ")} may do this.` });
     }
     return next();

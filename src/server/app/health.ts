@@ -1,6 +1,6 @@
 // GET /api/health: {"status":"ok","db":"ok"} when ready, 503 otherwise.
 import { getDb } from "@/server/db";
-import { transportHealth } from "./services";
+import { transportHealth } from "@/server/realtime/transport-health";
 
 export type HealthReport = { status: "ok" | "degraded" | "down"; db: "ok" | "down"; redis?: "ok" | "down" };
 

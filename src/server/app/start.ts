@@ -138,10 +138,10 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     // Keep-alive sockets must not hold shutdown hostage.
     server.keepAliveTimeout = 5_000;
     const { loadServices } = await import("./service-list");
-    await loadServices();
+    const backgroundServices = await loadServices();
     const realtime = await attachRealtime(server, config);
     // ROLE=web: the job runner only enqueues (no workers, no periodic tasks); ROLE=all runs them here too.
-    const services = await startBackgroundServices(config, { log });
+    const services = await startBackgroundServices(backgroundServices, config, { log });
 
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

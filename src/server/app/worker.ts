@@ -36,7 +36,7 @@ export async function startWorker(config: Env, opts: { quiet?: boolean } = {}): 
     resetEnvCache();
 
     const { loadServices } = await import("./service-list");
-    await loadServices();
+    const backgroundServices = await loadServices();
     let closeRealtime: (() => Promise<void>) | undefined;
     if (config.REDIS_URL) {
       const { attachRealtime } = await import("@/server/realtime/server");
@@ -44,7 +44,7 @@ export async function startWorker(config: Env, opts: { quiet?: boolean } = {}): 
       closeRealtime = () => realtime.close();
       log("• live pushes through Redis");
     }
-    const services = await startBackgroundServices(workerConfig, { log });
+    const services = await startBackgroundServices(backgroundServices, workerConfig, { log });
     log("\nThroughline worker is running (ROLE=worker)");
     let stopped = false;
     return {

@@ -1,7 +1,7 @@
 // Macros (canned responses): listing, creating, and filling in their
 // placeholders (MACRO_PLACEHOLDERS; the composer's macro menu lists them too).
 import { db } from "@/server/db";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
 
 export type MacroVars = {
   customer: { name: string | null };

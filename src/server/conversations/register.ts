@@ -1,11 +1,7 @@
 // Conversations: the snooze waker reopens expired snoozes every 5 s (one periodic job across all processes).
-import { registerPeriodicTask } from "@/server/jobs/registry";
+import { defineJobs } from "@/server/lib/background";
 import { wakeAllDue } from "./snooze";
 
-registerPeriodicTask({
-  name: "snooze-wake",
-  everyMs: 5_000,
-  run: async () => {
-    await wakeAllDue();
-  },
+export const conversationJobs = defineJobs({
+  periodic: { "snooze-wake": { everyMs: 5_000, pass: wakeAllDue } },
 });

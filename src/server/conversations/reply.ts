@@ -15,12 +15,12 @@
 import type { ChannelKind } from "@/generated/prisma/enums";
 import { db } from "@/server/db";
 import { enqueueOutbound, nudgeOutbox } from "@/server/outbox/outbox";
-import { recordTouchpoint, TouchpointError, type AttachmentInput } from "@/server/timeline/ingest";
-import { isUuid } from "@/server/timeline/ids";
+import { recordTouchpoint, TouchpointError, type AttachmentInput } from "@/server/ingest/record";
+import { isUuid } from "@/server/db/ids";
 import { normalizeEmail } from "@/server/customers/normalize";
 import { newMessageId, replySubject } from "@/server/channels/email/headers";
 import { htmlToPlainText, sanitizeEmailHtml } from "@/server/channels/email/sanitize";
-import type { Tx } from "@/server/timeline/tx";
+import type { Tx } from "@/server/db/tx";
 import { applyTicketChanges, canBeAssigned, LOCKED_COLUMNS, publishTicketUpdate, type LockedConversation, type TicketActor, type TicketOutcome } from "./ticket";
 
 export type ReplyInput = {

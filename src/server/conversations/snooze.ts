@@ -9,7 +9,7 @@
 // first commits they are no longer snoozed, so each wakes exactly once.
 // (An inbound customer message also wakes a snoozed conversation: ingest.)
 import { applyTicketChanges, LOCKED_COLUMNS, publishTicketUpdate, type LockedConversation, type TicketActor, type TicketOutcome } from "./ticket";
-import { runTransaction } from "@/server/timeline/tx";
+import { runTransaction } from "@/server/db/tx";
 import { SlaContext } from "@/server/sla/policy";
 
 export const SNOOZE_WAKE_TEXT = "Snooze ended; reopened";

@@ -8,11 +8,13 @@
 import type { ConversationStatus, Priority } from "@/generated/prisma/enums";
 import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
-import { insertTicketEvent, publishTimelineCreated, type CreatedEvent } from "@/server/timeline/ingest";
-import { isUuid } from "@/server/timeline/ids";
-import { runTransaction, type Tx } from "@/server/timeline/tx";
+import { publishTimelineCreated, type CreatedEvent } from "@/server/ingest/record";
+import { insertTicketEvent } from "./ticket-events";
+import { isUuid } from "@/server/db/ids";
+import { runTransaction, type Tx } from "@/server/db/tx";
 import { syncSlaPause } from "@/server/sla/pause";
 import type { SlaContext } from "@/server/sla/policy";
+import { DomainError } from "@/server/lib/domain-error";
 
 export type TicketChanges = {
   status?: ConversationStatus;
@@ -31,7 +33,7 @@ export type TicketChanges = {
 /** Who changes it: a user, or the system (userId null, e.g. the snooze waker). */
 export type TicketActor = { userId: string | null; name?: string | null };
 
-export class TicketError extends Error {
+export class TicketError extends DomainError {
   constructor(
     public code: "not_found" | "invalid_input",
     message: string,

@@ -5,15 +5,16 @@
 // an anonymous tombstone row so foreign keys and audit entries stay valid.
 import { db } from "@/server/db";
 import { bus } from "@/server/events/bus";
-import { runTransaction } from "@/server/timeline/tx";
+import { runTransaction } from "@/server/db/tx";
 import { recordAudit } from "@/server/audit/record";
+import { DomainError } from "@/server/lib/domain-error";
 
-export class DataRightsError extends Error {
+export class DataRightsError extends DomainError {
   constructor(
     public code: "not_found" | "already_erased",
     message: string,
   ) {
-    super(message);
+    super(message, code === "not_found" ? "not_found" : "conflict");
   }
 }
 

@@ -10,8 +10,8 @@
 // - an unverified claim never links a new identity to an existing customer
 //   (typing someone's email into a chat form does not make you them).
 import { db, type Prisma } from "@/server/db";
-import { uuidv7 } from "@/server/timeline/ids";
-import { RetryTransaction, type Tx } from "@/server/timeline/tx";
+import { uuidv7 } from "@/server/db/ids";
+import { RetryTransaction, type Tx } from "@/server/db/tx";
 import { IDENTITY_KINDS, InvalidIdentityError, normalizeIdentity, type IdentityKindName } from "./normalize";
 
 export type IdentityClaim = { kind: IdentityKindName; value: string; verified?: boolean; source: string };

@@ -1,7 +1,7 @@
 // Finding customers by id or identity, in the shape the public API returns.
 import { prepared } from "@/server/db/pg";
 import { normalizeIdentity, type IdentityKindName } from "./normalize";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
 
 export type CustomerView = {
   id: string;

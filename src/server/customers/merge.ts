@@ -20,23 +20,24 @@
 // before anything else is said about it (docs/access.md).
 import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
-import { runTransaction, type Tx } from "@/server/timeline/tx";
+import { runTransaction, type Tx } from "@/server/db/tx";
 import { recordAudit } from "@/server/audit/record";
 import { customerVisible, type InboxScope } from "@/server/customers/visibility";
 import { mergeAttributes, sameJson, type AttributeConflict } from "@/server/customers/merge-attributes";
 import { stageAfterMerge } from "@/server/journey/merge-stage";
 import { stageChangeText } from "@/server/journey/service";
-import { publishTimelineCreated, type CreatedEvent } from "@/server/timeline/ingest";
-import { uuidv7 } from "@/server/timeline/ids";
+import { publishTimelineCreated, type CreatedEvent } from "@/server/ingest/record";
+import { uuidv7 } from "@/server/db/ids";
+import { DomainError } from "@/server/lib/domain-error";
 
 export type MergeErrorCode = "same_customer" | "not_found" | "already_merged" | "erased" | "already_undone" | "target_merged" | "forbidden";
 
-export class CustomerMergeError extends Error {
+export class CustomerMergeError extends DomainError {
   constructor(
     public code: MergeErrorCode,
     message: string,
   ) {
-    super(message);
+    super(message, code === "not_found" || code === "forbidden" ? code : "conflict");
   }
 }
 

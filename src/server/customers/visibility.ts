@@ -7,7 +7,7 @@
 // "not found" as an id never used. A merged customer is judged by the customer
 // it was merged into (its conversations moved there).
 import { db, Prisma } from "@/server/db";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
 
 export type InboxScope = "all" | string[];
 

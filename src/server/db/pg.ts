@@ -5,12 +5,13 @@
 // lifetime; kept on globalThis like the Prisma client (server.ts and Next's
 // bundle are separate module graphs in one process).
 import pg from "pg";
+import { envValue } from "@/env";
 
 type Registry = { __throughlinePg?: pg.Pool; __throughlinePgUrl?: string };
 const g = globalThis as unknown as Registry;
 
 export function hotPool(): pg.Pool {
-  const url = process.env.DATABASE_URL;
+  const url = envValue("DATABASE_URL");
   if (!url) throw new Error("DATABASE_URL is not set: start the app through server.ts (npm start)");
   if (!g.__throughlinePg || g.__throughlinePgUrl !== url) {
     void g.__throughlinePg?.end().catch(() => undefined);

@@ -21,7 +21,7 @@
 // with the caps applied per kind across them (wait 25, repeat 30, handoff 30,
 // channel switch 20, reopen 30, failed self-service 20), at most 100.
 import { db } from "@/server/db";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
 import { humanDuration } from "./duration";
 
 export type FrictionKind = "wait" | "repeat_contact" | "handoff" | "channel_switch" | "reopen" | "failed_self_service";

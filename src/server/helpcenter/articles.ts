@@ -5,14 +5,15 @@
 // counts the view and, for a known customer, records the article_view
 // touchpoint on their timeline.
 import { db, Prisma } from "@/server/db";
-import { recordTouchpoint } from "@/server/timeline/ingest";
-import { isUuid } from "@/server/timeline/ids";
+import { recordTouchpoint } from "@/server/ingest/record";
+import { isUuid } from "@/server/db/ids";
 import { markdownToText, slugify } from "./markdown";
+import { DomainError } from "@/server/lib/domain-error";
 
 export const LOCALE_RE = /^[a-z]{2}(-[A-Za-z]{2,4})?$/;
 export const DEFAULT_LOCALE = "en";
 
-export class ArticleError extends Error {
+export class ArticleError extends DomainError {
   constructor(
     public code: "not_found" | "invalid" | "conflict",
     message: string,

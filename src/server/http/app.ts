@@ -4,7 +4,7 @@
 // Hono routes on Web Request/Response, which the handlers already speak.
 //
 // ROUTES is the one table of what this layer serves: the app registers
-// exactly these, and tests/integration/authz-rest.test.ts requires a guard
+// exactly these, and tests/integration/promises/authz-rest.test.ts requires a guard
 // decision for each (method, path).
 import type { ServerResponse } from "node:http";
 import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono/node-server";

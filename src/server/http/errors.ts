@@ -3,7 +3,7 @@
 import { ZodError } from "zod";
 import { InvalidCursorError } from "@/server/timeline/cursor";
 import { InvalidIdentityError } from "@/server/customers/normalize";
-import { TouchpointError } from "@/server/timeline/ingest";
+import { DomainError, type DomainErrorCategory } from "@/server/lib/domain-error";
 import { isDatabaseUnavailable } from "@/server/db/faults";
 import { jsonResponse } from "./json-response";
 
@@ -36,12 +36,20 @@ export function formatZodError(error: ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
+/** The one mapping of domain errors to HTTP statuses (tRPC's is in src/server/api/trpc.ts). */
+const HTTP_STATUS: Record<DomainErrorCategory, number> = { not_found: 404, invalid_input: 400, conflict: 409, forbidden: 403, gone: 410 };
+
+/** { "error": { code: the domain's code, message } } with its category's status. */
+export function domainErrorResponse(error: DomainError): Response {
+  return errorResponse(HTTP_STATUS[error.category], error.code, error.message);
+}
+
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof HttpError) return errorResponse(error.status, error.code, error.message, { details: error.details, headers: error.headers });
   if (error instanceof ZodError) return errorResponse(400, "invalid_request", formatZodError(error));
   if (error instanceof InvalidCursorError) return errorResponse(400, "invalid_cursor", "cursor is not valid: pass back nextCursor exactly as received");
   if (error instanceof InvalidIdentityError) return errorResponse(400, "invalid_identity", error.message);
-  if (error instanceof TouchpointError) return errorResponse(error.code === "not_found" ? 404 : 400, error.code, error.message);
+  if (error instanceof DomainError) return domainErrorResponse(error);
   if (isDatabaseUnavailable(error)) {
     console.error(`[api] database unavailable: ${(error as Error)?.message?.split("\n").pop() ?? String(error)}`);
     return errorResponse(503, "unavailable", "The service is briefly unavailable; nothing was stored. Retry in a few seconds.", { headers: { "retry-after": "5" } });

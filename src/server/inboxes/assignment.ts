@@ -3,9 +3,10 @@
 // conversations/reply.ts. Admins change it in Settings → Channels; audited.
 import { db } from "@/server/db";
 import { recordAudit } from "@/server/audit/record";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
+import { DomainError } from "@/server/lib/domain-error";
 
-export class InboxSettingError extends Error {}
+export class InboxSettingError extends DomainError {}
 
 /** Turns assign-on-reply on or off for one inbox; returns the stored value. */
 export async function setAssignOnReply(inboxId: string, on: boolean, actorUserId: string | null): Promise<boolean> {

@@ -1,27 +1,12 @@
-// What the job runner runs, registered by the domains (their register.ts
-// files): consumers of committed domain events and periodic tasks. Kept on
-// globalThis like the bus, so server.ts and Next's bundled code (two module
-// graphs, one process) share one registry.
-import type { DomainEvent } from "@/server/events/bus";
+// What the job runner runs: consumers of committed domain events and periodic
+// tasks. The domains export them as values (their register.ts files, shapes
+// in src/server/lib/background.ts); the app's service list
+// (src/server/app/service-list.ts) hands them over here. Kept on globalThis
+// like the bus, so server.ts and Next's bundled code (two module graphs, one
+// process) share one registry.
+import type { EventConsumer, JobDefinitions, PeriodicTask } from "@/server/lib/background";
 
-/**
- * A consumer of committed domain events. It receives the events of one batch
- * (in commit order) and must be idempotent: a batch whose job fails, or whose
- * worker dies, is delivered again (at least once). The journey, rules, SLA and
- * survey consumers are (rule runs are claimed per rule and event, surveys per
- * conversation/customer with cooldowns, journey and SLA recompute from state).
- */
-export type EventConsumer = { name: string; handle: (events: DomainEvent[]) => Promise<void> };
-
-/**
- * A periodic task, run once per period across all processes. `run` gets the
- * previous run's returned state (e.g. a sweep's cursor) and returns the next.
- */
-export type PeriodicTask = {
-  name: string;
-  everyMs: number;
-  run: (state: Record<string, unknown>) => Promise<Record<string, unknown> | void>;
-};
+export type { EventConsumer, PeriodicTask } from "@/server/lib/background";
 
 type Registry = { consumers: Map<string, EventConsumer>; tasks: Map<string, PeriodicTask> };
 const g = globalThis as unknown as { __throughlineJobs?: Registry };
@@ -36,6 +21,12 @@ export function registerEventConsumer(consumer: EventConsumer) {
 export function registerPeriodicTask(task: PeriodicTask) {
   if (!/^[a-z0-9-]+$/.test(task.name)) throw new Error(`periodic task name must be [a-z0-9-]: ${task.name}`);
   registry.tasks.set(task.name, task);
+}
+
+/** Registers (or replaces, by name) a domain's consumers and periodic tasks, in their order. */
+export function registerJobs(jobs: JobDefinitions) {
+  for (const consumer of jobs.consumers) registerEventConsumer(consumer);
+  for (const task of jobs.periodic) registerPeriodicTask(task);
 }
 
 export function eventConsumers(): EventConsumer[] {

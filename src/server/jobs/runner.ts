@@ -19,7 +19,8 @@ import { outboxJobHandler, scheduleWaiting, startOutboxEnqueuer, type OutboxOpti
 import { EVENTS_QUEUE, EVENTS_QUEUE_SPEC, getBoss, OUTBOX_QUEUE, outboxQueueSpec, setBoss, TICK_QUEUE_SPEC, tickQueue } from "./boss";
 import { createBoss, ensureQueue } from "./pgboss";
 import { startForwarder, type EventJobData } from "./forwarder";
-import { eventConsumers, periodicTasks, type PeriodicTask } from "./registry";
+import type { PeriodicTask } from "@/server/lib/background";
+import { eventConsumers, periodicTasks } from "./registry";
 
 export type JobRunnerOptions = {
   databaseUrl: string;

@@ -2,7 +2,7 @@
 // (all customers, for supervisors).
 import { db, Prisma } from "@/server/db";
 import { frictionForCustomer, frictionPoints } from "@/server/friction/score";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
 import { JOURNEY_RULES, JOURNEY_STAGES, type Stage } from "./rules";
 import { countTouchpoints } from "./touchpoints";
 

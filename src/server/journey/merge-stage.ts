@@ -2,7 +2,7 @@
 // "Merging customers"): inferred from the merged timeline, so a long-standing
 // customer merged into a fresh duplicate keeps being who they are, not
 // whatever the duplicate's few page views said.
-import type { Tx } from "@/server/timeline/tx";
+import type { Tx } from "@/server/db/tx";
 import { inferStage, type Stage } from "./rules";
 import { loadJourneyFactsMany } from "./service";
 

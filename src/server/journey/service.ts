@@ -9,13 +9,14 @@
 // An agent's override sets journeyStageSetBy and holds for JOURNEY_RULES.overrideMs.
 import { db } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
-import { recordTouchpoint, recordTouchpoints } from "@/server/timeline/ingest";
-import { isUuid } from "@/server/timeline/ids";
-import type { Tx } from "@/server/timeline/tx";
+import { recordTouchpoint, recordTouchpoints } from "@/server/ingest/record";
+import { isUuid } from "@/server/db/ids";
+import type { Tx } from "@/server/db/tx";
 import { inferStage, JOURNEY_RULES, JOURNEY_STAGES, type JourneyFacts, type Stage } from "./rules";
+import { DomainError } from "@/server/lib/domain-error";
 
 
-export class JourneyError extends Error {
+export class JourneyError extends DomainError {
   constructor(
     public code: "not_found" | "invalid",
     message: string,

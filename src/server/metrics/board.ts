@@ -9,11 +9,14 @@
 // unmet target with its current due time.
 import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
-import { insertTicketEvent, publishTimelineCreated } from "@/server/timeline/ingest";
-import { isUuid } from "@/server/timeline/ids";
-import { runTransaction } from "@/server/timeline/tx";
+import { publishTimelineCreated } from "@/server/ingest/record";
+import { insertTicketEvent } from "@/server/conversations/ticket-events";
+import { isUuid } from "@/server/db/ids";
+import { runTransaction } from "@/server/db/tx";
 import { presenceOf, type PresenceState } from "./presence";
 import { recordAudit } from "@/server/audit/record";
+import { DomainError } from "@/server/lib/domain-error";
+import { topFrictionConversations } from "@/server/friction/score";
 
 export type QueueFigures = { open: number; unassigned: number; waitingFirst: number; waiting: number; oldestWait: Date | null; atRisk: number; breached: number };
 export type QueueGroup = QueueFigures & { id: string | null; name: string; channel?: string };
@@ -202,7 +205,7 @@ export async function drillDown(input: DrillInput) {
   }));
 }
 
-export class BoardError extends Error {
+export class BoardError extends DomainError {
   constructor(
     public code: "not_found" | "invalid",
     message: string,
@@ -245,4 +248,23 @@ export async function reassign(conversationId: string, assigneeId: string | null
   await publishTimelineCreated([out.ev]);
   bus.publish({ type: "conversation.updated", conversationId, customerId: out.conv.customer_id, inboxId: out.conv.inbox_id, changes: { assigneeId } });
   return { changed: true, eventId: out.ev.eventId };
+}
+
+/** The whole live board: figures, agents, and the open conversations with the most friction, each with what the board shows of it. */
+export async function liveBoard() {
+  const [figures, agents, friction] = await Promise.all([boardFigures(), boardAgents(), topFrictionConversations({ limit: 8 })]);
+  const ids = friction.map((f) => f.conversationId);
+  const convs = ids.length
+    ? await db.conversation.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, subject: true, channel: true, status: true, lastMessagePreview: true, customer: { select: { id: true, name: true } }, assignee: { select: { id: true, name: true } } },
+      })
+    : [];
+  const byId = new Map(convs.map((c) => [c.id, c]));
+  return {
+    generatedAt: new Date(),
+    ...figures,
+    agents,
+    friction: friction.map((f) => ({ ...f, conversation: byId.get(f.conversationId) ?? null })),
+  };
 }

@@ -2,6 +2,8 @@
 // are in docs/metrics.md; keep the two in step. A period is whole UTC days
 // [from 00:00, to + 1 day 00:00). Durations are wall-clock minutes.
 import { db } from "@/server/db";
+import { SURVEY_KINDS } from "@/lib/vocabulary";
+import { DomainError } from "@/server/lib/domain-error";
 
 export type Period = { from: string; to: string };
 export type Range = { start: Date; end: Date; days: string[] };
@@ -9,7 +11,12 @@ export type Range = { start: Date; end: Date; days: string[] };
 const DAY = 86_400_000;
 export const MAX_PERIOD_DAYS = 366;
 
-export class MetricsError extends Error {}
+/** A period that cannot be reported on (REST: 400 invalid_request). */
+export class MetricsError extends DomainError {
+  constructor(message: string) {
+    super(message, "invalid_input", "invalid_request");
+  }
+}
 
 export function periodRange(p: Period): Range {
   const re = /^\d{4}-\d{2}-\d{2}$/;
@@ -290,7 +297,7 @@ export async function scoreDistribution(r: Range): Promise<Record<"csat" | "nps"
     WHERE created_at >= ${r.start} AND created_at < ${r.end} GROUP BY 1, 2`;
   const scale = { csat: [1, 5], nps: [0, 10], ces: [1, 7] } as const;
   const out = {} as Record<"csat" | "nps" | "ces", { score: number; n: number }[]>;
-  for (const k of ["csat", "nps", "ces"] as const) {
+  for (const k of SURVEY_KINDS) {
     const [lo, hi] = scale[k];
     out[k] = Array.from({ length: hi - lo + 1 }, (_, i) => ({ score: lo + i, n: rows.find((x) => x.kind === k && x.score === lo + i)?.n ?? 0 }));
   }

@@ -1,15 +1,20 @@
 // Agent presence for the supervisor board: a socket connect/disconnect hook
-// (before the socket server starts) and the heartbeat that tells the other
-// processes who is connected here.
-import { registerService } from "@/server/app/services";
+// (installed before the socket server starts) and the heartbeat that tells
+// the other processes who is connected here. Wired in by
+// src/server/app/service-list.ts.
+import type { BackgroundService } from "@/server/lib/background";
 import { installPresenceHook, startPresenceHeartbeat } from "./presence";
 
-installPresenceHook();
-
-registerService({
+const heartbeat: BackgroundService = {
   name: "agent presence heartbeat",
   start: async () => {
     const stop = startPresenceHeartbeat();
     return { stop: async () => stop() };
   },
-});
+};
+
+export const agentPresence = {
+  /** Installs the console-socket hook (once per process). */
+  installHook: installPresenceHook,
+  services: [heartbeat],
+};

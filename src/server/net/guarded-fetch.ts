@@ -45,7 +45,7 @@ let cachedAllowlist: { raw: string; list: Allowlist } | undefined;
 
 /** OUTBOUND_ALLOWLIST, parsed once per value (tests change it between cases). */
 function allowlist(): Allowlist {
-  const raw = process.env.OUTBOUND_ALLOWLIST ?? "";
+  const raw = envValue("OUTBOUND_ALLOWLIST") ?? "";
   if (cachedAllowlist?.raw !== raw) cachedAllowlist = { raw, list: parseAllowlist(envValue("OUTBOUND_ALLOWLIST")) };
   return cachedAllowlist.list;
 }

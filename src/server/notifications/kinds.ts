@@ -1,6 +1,6 @@
 // One typed shape per notification kind (the Notification row's kind + data).
 // Every producer writes through rules/notify.ts, which validates against
-// these schemas; the bell's list (console/notifications.ts) reads rows back
+// these schemas; the bell's list (notifications/list.ts) reads rows back
 // through readNotification, so a row that matches no schema (written before
 // a shape existed, or by a kind this build does not know) arrives as
 // kind "other" with the few fields a generic line can use.
@@ -9,7 +9,7 @@
 // notify action), "sla_at_risk" / "sla_breached" (sla/service.ts). Add a
 // kind here, in the union and in the bell's describeNotification.
 import { z } from "zod";
-import { isUuid, UUID_RE } from "@/server/timeline/ids";
+import { isUuid, UUID_RE } from "@/server/db/ids";
 
 // The app's own notion of an id (isUuid), not zod's stricter RFC check.
 const id = z.string().regex(UUID_RE, "must be an id");

@@ -30,8 +30,8 @@ import type { ChannelKind } from "@/generated/prisma/enums";
 import { db } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { getBoss, OUTBOX_QUEUE } from "@/server/jobs/boss";
-import { uuidv7 } from "@/server/timeline/ids";
-import type { Tx } from "@/server/timeline/tx";
+import { uuidv7 } from "@/server/db/ids";
+import type { Tx } from "@/server/db/tx";
 import { DeferredSendError, PermanentSendError, RetryableSendError, registeredChannels, senderOf } from "./senders";
 import { publishMessageStatus } from "./status";
 

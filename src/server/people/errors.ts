@@ -1,5 +1,6 @@
-// Errors of the people & teams services, mapped to tRPC codes by the router.
-export class PeopleError extends Error {
+// Errors of the people & teams services (a DomainError: the API edges map it).
+import { DomainError } from "@/server/lib/domain-error";
+export class PeopleError extends DomainError {
   constructor(
     public code: "not_found" | "invalid" | "conflict",
     message: string,

@@ -13,7 +13,7 @@ import type { Server } from "socket.io";
 import { z } from "zod";
 import { db } from "@/server/db";
 import { customerVisible } from "@/server/customers/visibility";
-import type { AgentSocket } from "@/server/realtime/server";
+import type { AgentSocket, SocketHandlerContext } from "@/server/realtime/types";
 import type { PresenceChanges } from "./redis-store";
 import { presenceStore, toViewers, type PresenceEntry } from "./store";
 
@@ -87,7 +87,8 @@ async function broadcastFor(io: Server, entry: Pick<PresenceEntry, "conversation
   if (entry.customerId) await broadcastCustomer(io, entry.customerId);
 }
 
-export function attachPresence({ io, socket }: { io: Server; socket: AgentSocket }) {
+/** The console-socket handler of collision detection (wired in with addSocketHandler by src/server/app/service-list.ts). */
+export function attachPresence({ io, socket }: SocketHandlerContext) {
   const store = presenceStore();
   const viewer = socket.data.viewer;
   let typingTimer: NodeJS.Timeout | undefined;

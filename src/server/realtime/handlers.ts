@@ -1,15 +1,15 @@
 // Extra socket event handlers (presence, typing, collision detection) register
-// here so server.ts stays about connection, auth and subscriptions.
-import type { Server } from "socket.io";
-import { attachPresence } from "@/server/presence/socket";
-import type { AgentSocket } from "./server";
+// here so server.ts stays about connection, auth and subscriptions. The
+// collision-detection presence (src/server/presence/socket.ts) and the
+// supervisor board's agent presence are wired in by
+// src/server/app/service-list.ts before the socket server starts.
+import type { SocketHandler, SocketHandlerContext } from "./types";
 
-export type SocketHandlerContext = { io: Server; socket: AgentSocket };
-type Handler = (ctx: SocketHandlerContext) => void;
-// Presence and typing (collision detection) are always on.
-const handlers: Handler[] = [attachPresence];
+export type { SocketHandlerContext } from "./types";
 
-export function addSocketHandler(handler: Handler) {
+const handlers: SocketHandler[] = [];
+
+export function addSocketHandler(handler: SocketHandler) {
   handlers.push(handler);
 }
 

@@ -1,12 +1,12 @@
 // Other socket.io namespaces (the widget's "/widget") attach here, so the
-// realtime server knows nothing of their protocols. Registrations are imported
-// from src/server/app/service-list.ts before the socket server starts.
+// realtime server knows nothing of their protocols. They are wired in from
+// src/server/app/service-list.ts before the socket server starts.
 import type { Server } from "socket.io";
+import type { NamespaceAttach } from "./types";
 
-type Attach = (io: Server) => void | (() => void);
-const attachments: Attach[] = [];
+const attachments: NamespaceAttach[] = [];
 
-export function addNamespace(attach: Attach) {
+export function addNamespace(attach: NamespaceAttach) {
   attachments.push(attach);
 }
 

@@ -4,8 +4,9 @@
 // stays per process: listeners (rules, SLA, outbox nudges) run once, where the
 // write committed; only the push to sockets crosses processes.
 //
-// The same connection shares agent presence (./presence/redis-store.ts) and
-// the rate limits (./security/limits.ts) across processes. Every key and
+// The same connection shares agent presence (src/server/presence/redis-share.ts,
+// registered through ./redis-shares.ts) and the rate limits
+// (src/server/security/limits.ts) across processes. Every key and
 // channel starts with REDIS_KEY_PREFIX.
 //
 // Redis down: emits still reach this process's own sockets (the adapter
@@ -16,14 +17,12 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 import type { Server } from "socket.io";
 import { env } from "@/env";
-import { setTransportHealth } from "@/server/app/services";
-import { RedisPresenceStore } from "@/server/presence/redis-store";
-import { startPresenceHeartbeat } from "@/server/presence/socket";
-import { MemoryPresenceStore, setPresenceStore } from "@/server/presence/store";
 import { useMemoryRateLimits, useRedisRateLimits } from "@/server/security/limits";
+import { redisShares } from "./redis-shares";
+import { setTransportHealth } from "./transport-health";
 
 export async function useRedisAdapter(io: Server, url: string, log: (s: string) => void = console.log) {
-  const { REDIS_KEY_PREFIX: prefix, PRESENCE_TTL_SECONDS } = env();
+  const { REDIS_KEY_PREFIX: prefix } = env();
   const options = {
     url,
     disableOfflineQueue: true,
@@ -70,15 +69,11 @@ export async function useRedisAdapter(io: Server, url: string, log: (s: string) 
   io.adapter(createAdapter(safePub, sub, { key: prefix, requestsTimeout: 3_000 }));
 
   // Commands (not pub/sub) go over the publishing connection.
-  const presence = new RedisPresenceStore(pub, { prefix, ttlMs: PRESENCE_TTL_SECONDS * 1000, log });
-  setPresenceStore(presence);
-  const stopHeartbeat = startPresenceHeartbeat(io, presence);
+  const unshare = redisShares().map((share) => share({ io, redis: pub, prefix, log }));
   useRedisRateLimits(pub, prefix);
   return {
     close: async () => {
-      stopHeartbeat();
-      await presence.close();
-      setPresenceStore(new MemoryPresenceStore());
+      for (const close of unshare.reverse()) await close();
       useMemoryRateLimits();
       setTransportHealth(undefined);
       await Promise.allSettled([pub.quit(), sub.quit()]);

@@ -4,7 +4,7 @@
 // Connection state recovery replays what a briefly disconnected client missed;
 // clients also re-fetch since their last cursor after a long disconnect.
 import type http from "node:http";
-import { Server, type Namespace, type Socket } from "socket.io";
+import { Server, type Namespace } from "socket.io";
 import { z } from "zod";
 import type { Env } from "@/env";
 import { bus, type DomainEvent } from "@/server/events/bus";
@@ -16,11 +16,12 @@ import { forgetVerifiedKey } from "@/server/api-keys/keys";
 import { customerVisible } from "@/server/customers/visibility";
 import { isDatabaseUnavailable } from "@/server/db/faults";
 import { customerEventRooms, rooms } from "./rooms";
-import { registerSocketHandlers, type SocketHandlerContext } from "./handlers";
+import { registerSocketHandlers } from "./handlers";
 import { attachNamespaces } from "./namespaces";
 import { limitEventPayloads } from "./payload-limits";
+import type { AgentSocket, SocketHandlerContext } from "./types";
 
-export type AgentSocket = Socket & { data: { viewer: Viewer; inboxes: "all" | string[]; kind: "agent" } };
+export type { AgentSocket } from "./types";
 
 const g = globalThis as unknown as { __throughlineIo?: Server };
 export function getIo(): Server | undefined {

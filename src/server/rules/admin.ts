@@ -1,12 +1,13 @@
 // Managing automation rules (admin settings): list with recent runs, create,
 // update, enable/disable, delete. Every change is written to the AuditLog.
 import { db, Prisma } from "@/server/db";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
 import { parseStoredRule, ruleInputSchema, type RuleInput } from "./schema";
 import { invalidateRuleCache } from "./engine";
 import { recordAudit } from "@/server/audit/record";
+import { DomainError } from "@/server/lib/domain-error";
 
-export class RuleError extends Error {
+export class RuleError extends DomainError {
   constructor(
     public code: "not_found" | "invalid",
     message: string,

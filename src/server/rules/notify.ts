@@ -5,8 +5,8 @@
 import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { validateNotification, type NotificationPayload, type TypedNotification } from "@/server/notifications/kinds";
-import { uuidv7 } from "@/server/timeline/ids";
-import type { Tx } from "@/server/timeline/tx";
+import { uuidv7 } from "@/server/db/ids";
+import type { Tx } from "@/server/db/tx";
 
 export type NotificationDraft = { userId: string } & NotificationPayload;
 export type CreatedNotification = { userId: string; id: string } & TypedNotification;

@@ -1,13 +1,8 @@
 // Automation rules: on every committed touchpoint (the domain-event queue) and timer triggers every 30 s.
-import { registerEventConsumer, registerPeriodicTask } from "@/server/jobs/registry";
+import { defineJobs } from "@/server/lib/background";
 import { checkTimerRules, onRulesEvents } from "./engine";
 
-registerEventConsumer({ name: "rules", handle: onRulesEvents });
-
-registerPeriodicTask({
-  name: "rule-timers",
-  everyMs: 30_000,
-  run: async () => {
-    await checkTimerRules();
-  },
+export const rulesJobs = defineJobs({
+  consumers: { rules: onRulesEvents },
+  periodic: { "rule-timers": { everyMs: 30_000, pass: checkTimerRules } },
 });

@@ -3,12 +3,8 @@
 import { envSchema } from "@/env";
 import { z } from "zod";
 import { isHttpUrl } from "@/server/net/http-url";
+import { ACTORS, CHANNELS, EVENT_KINDS, PRIORITIES, STATUSES, SURVEY_KINDS } from "@/lib/vocabulary";
 
-export const EVENT_KINDS = ["message", "note", "ticket_event", "product_event", "survey_response", "article_view", "journey_stage"] as const;
-export const CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x", "api", "system"] as const;
-export const ACTORS = ["customer", "agent", "system"] as const;
-export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
-export const STATUSES = ["open", "pending", "snoozed", "resolved", "closed"] as const;
 export const OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "contains", "not_contains", "in", "exists"] as const;
 export const TIMERS = ["no_reply"] as const;
 
@@ -60,7 +56,7 @@ export const actionSchema = z.discriminatedUnion("type", [
     subject: z.string().trim().max(300).optional(),
     priority: z.enum(PRIORITIES).optional(),
   }),
-  z.object({ type: z.literal("send_survey"), kind: z.enum(["csat", "nps", "ces"]) }),
+  z.object({ type: z.literal("send_survey"), kind: z.enum(SURVEY_KINDS) }),
   z.object({
     type: z.literal("notify"),
     role: z.enum(["supervisor", "admin", "agent", "assignee"]).optional(),

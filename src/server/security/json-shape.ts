@@ -7,7 +7,7 @@
 // limit.
 //
 // The limits fit every legitimate payload with room to spare (measured in
-// tests/unit/json-shape.test.ts): the deepest are platform webhooks (WhatsApp
+// tests/unit/security/json-shape.test.ts): the deepest are platform webhooks (WhatsApp
 // statuses, 11 levels); the largest are events API batches (1,000 events with
 // nested properties, ~33,000 keys and elements) and platform webhook batches
 // (1,000 WhatsApp changes, ~20,000), which get BATCH_JSON_LIMITS. tRPC inputs,

@@ -4,6 +4,7 @@
 // (src/server/security/instance-secrets.ts). Separate purposes mean a key that
 // leaks for one (say a survey-link key in a log) cannot sign sessions.
 import { hkdfSync } from "node:crypto";
+import { envByName, envValue } from "@/env";
 
 export const SECRET_PURPOSES = ["sessions", "visitor-tokens", "webhook-signing", "survey-links", "attachment-links", "image-proxy"] as const;
 export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
@@ -53,14 +54,14 @@ export function secretRootSource(): "environment" | "instance" | undefined {
 export function legacySigningRoot(): string | undefined {
   const s = state();
   if (s.root) return s.source === "environment" ? s.root : undefined;
-  return usableEnvSecret(process.env.NEXTAUTH_SECRET);
+  return usableEnvSecret(envValue("NEXTAUTH_SECRET"));
 }
 
 /** The key for one purpose. Throws before start-up loaded the root. */
 export function purposeSecret(purpose: SecretPurpose): string {
   const s = state();
   // In-process callers (scripts, tests) that set NEXTAUTH_SECRET themselves.
-  const root = s.root ?? usableEnvSecret(process.env.NEXTAUTH_SECRET);
+  const root = s.root ?? usableEnvSecret(envValue("NEXTAUTH_SECRET"));
   if (!root) throw new Error("Signing keys are not loaded yet (loadInstanceSecrets runs at start-up).");
   if (!s.root) return deriveSecret(root, purpose);
   let key = s.derived.get(purpose);
@@ -77,7 +78,7 @@ function usableEnvSecret(value: string | undefined): string | undefined {
  * demo API key…): set by the operator, or generated for this instance at start.
  */
 export function namedSecret(name: string): string {
-  const value = process.env[name];
+  const value = envByName(name);
   if (!value) throw new Error(`${name} is not set and was not generated at start-up.`);
   return value;
 }

@@ -1,12 +1,14 @@
 // The fixed part of the demo helpdesk: agents, teams, inboxes (with the exact
 // public ids of docs CONTRACTS.md), SLA policies, macros, automation rules and
 // the web pages of the demo company whose visits land on the timeline.
+import { envValue } from "@/env";
+import type { ConversationChannel, Priority, Role } from "@/lib/vocabulary";
 
-export type RoleName = "admin" | "supervisor" | "agent";
+export type RoleName = Role;
 export type TeamName = "Support" | "Billing" | "VIP";
-export type ConvChannel = "email" | "chat" | "messenger" | "instagram" | "whatsapp" | "telegram" | "x";
-export type InboxKey = "email" | "billing" | "chat" | "messenger" | "instagram" | "whatsapp" | "telegram" | "x";
-export type PriorityName = "low" | "normal" | "high" | "urgent";
+export type ConvChannel = ConversationChannel;
+export type InboxKey = ConvChannel | "billing";
+export type PriorityName = Priority;
 
 export const DEMO_PASSWORD = "throughline";
 
@@ -47,7 +49,7 @@ export type SeedInbox = {
 };
 
 /** Telegram's bot id is the numeric prefix of the bot token ("123456:ABC..."). */
-export function telegramBotId(token = process.env.TELEGRAM_BOT_TOKEN ?? "100000001:x"): string {
+export function telegramBotId(token = envValue("TELEGRAM_BOT_TOKEN") ?? "100000001:x"): string {
   const id = token.split(":")[0] ?? "";
   return /^\d+$/.test(id) ? id : "100000001";
 }

@@ -21,6 +21,7 @@ import {
 } from "./catalog";
 import { ARTICLES } from "./articles";
 import { JourneyGenerator, SHOWCASE_CUSTOMER_NAME, type Agent, type Ev, type Generated, type InboxRef, type Msg } from "./journeys";
+import { envValue } from "@/env";
 
 export { SHOWCASE_CUSTOMER_NAME } from "./journeys";
 
@@ -69,7 +70,7 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedDemoOptions = {})
   );
 
   const adminId = userIds.get("admin")!;
-  const demoApiKey = process.env.DEMO_API_KEY;
+  const demoApiKey = envValue("DEMO_API_KEY");
   await prisma.$transaction(
     async (tx) => {
       // Several processes may start on one empty database: one seeds, the others

@@ -15,7 +15,7 @@
 // their own transaction (exact time), the bus listener for the other writers
 // (ingest, automation rules), and the watcher as a catch-up.
 import type { ChannelKind, Priority } from "@/generated/prisma/enums";
-import { runTransaction, type Tx } from "@/server/timeline/tx";
+import { runTransaction, type Tx } from "@/server/db/tx";
 import { businessMsBetween } from "./business-time";
 import { SlaContext } from "./policy";
 

@@ -1,13 +1,8 @@
 // SLA: due times follow conversation changes (the domain-event queue) and the at-risk/breach watcher runs every 30 s.
-import { registerEventConsumer, registerPeriodicTask } from "@/server/jobs/registry";
+import { defineJobs } from "@/server/lib/background";
 import { checkSla, onSlaEvents } from "./service";
 
-registerEventConsumer({ name: "sla", handle: onSlaEvents });
-
-registerPeriodicTask({
-  name: "sla-watch",
-  everyMs: 30_000,
-  run: async () => {
-    await checkSla();
-  },
+export const slaJobs = defineJobs({
+  consumers: { sla: onSlaEvents },
+  periodic: { "sla-watch": { everyMs: 30_000, pass: checkSla } },
 });

@@ -19,9 +19,10 @@
 // more than an hour after it happened: after downtime or in imported data).
 import { db } from "@/server/db";
 import { bus, type DomainEvent } from "@/server/events/bus";
-import { insertTicketEvent, publishTimelineCreated, type CreatedEvent } from "@/server/timeline/ingest";
-import { runTransaction } from "@/server/timeline/tx";
-import { isUuid } from "@/server/timeline/ids";
+import { publishTimelineCreated, type CreatedEvent } from "@/server/ingest/record";
+import { insertTicketEvent } from "@/server/conversations/ticket-events";
+import { runTransaction } from "@/server/db/tx";
+import { isUuid } from "@/server/db/ids";
 import type { ChannelKind, Priority } from "@/generated/prisma/enums";
 import { insertNotifications, publishNotifications, usersWithRole, type CreatedNotification } from "@/server/rules/notify";
 import { businessMinutesBetween } from "./business-time";

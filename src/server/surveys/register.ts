@@ -1,5 +1,5 @@
 // Surveys: CSAT when a conversation is resolved, CES after an article view (consumer of the domain-event queue).
-import { registerEventConsumer } from "@/server/jobs/registry";
+import { defineJobs } from "@/server/lib/background";
 import { onSurveyEvents } from "./service";
 
-registerEventConsumer({ name: "surveys", handle: onSurveyEvents });
+export const surveyJobs = defineJobs({ consumers: { surveys: onSurveyEvents } });

@@ -10,11 +10,13 @@ import { db } from "@/server/db";
 import type { ChannelKind, SurveyKind } from "@/generated/prisma/enums";
 import { bus, type DomainEvent } from "@/server/events/bus";
 import { sendReply } from "@/server/conversations/reply";
-import { recordTouchpoint } from "@/server/timeline/ingest";
-import { isUuid, uuidv7 } from "@/server/timeline/ids";
-import { isUniqueViolation, runTransaction, type Tx } from "@/server/timeline/tx";
+import { recordTouchpoint } from "@/server/ingest/record";
+import { isUuid, uuidv7 } from "@/server/db/ids";
+import { isUniqueViolation, runTransaction, type Tx } from "@/server/db/tx";
 import { signSurveyToken, surveyUrl, verifySurveyToken, SURVEY_TTL_MS } from "./token";
 import { getSurveySettings } from "./settings";
+import { SURVEY_KINDS } from "@/lib/vocabulary";
+import { DomainError, type DomainErrorCategory } from "@/server/lib/domain-error";
 
 export const SURVEY_SCALES: Record<SurveyKind, { min: number; max: number; label: string; question: string; low: string; high: string }> = {
   csat: { min: 1, max: 5, label: "CSAT", question: "How satisfied are you with the help you received?", low: "Very unsatisfied", high: "Very satisfied" },
@@ -31,12 +33,25 @@ const CES_COOLDOWN_MS = 7 * DAY;
 const CES_CONVERSATION_WINDOW_MS = DAY;
 const NO_SURVEY_CHANNELS = new Set<ChannelKind>(["api", "system"]);
 
-export class SurveyError extends Error {
+export type SurveyErrorCode = "invalid" | "expired" | "already_answered" | "out_of_range" | "not_found" | "no_conversation";
+
+// A bad link is 404, an answered one 409, an expired one 410 (the answer endpoint's contract);
+// "not_found" is sendSurvey's "no user can send it": a request that cannot be done, not an unknown id.
+const SURVEY_ERROR_CATEGORY: Record<SurveyErrorCode, DomainErrorCategory> = {
+  invalid: "not_found",
+  not_found: "invalid_input",
+  already_answered: "conflict",
+  expired: "gone",
+  out_of_range: "invalid_input",
+  no_conversation: "invalid_input",
+};
+
+export class SurveyError extends DomainError {
   constructor(
-    public code: "invalid" | "expired" | "already_answered" | "out_of_range" | "not_found" | "no_conversation",
+    public code: SurveyErrorCode,
     message: string,
   ) {
-    super(message);
+    super(message, SURVEY_ERROR_CATEGORY[code]);
   }
 }
 
@@ -322,7 +337,7 @@ export async function surveyStats(days = 30) {
     FROM surveys s LEFT JOIN survey_responses r ON r.survey_id = s.id
     WHERE s.sent_at >= ${since}
     GROUP BY s.kind`;
-  return (["csat", "nps", "ces"] as SurveyKind[]).map((kind) => {
+  return SURVEY_KINDS.map((kind) => {
     const r = rows.find((x) => x.kind === kind);
     return { kind, sent: r?.sent ?? 0, answered: r?.answered ?? 0, responseRate: r && r.sent ? Math.round((1000 * r.answered) / r.sent) / 10 : null };
   });

@@ -3,7 +3,8 @@
 // unguessable and tamper-proof; the database row (Survey.token) is the record.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { legacySigningRoot, purposeSecret } from "@/server/security/secrets";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
+import { publicUrl } from "@/env";
 
 export const SURVEY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -47,6 +48,5 @@ export function verifySurveyToken(token: string, now = new Date()): TokenCheck {
 }
 
 export function surveyUrl(token: string): string {
-  const base = (process.env.PUBLIC_URL || process.env.NEXTAUTH_URL || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
-  return `${base}/survey/${token}`;
+  return `${publicUrl()}/survey/${token}`;
 }

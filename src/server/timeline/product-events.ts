@@ -1,6 +1,6 @@
 // Product events (from the events API) as timeline touchpoints: a readable
 // one-line text for the timeline and search, the properties kept as payload.
-import type { TouchpointInput } from "./ingest";
+import type { TouchpointInput } from "@/server/ingest/touchpoint";
 import type { IdentityClaim } from "@/server/customers/identity";
 
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim() : typeof v === "number" ? String(v) : null);

@@ -5,27 +5,22 @@ import { TRPCError } from "@trpc/server";
 import { markInboundRead } from "@/server/conversations/read";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
+import { CONVERSATION_CHANNELS, PRIORITIES, STATUSES } from "@/lib/vocabulary";
 import {
-  CONVERSATION_CHANNELS,
-  conversationInScope,
   getConversation,
-  InvalidQueueCursorError,
   latestOutbound,
   listInboxes,
   listQueue,
   listTags,
-  PRIORITIES,
   QUEUE_SORTS,
   QUEUE_VIEWS,
   queueCounts,
-  STATUSES,
-} from "@/server/console/conversations";
-import { agentDirectory } from "@/server/console/customer-insights";
-import { bulkUpdateConversations, TicketError, updateConversation, type TicketChanges } from "@/server/conversations/ticket";
+} from "@/server/conversations/queue";
+import { agentDirectory } from "@/server/people/roster";
+import { bulkUpdateConversations, updateConversation, type TicketChanges } from "@/server/conversations/ticket";
 import { addNote } from "@/server/conversations/notes";
 import { MAX_UPLOAD_BYTES, replyWithUploads, retryDelivery, startConversation } from "@/server/conversations/compose";
 import { checkSendWindow } from "@/server/channels/social/window";
-import { TouchpointError } from "@/server/timeline/ingest";
 
 const uuid = z.string().uuid();
 
@@ -58,15 +53,6 @@ const upload = z.object({
   dataBase64: z.string().max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 16),
 });
 
-/** Domain errors to tRPC errors; everything else stays a 500. */
-function mapError(error: unknown): never {
-  if (error instanceof TicketError || error instanceof TouchpointError) {
-    throw new TRPCError({ code: error.code === "not_found" ? "NOT_FOUND" : "BAD_REQUEST", message: error.message });
-  }
-  if (error instanceof InvalidQueueCursorError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
-  throw error;
-}
-
 function toChanges(input: z.infer<typeof changes>): TicketChanges {
   return {
     ...input,
@@ -77,17 +63,11 @@ function toChanges(input: z.infer<typeof changes>): TicketChanges {
   };
 }
 
-async function mustSee(id: string, scope: "all" | string[]) {
-  const conv = await conversationInScope(id, scope);
-  if (!conv) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
-  return conv;
-}
-
 export const conversationRouter = createTRPCRouter({
   queue: protectedProcedure
     .input(filters.extend({ view: z.enum(QUEUE_VIEWS), sort: z.enum(QUEUE_SORTS).optional(), cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).optional() }))
     .query(async ({ ctx, input }) =>
-      listQueue({ ...input, viewerId: ctx.viewer.userId, viewerTeamIds: ctx.viewer.teamIds, inboxScope: await ctx.inboxScope() }).catch(mapError),
+      listQueue({ ...input, viewerId: ctx.viewer.userId, viewerTeamIds: ctx.viewer.teamIds, inboxScope: await ctx.inboxScope() }),
     ),
 
   counts: protectedProcedure.input(filters.extend({ view: z.enum(QUEUE_VIEWS).optional() })).query(async ({ ctx, input }) =>
@@ -109,28 +89,28 @@ export const conversationRouter = createTRPCRouter({
 
   /** The newest reply to the customer: the composer compares it with what it saw at open. */
   latestOutbound: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
-    await mustSee(input.id, await ctx.inboxScope());
+    await ctx.requireConversation(input.id);
     return latestOutbound(input.id);
   }),
 
   /** The agent has seen the customer's messages (read receipts to the widget). */
   markRead: protectedProcedure.input(z.object({ id: uuid })).mutation(async ({ ctx, input }) => {
-    await mustSee(input.id, await ctx.inboxScope());
+    await ctx.requireConversation(input.id);
     return { marked: await markInboundRead(input.id) };
   }),
 
   /** WhatsApp / Messenger / Instagram reply windows, for a warning before sending. */
   sendWindow: protectedProcedure.input(z.object({ id: uuid })).query(async ({ ctx, input }) => {
-    await mustSee(input.id, await ctx.inboxScope());
+    await ctx.requireConversation(input.id);
     return checkSendWindow(input.id);
   }),
 
   update: protectedProcedure.input(z.object({ id: uuid, changes })).mutation(async ({ ctx, input }) =>
-    updateConversation({ conversationId: input.id, actor: { userId: ctx.viewer.userId, name: ctx.viewer.name }, inboxScope: await ctx.inboxScope(), changes: toChanges(input.changes) }).catch(mapError),
+    updateConversation({ conversationId: input.id, actor: { userId: ctx.viewer.userId, name: ctx.viewer.name }, inboxScope: await ctx.inboxScope(), changes: toChanges(input.changes) }),
   ),
 
   bulkUpdate: protectedProcedure.input(z.object({ ids: z.array(uuid).min(1).max(200), changes })).mutation(async ({ ctx, input }) =>
-    bulkUpdateConversations({ conversationIds: input.ids, actor: { userId: ctx.viewer.userId, name: ctx.viewer.name }, inboxScope: await ctx.inboxScope(), changes: toChanges(input.changes) }).catch(mapError),
+    bulkUpdateConversations({ conversationIds: input.ids, actor: { userId: ctx.viewer.userId, name: ctx.viewer.name }, inboxScope: await ctx.inboxScope(), changes: toChanges(input.changes) }),
   ),
 
   reply: protectedProcedure
@@ -145,15 +125,15 @@ export const conversationRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await mustSee(input.id, await ctx.inboxScope());
-      return replyWithUploads({ conversationId: input.id, authorId: ctx.viewer.userId, body: input.body, subject: input.subject, cc: input.cc, uploads: input.attachments, clientMessageId: input.clientMessageId }).catch(mapError);
+      await ctx.requireConversation(input.id);
+      return replyWithUploads({ conversationId: input.id, authorId: ctx.viewer.userId, body: input.body, subject: input.subject, cc: input.cc, uploads: input.attachments, clientMessageId: input.clientMessageId });
     }),
 
   note: protectedProcedure
     .input(z.object({ id: uuid, body: z.string().min(1).max(50_000), mentionUserIds: z.array(uuid).max(50).optional(), clientMessageId: z.string().max(200).optional() }))
     .mutation(async ({ ctx, input }) => {
-      await mustSee(input.id, await ctx.inboxScope());
-      return addNote({ conversationId: input.id, author: { userId: ctx.viewer.userId, name: ctx.viewer.name }, body: input.body, mentionUserIds: input.mentionUserIds, clientMessageId: input.clientMessageId }).catch(mapError);
+      await ctx.requireConversation(input.id);
+      return addNote({ conversationId: input.id, author: { userId: ctx.viewer.userId, name: ctx.viewer.name }, body: input.body, mentionUserIds: input.mentionUserIds, clientMessageId: input.clientMessageId });
     }),
 
   /** A new conversation with a customer on an inbox; with a body, its first outbound message. */
@@ -178,11 +158,11 @@ export const conversationRouter = createTRPCRouter({
         body: input.body,
         cc: input.cc,
         uploads: input.attachments,
-      }).catch(mapError),
+      }),
     ),
 
   /** Send a failed (or waiting) outbound message again now. */
   retryDelivery: protectedProcedure.input(z.object({ messageId: uuid })).mutation(async ({ ctx, input }) => ({
-    retried: await retryDelivery(input.messageId, await ctx.inboxScope()).catch(mapError),
+    retried: await retryDelivery(input.messageId, await ctx.inboxScope()),
   })),
 });

@@ -2,7 +2,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { conversationInScope } from "@/server/console/conversations";
 import { createMacro, listMacros, renderMacroFor } from "@/server/conversations/macros";
 
 export const macroRouter = createTRPCRouter({
@@ -13,7 +12,7 @@ export const macroRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => createMacro({ ...input, createdById: ctx.viewer.userId })),
 
   render: protectedProcedure.input(z.object({ macroId: z.string().uuid(), conversationId: z.string().uuid() })).query(async ({ ctx, input }) => {
-    if (!(await conversationInScope(input.conversationId, await ctx.inboxScope()))) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
+    await ctx.requireConversation(input.conversationId);
     const text = await renderMacroFor({ ...input, agentId: ctx.viewer.userId });
     if (text === null) throw new TRPCError({ code: "NOT_FOUND", message: "No such macro." });
     return { text };

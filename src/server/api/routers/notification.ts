@@ -1,7 +1,7 @@
 // The signed-in agent's notifications (the bell): list, unread count, mark read.
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { listNotifications, markNotificationsRead, unreadCount } from "@/server/console/notifications";
+import { listNotifications, markNotificationsRead, unreadCount } from "@/server/notifications/list";
 
 export const notificationRouter = createTRPCRouter({
   list: protectedProcedure.input(z.object({ limit: z.number().int().min(1).max(100).optional() }).optional()).query(({ ctx, input }) => listNotifications(ctx.viewer.userId, input?.limit)),

@@ -1,7 +1,7 @@
 // Global search for the command palette (Ctrl/Cmd+K).
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { globalSearch } from "@/server/console/search";
+import { globalSearch } from "@/server/search/search";
 
 export const searchRouter = createTRPCRouter({
   global: protectedProcedure

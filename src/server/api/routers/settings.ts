@@ -1,5 +1,5 @@
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
-import { listAgents, listTeamsWithInboxes } from "@/server/console/settings";
+import { listAgents, listTeamsWithInboxes } from "@/server/people/roster";
 
 export const settingsRouter = createTRPCRouter({
   agents: adminProcedure.query(() => listAgents()),

@@ -4,7 +4,7 @@
 import { db } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { normalizeEmail } from "@/server/customers/normalize";
-import { recordTouchpoint, TouchpointError, type IdentityClaim, type TouchpointResult } from "@/server/timeline/ingest";
+import { recordTouchpoint, TouchpointError, type IdentityClaim, type TouchpointResult } from "@/server/ingest/record";
 import { getTimelineItem } from "@/server/timeline/query";
 import { pickInbox, type EmailInbox } from "./inboxes";
 import { parseEmail, type ParsedEmail } from "./parse";

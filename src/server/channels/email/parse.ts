@@ -4,7 +4,7 @@
 // HTML, split quotes and signatures and read the threading headers.
 import { createHash } from "node:crypto";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
-import type { AttachmentInput } from "@/server/timeline/ingest";
+import type { AttachmentInput } from "@/server/ingest/record";
 import { detectMachineMail, normalizeMessageId, parseMessageIdList, threadIndexRoot } from "./headers";
 import { splitQuotedText, stripQuotedHtml } from "./quote";
 import { htmlToPlainText, sanitizeEmailHtml } from "./sanitize";

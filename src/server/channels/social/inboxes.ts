@@ -2,14 +2,16 @@
 // account (page id, Instagram account id, phone number id, bot id, X user
 // id), the send token each inbox names by env var, and the admin data (list,
 // update, webhook health) the settings screen shows through tRPC.
-import { envSchema } from "@/env";
+import { envByName, envSchema, envValue } from "@/env";
 import { z } from "zod";
 import { publicUrl } from "@/env";
 import { db, type Prisma } from "@/server/db";
 import type { ChannelKind } from "@/generated/prisma/enums";
 import { SEND_ERROR, WEBHOOK_ENDPOINTS, WEBHOOK_ERROR, WEBHOOK_VERIFIED, type WebhookEndpoint } from "./log";
-import { SOCIAL_CHANNELS, isSocialChannel, type SocialChannel } from "./types";
+import { SOCIAL_CHANNELS, type SocialChannel } from "@/lib/vocabulary";
+import { isSocialChannel } from "./types";
 import { recordAudit } from "@/server/audit/record";
+import { DomainError } from "@/server/lib/domain-error";
 
 export type SocialInbox = { id: string; name: string; channel: SocialChannel; publicId: string; secretEnv: Record<string, unknown> };
 
@@ -59,7 +61,7 @@ export function tokenEnvOf(inbox: Pick<SocialInbox, "channel" | "secretEnv">): s
 
 /** The inbox's send token from the environment, or null when not configured. */
 export function inboxToken(inbox: Pick<SocialInbox, "channel" | "secretEnv">): string | null {
-  const value = process.env[tokenEnvOf(inbox)];
+  const value = envByName(tokenEnvOf(inbox));
   return value && value.trim() ? value.trim() : null;
 }
 
@@ -80,7 +82,7 @@ export async function resolveTelegramInbox(botIdHint?: string | null): Promise<S
   const rows = await db.inbox.findMany({ where: { channel: "telegram" }, select: SELECT, orderBy: { createdAt: "asc" }, take: 50 });
   const inboxes = rows.map(toSocialInbox).filter((i): i is SocialInbox => !!i);
   if (inboxes.length <= 1) return inboxes[0] ?? null;
-  const defaultBot = telegramBotId(process.env.TELEGRAM_BOT_TOKEN);
+  const defaultBot = telegramBotId(envValue("TELEGRAM_BOT_TOKEN"));
   return inboxes.find((i) => i.publicId === defaultBot) ?? inboxes.find((i) => i.publicId === telegramBotId(inboxToken(i))) ?? null;
 }
 
@@ -176,7 +178,7 @@ export const updateSocialInboxInput = z
 
 export type UpdateSocialInboxInput = z.input<typeof updateSocialInboxInput>;
 
-export class SocialInboxError extends Error {
+export class SocialInboxError extends DomainError {
   constructor(
     public code: "not_found" | "conflict" | "invalid_input",
     message: string,
@@ -253,7 +255,7 @@ export async function webhookVerificationStatus(): Promise<WebhookStatus[]> {
       url: webhookUrl(endpoint),
       lastVerifiedAt: verified?.createdAt ?? null,
       lastDeliveryAt: delivered?.occurredAt ?? null,
-      secretConfigured: SECRET_OF[endpoint].every((k) => !!process.env[k]),
+      secretConfigured: SECRET_OF[endpoint].every((k) => !!envByName(k)),
     });
   }
   return out;

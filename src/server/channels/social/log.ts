@@ -6,6 +6,7 @@
 // best-effort (a logging failure never fails the request) and throttled per
 // process, so a flood of forged requests cannot flood the table.
 import { db, type Prisma } from "@/server/db";
+import { envValue } from "@/env";
 
 export type WebhookEndpoint = "meta" | "whatsapp" | "telegram" | "x";
 export const WEBHOOK_ENDPOINTS: WebhookEndpoint[] = ["meta", "whatsapp", "telegram", "x"];
@@ -19,7 +20,7 @@ export function logWebhook(endpoint: WebhookEndpoint, line: string, level: "info
   const text = `[webhooks/${endpoint}] ${line}`;
   if (level === "error") console.error(text);
   else if (level === "warn") console.warn(text);
-  else if (process.env.NODE_ENV !== "test" || process.env.LOG_LEVEL === "debug") console.info(text);
+  else if (envValue("NODE_ENV") !== "test" || envValue("LOG_LEVEL") === "debug") console.info(text);
 }
 
 const g = globalThis as unknown as { __throughlineSocialThrottle?: Map<string, number> };

@@ -8,9 +8,9 @@
 import { db, type Prisma } from "@/server/db";
 import type { DeliveryStatus } from "@/generated/prisma/enums";
 import { bus } from "@/server/events/bus";
-import { recordTouchpoint, TouchpointError, type TouchpointInput } from "@/server/timeline/ingest";
+import { recordTouchpoint, TouchpointError, type TouchpointInput } from "@/server/ingest/record";
 import { getTimelineItem } from "@/server/timeline/query";
-import { isUniqueViolation } from "@/server/timeline/tx";
+import { isUniqueViolation } from "@/server/db/tx";
 import { findSocialInbox, type SocialInbox } from "./inboxes";
 import { logWebhook, recordSendError, recordWebhookError, type WebhookEndpoint } from "./log";
 import type { SocialDeleteEvent, SocialEditEvent, SocialEvent, SocialMessageEvent, SocialReactionEvent, SocialStatusEvent } from "./types";

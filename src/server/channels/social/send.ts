@@ -8,7 +8,8 @@ import { checkJsonShape } from "@/server/security/json-shape";
 import { DeferredSendError, PermanentSendError, RetryableSendError, type SendContext } from "@/server/outbox/outbox";
 import { inboxToken, tokenEnvOf, type SocialInbox } from "./inboxes";
 import { recordSendError } from "./log";
-import { isSocialChannel, type SocialChannel } from "./types";
+import type { SocialChannel } from "@/lib/vocabulary";
+import { isSocialChannel } from "./types";
 
 export type PlatformResponse = { status: number; body: unknown; headers: Headers };
 

@@ -7,7 +7,7 @@ import { sendTelegramMessage } from "@/server/channels/telegram/send";
 import { sendWhatsAppMessage } from "@/server/channels/whatsapp/send";
 import { sendXMessage } from "@/server/channels/x/send";
 import { socialSendOf } from "./send";
-import type { SocialChannel } from "./types";
+import type { SocialChannel } from "@/lib/vocabulary";
 
 export const SOCIAL_SENDERS: Record<SocialChannel, (ctx: SendContext) => Promise<SendResult>> = {
   messenger: (ctx) => sendMetaMessage(socialSendOf(ctx)),

@@ -6,9 +6,7 @@
 import { createHash } from "node:crypto";
 import type { IdentityClaim } from "@/server/customers/identity";
 import { BATCH_JSON_LIMITS, checkJsonShape } from "@/server/security/json-shape";
-
-export const SOCIAL_CHANNELS = ["messenger", "instagram", "whatsapp", "telegram", "x"] as const;
-export type SocialChannel = (typeof SOCIAL_CHANNELS)[number];
+import { SOCIAL_CHANNELS, type SocialChannel } from "@/lib/vocabulary";
 
 export function isSocialChannel(value: string): value is SocialChannel {
   return (SOCIAL_CHANNELS as readonly string[]).includes(value);

@@ -3,12 +3,14 @@
 // (title weight A, body weight B, 'english' configuration).
 import { db, Prisma } from "@/server/db";
 import { markdownToText as plainText } from "@/server/helpcenter/markdown";
+import type { WidgetArticle, WidgetArticleHit } from "./protocol";
 
 // Excerpts use the help center's own markdown-to-text.
 export { plainText };
 
-export type ArticleHit = { id: string; slug: string; title: string; category: string; excerpt: string };
-export type ArticleFull = ArticleHit & { body: string; updatedAt: string };
+/** A search result (GET /api/widget/articles adds its url). */
+export type ArticleHit = Omit<WidgetArticleHit, "url">;
+export type ArticleFull = WidgetArticle & { excerpt: string; updatedAt: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

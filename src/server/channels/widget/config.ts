@@ -6,15 +6,9 @@
 import { z } from "zod";
 import { db } from "@/server/db";
 import { anyAgentOnline } from "@/server/metrics/presence";
+import type { PublicWidgetConfig, PublicWidgetSettings } from "./protocol";
 
-export type WidgetSettings = {
-  color: string;
-  greeting: string;
-  preChatForm: boolean;
-  trackPageViews: boolean;
-  /** Verified mode: anonymous visitors and unsigned identities are refused. */
-  requireVerifiedIdentity: boolean;
-  offlineMessage: string;
+export type WidgetSettings = PublicWidgetSettings & {
   /** Origins (scheme://host[:port]) allowed to embed the widget; empty = any. */
   allowedOrigins: string[];
 };
@@ -141,7 +135,7 @@ export async function refreshAgentsOnline(): Promise<boolean> {
 }
 
 /** What the widget may know about its inbox (GET /api/widget/config and the socket's session). */
-export function publicConfig(inbox: WidgetInbox) {
+export function publicConfig(inbox: WidgetInbox): PublicWidgetConfig {
   const s = inbox.settings;
   return {
     inbox: inbox.publicId,
@@ -155,4 +149,3 @@ export function publicConfig(inbox: WidgetInbox) {
     online: agentsOnline(),
   };
 }
-export type PublicWidgetConfig = ReturnType<typeof publicConfig>;

@@ -17,7 +17,8 @@ import { namedSecret, purposeSecret } from "@/server/security/secrets";
 import { db } from "@/server/db";
 import { followMergeChains, type IdentityClaim } from "@/server/customers/identity";
 import { InvalidIdentityError, normalizeIdentity } from "@/server/customers/normalize";
-import type { Tx } from "@/server/timeline/tx";
+import type { Tx } from "@/server/db/tx";
+import type { VisitorIdentity } from "./protocol";
 
 export const VISITOR_ID = /^[0-9a-f]{32}$/;
 
@@ -56,7 +57,7 @@ export function verifyUserHash(value: string, userHash: string, secret = namedSe
   return safeEqual(Buffer.from(identityHash(value, secret), "hex"), Buffer.from(userHash.toLowerCase(), "hex"));
 }
 
-export type IdentityInput = { userId?: string; email?: string; name?: string; userHash?: string };
+export type IdentityInput = VisitorIdentity;
 
 export type IdentityCheck =
   | { ok: true; verified: VerifiedIdentity | null; claimedEmail: string | null; name: string | null }

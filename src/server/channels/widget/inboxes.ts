@@ -4,8 +4,9 @@
 import { db, Prisma } from "@/server/db";
 import { recordAudit } from "@/server/audit/record";
 import { normalizeOrigin, parseWidgetSettings } from "./config";
+import { DomainError } from "@/server/lib/domain-error";
 
-export class WidgetInboxError extends Error {
+export class WidgetInboxError extends DomainError {
   constructor(
     readonly code: "invalid_input" | "not_found",
     message: string,

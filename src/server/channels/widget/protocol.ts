@@ -1,10 +1,51 @@
-// The /widget socket.io protocol: the handshake and every client event, as zod
-// schemas (anything else is refused), plus the limits that go with them.
-// The event list with payloads is in namespace.ts.
+// The "/widget" socket.io protocol, in one place: the handshake and every
+// client event as zod schemas (anything else is refused), their limits, and
+// the type of every payload that crosses the wire either way (client inputs,
+// acks, server events, the public config, articles). The widget bundle
+// imports these types with `import type` only, so no server code ships to it.
+//
+// Handshake (socket.auth): { inbox, visitorId?, visitorToken?, identity? }.
+// The Origin header must be one of the inbox's allowed origins (exact scheme,
+// host and port) when it lists any. Refusals arrive as connect_error with
+// err.message = code and err.data = { code, message, reason? }:
+// invalid_handshake, unknown_inbox, origin_not_allowed, invalid_visitor
+// (reason "invalid": the token is not this id's; "expired": past 30 days
+// since its last renewal; "superseded": an earlier generation, after the
+// grace — re-read storage, another tab may hold the current one),
+// identity_rejected (wrong userHash), verification_required (verified mode,
+// no valid identity).
+//
+// Visitor tokens ("v2.<issued-at>.<generation>.<mac>", visitor-tokens.ts)
+// expire after 24 h and are renewed on every (re)connect — the session
+// event's visitorToken replaces the stored one; null means "keep yours"
+// (another tab renewed a moment ago) — and, while connected, at 12 h by a
+// "token" event { visitorId, visitorToken }. Acknowledge both once the token
+// is stored: that raises the visitor's generation. Sockets still holding an
+// older generation are then disconnected once the 60 s grace has passed
+// ("io server disconnect"): reconnect with the stored token.
+//
+// Rooms: every socket joins visitor:<inboxId>:<visitorId> and, once the
+// visitor has a customer, wcust:<inboxId>:<customerId> — agent replies are
+// pushed to the latter (all tabs and devices of that customer). The customer
+// is always derived from the socket's own verified session.
+//
+// Client events (all acknowledged with { ok: true, ... } or { ok: false, error, message? }):
+//   history {before?, limit?}            → { messages, nextCursor, unread }
+//   message:send {clientId, text, attachments?, context?, page?} → { id, createdAt, duplicate } after commit
+//   typing {typing}                      → agents get "visitor.typing" in the conversation's and customer's rooms
+//   read {}                              → marks agent messages read (message.status on the bus)
+//   prechat {name?, email?}              → name + unverified email claim
+//   pageview {url, title?}               → product_event "page_view" (unless the inbox disables it)
+//   article:view {articleId}             → article_view touchpoint; ack carries the article
+//   attachment:chunk {uploadId, filename, contentType, size, offset, data} → { received, done?, attachmentId? }
+// Server events: session {visitorId, visitorToken, issued, verified, name, email, config}, token, message, message:status, typing, presence.
 import { z } from "zod";
-import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CHUNK_BYTES } from "./uploads";
+import type { DeliveryStatus } from "@/lib/vocabulary";
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CHUNK_BYTES, type ALLOWED_IMAGE_TYPES } from "./uploads";
 
 export const MAX_TEXT_CHARS = 10_000;
+
+// ---- handshake --------------------------------------------------------------------------------
 
 export const handshakeSchema = z.object({
   inbox: z.string().min(1).max(100),
@@ -23,6 +64,21 @@ export const handshakeSchema = z.object({
     .optional(),
 });
 export type Handshake = z.infer<typeof handshakeSchema>;
+/** The host page's window.ThroughlineSettings, as the handshake (and the HTTP article view) carries it. */
+export type VisitorIdentity = NonNullable<Handshake["identity"]>;
+
+/** connect_error codes (err.data.code) a handshake can be refused with. */
+export type RefusalCode =
+  | "invalid_handshake"
+  | "unknown_inbox"
+  | "origin_not_allowed"
+  | "invalid_visitor"
+  | "identity_rejected"
+  | "verification_required"
+  | "server_error";
+export type Refusal = { code: RefusalCode; message: string; reason?: "invalid" | "expired" | "superseded" };
+
+// ---- client events ----------------------------------------------------------------------------
 
 const httpUrl = z
   .string()
@@ -66,6 +122,106 @@ export const chunkSchema = z.object({
 });
 
 export { MAX_CHUNK_BYTES };
+/** What the widget may attach: these image types, this many per message. */
+export type ImageType = (typeof ALLOWED_IMAGE_TYPES)[number];
+export type MaxAttachments = typeof MAX_ATTACHMENTS_PER_MESSAGE;
+
+/** Every client event with its payload (as parsed). */
+export type ClientEvents = {
+  history: z.infer<typeof historySchema>;
+  "message:send": z.infer<typeof sendSchema>;
+  typing: z.infer<typeof typingSchema>;
+  read: z.infer<typeof readSchema>;
+  prechat: z.infer<typeof prechatSchema>;
+  pageview: z.infer<typeof pageviewSchema>;
+  "article:view": z.infer<typeof articleViewSchema>;
+  "attachment:chunk": z.infer<typeof chunkSchema>;
+};
+export type HistoryInput = ClientEvents["history"];
+export type SendInput = ClientEvents["message:send"];
+export type PageviewInput = ClientEvents["pageview"];
+export type ClientEvent = keyof ClientEvents;
+
+// ---- what the server sends ----------------------------------------------------------------------
+
+/** The inbox settings a visitor's browser may see (the rest of WidgetSettings, config.ts, stays on the server). */
+export type PublicWidgetSettings = {
+  color: string;
+  greeting: string;
+  preChatForm: boolean;
+  trackPageViews: boolean;
+  /** Verified mode: anonymous visitors and unsigned identities are refused. */
+  requireVerifiedIdentity: boolean;
+  offlineMessage: string;
+};
+/** What the widget may know about its inbox (GET /api/widget/config and the session event). */
+export type PublicWidgetConfig = { inbox: string; name: string; online: boolean } & PublicWidgetSettings;
+
+export type WidgetAttachment = { id: string; filename: string; contentType: string; size: number; url: string };
+
+/** One message as the visitor sees it (the message event, history pages). Notes never become one. */
+export type WidgetMessage = {
+  id: string;
+  /** The widget's client id for the visitor's own messages (matches its outbox). */
+  clientId: string | null;
+  from: "visitor" | "agent";
+  text: string;
+  createdAt: string;
+  /** Visitor messages: delivered (stored) or read (an agent read it). Agent messages: read once the visitor read it. */
+  status: Extract<DeliveryStatus, "delivered" | "read">;
+  agent: { name: string; avatarUrl: string | null } | null;
+  attachments: WidgetAttachment[];
+  context: { articleId: string; title: string } | null;
+};
+
+/** A published help-center article as the widget's reader shows it (article:view ack; GET /api/widget/articles/:id adds more). */
+export type WidgetArticle = { id: string; slug: string; title: string; category: string; body: string };
+/** One result of GET /api/widget/articles ({ items }). */
+export type WidgetArticleHit = Omit<WidgetArticle, "body"> & { excerpt: string; url: string };
+
+export type HistoryPage = { messages: WidgetMessage[]; nextCursor: string | null; unread: number };
+
+/** What each client event acknowledges with, besides ok: true. */
+export type Acks = {
+  history: HistoryPage;
+  "message:send": { id: string; clientId: string; createdAt: string; duplicate: boolean };
+  typing: Record<never, never>;
+  read: { count: number };
+  prechat: { name: string | null; email: string | null };
+  pageview: { skipped: true } | { id: string };
+  "article:view": { article: WidgetArticle };
+  "attachment:chunk": { received: number; done?: true; attachmentId?: string };
+};
+/** A refused event; retryAfter (ms) with rate_limited, received with a resumable upload error. */
+export type AckError = { ok: false; error: string; message?: string; retryAfter?: number; received?: number };
+export type Ack<E extends ClientEvent> = ({ ok: true } & Acks[E]) | AckError;
+
+export type SessionEvent = {
+  visitorId: string;
+  /** Store it and acknowledge; null: keep the stored token (another tab renewed a moment ago). */
+  visitorToken: string | null;
+  issued: boolean;
+  verified: boolean;
+  name: string | null;
+  email: string | null;
+  config: PublicWidgetConfig;
+};
+export type TokenEvent = { visitorId: string; visitorToken: string };
+export type MessageStatusEvent = { id: string; status: Extract<DeliveryStatus, "read"> };
+export type TypingEvent = { typing: boolean; agent?: { name: string } };
+export type PresenceEvent = { online: boolean };
+
+/** Every server event with its payload. */
+export type ServerEvents = {
+  session: SessionEvent;
+  token: TokenEvent;
+  message: WidgetMessage;
+  "message:status": MessageStatusEvent;
+  typing: TypingEvent;
+  presence: PresenceEvent;
+};
+
+// ---- limits -----------------------------------------------------------------------------------
 
 /** Per visitor, per action: at most max in windowMs. */
 export const RATE_LIMITS = {

@@ -9,28 +9,12 @@ import { db, Prisma } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { resolveCustomer } from "@/server/customers/identity";
 import { normalizeIdentity } from "@/server/customers/normalize";
-import { recordTouchpoint, TouchpointError } from "@/server/timeline/ingest";
-import { runTransaction } from "@/server/timeline/tx";
+import { recordTouchpoint, TouchpointError } from "@/server/ingest/record";
+import { runTransaction } from "@/server/db/tx";
 import { getPublishedArticle } from "./articles";
 import { attachmentPath, visitorClaims, visitorCustomerId, type VisitorSession } from "./identity";
+import type { HistoryInput, HistoryPage, PageviewInput, SendInput, WidgetMessage } from "./protocol";
 import { dropStaged, loadStaged } from "./uploads";
-
-export type WidgetAttachment = { id: string; filename: string; contentType: string; size: number; url: string };
-
-/** One message as the visitor sees it. Notes never become one. */
-export type WidgetMessage = {
-  id: string;
-  /** The widget's client id for the visitor's own messages (matches its outbox). */
-  clientId: string | null;
-  from: "visitor" | "agent";
-  text: string;
-  createdAt: string;
-  /** Visitor messages: delivered (stored) or read (an agent read it). Agent messages: read once the visitor read it. */
-  status: "delivered" | "read";
-  agent: { name: string; avatarUrl: string | null } | null;
-  attachments: WidgetAttachment[];
-  context: { articleId: string; title: string } | null;
-};
 
 export class WidgetError extends Error {
   constructor(
@@ -120,14 +104,12 @@ function decodeCursor(c: string): { createdAt: Date; id: string } | null {
   return { createdAt, id };
 }
 
-export type HistoryPage = { messages: WidgetMessage[]; nextCursor: string | null; unread: number };
-
 /**
  * The visitor's messages, newest page first (keyset-paged on (createdAt, id));
  * each page is returned oldest → newest for display. Agent messages not yet
  * delivered are marked delivered: the visitor has them now.
  */
-export async function history(s: VisitorSession, opts: { before?: string | null; limit?: number } = {}): Promise<HistoryPage> {
+export async function history(s: VisitorSession, opts: HistoryInput = {}): Promise<HistoryPage> {
   const customerId = await visitorCustomerId(s);
   if (!customerId) return { messages: [], nextCursor: null, unread: 0 };
   const convs = await conversationIds(customerId, s.inboxId);
@@ -159,7 +141,7 @@ export async function history(s: VisitorSession, opts: { before?: string | null;
 
 type StatusRow = { id: string; conversation_id: string; customer_id: string; inbox_id: string };
 
-function publishStatuses(rows: StatusRow[], status: "delivered" | "read") {
+function publishStatuses(rows: StatusRow[], status: WidgetMessage["status"]) {
   bus.publishAll(
     rows.map((r) => ({ type: "message.status" as const, conversationId: r.conversation_id, customerId: r.customer_id, inboxId: r.inbox_id, messageId: r.id, status })),
   );
@@ -199,7 +181,6 @@ export async function markRead(s: VisitorSession): Promise<number> {
   return rows.length;
 }
 
-export type SendInput = { clientId: string; text: string; attachments?: string[]; context?: { articleId: string } | null; page?: { url?: string; title?: string } };
 export type SendResult = { id: string; createdAt: string; duplicate: boolean; customerId: string; conversationId: string | null };
 
 /**
@@ -267,7 +248,7 @@ function pathOf(url: string): string {
   }
 }
 
-export async function recordPageView(s: VisitorSession, page: { url: string; title?: string }) {
+export async function recordPageView(s: VisitorSession, page: PageviewInput) {
   const title = page.title?.trim().slice(0, 300) ?? "";
   return recordTouchpoint({
     identities: visitorClaims(s),

@@ -14,6 +14,7 @@
 //   now holds; a copy of an old token has nothing to reconnect with.
 import type { Namespace } from "socket.io";
 import { anonymousVisitorIsTaken, newVisitorId } from "./identity";
+import type { TokenEvent } from "./protocol";
 import { checkVisitorToken, commitGeneration, currentGeneration, graceMs, nextVisitorToken, RENEW_CONNECTED_AFTER_MS } from "./visitor-tokens";
 
 export type SocketToken = {
@@ -110,7 +111,7 @@ export function keepTokenFresh(socket: TokenSocket, onCommitted: (generation: nu
       if (socket.data.token.generation !== current.generation) return void socket.disconnect(true);
       const next = nextVisitorToken(visitorId, current.generation);
       socket.data.token = { generation: next.generation, issuedAt: next.issuedAt, value: next.token, pending: true, committed: false };
-      socket.emit("token", { visitorId, visitorToken: next.token }, tokenReceipt(socket, onCommitted));
+      socket.emit("token", { visitorId, visitorToken: next.token } satisfies TokenEvent, tokenReceipt(socket, onCommitted));
       schedule(RENEW_CONNECTED_AFTER_MS);
     } catch {
       schedule(60_000);

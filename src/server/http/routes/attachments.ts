@@ -5,7 +5,7 @@
 import { db } from "@/server/db";
 import { viewerFromCookieHeader } from "@/server/auth/session";
 import { canSeeInbox } from "@/server/auth/viewer";
-import { isUuid } from "@/server/timeline/ids";
+import { isUuid } from "@/server/db/ids";
 import type { RouteContext } from "../route-context";
 
 const INLINE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);

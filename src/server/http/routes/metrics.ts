@@ -2,6 +2,7 @@
 // supervisor metrics (docs/metrics.md), for signed-in supervisors and admins.
 import { viewerFromCookieHeader } from "@/server/auth/session";
 import { lastDays, metricsCsv, MetricsError } from "@/server/metrics/metrics";
+import { domainErrorResponse } from "../errors";
 
 export async function exportMetrics(req: Request) {
   const viewer = await viewerFromCookieHeader(req.headers.get("cookie") ?? undefined);
@@ -22,7 +23,7 @@ export async function exportMetrics(req: Request) {
       },
     });
   } catch (error) {
-    if (error instanceof MetricsError) return Response.json({ error: { code: "invalid_request", message: error.message } }, { status: 400 });
+    if (error instanceof MetricsError) return domainErrorResponse(error);
     throw error;
   }
 }

@@ -5,9 +5,10 @@
 // Errors: 404 invalid link, 409 already answered, 410 expired, 400 bad score.
 import { checkJsonShape } from "@/server/security/json-shape";
 import { answerSurvey, surveyForPage, SurveyError } from "@/server/surveys/service";
+import { domainErrorResponse } from "../errors";
 import type { RouteContext } from "../route-context";
 
-const STATUS: Record<SurveyError["code"], number> = { invalid: 404, not_found: 404, already_answered: 409, expired: 410, out_of_range: 400, no_conversation: 400 };
+// The form's page shows these (src/app/survey); JSON answers are the shared error shape (src/server/http/errors.ts).
 const RESULT: Record<SurveyError["code"], string> = { invalid: "invalid", not_found: "invalid", already_answered: "already", expired: "expired", out_of_range: "range", no_conversation: "invalid" };
 
 export async function getSurvey(_req: Request, ctx: RouteContext<"token">) {
@@ -47,7 +48,7 @@ export async function postSurveyAnswer(req: Request, ctx: RouteContext<"token">)
     return isForm ? back("thanks") : Response.json({ ok: true, kind: r.kind, score: r.score }, { status: 201 });
   } catch (error) {
     if (error instanceof SurveyError) {
-      return isForm ? back(RESULT[error.code]) : Response.json({ error: { code: error.code, message: error.message } }, { status: STATUS[error.code] });
+      return isForm ? back(RESULT[error.code]) : domainErrorResponse(error);
     }
     throw error;
   }

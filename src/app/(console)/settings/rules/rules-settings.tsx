@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
+import { PRIORITIES, STATUSES } from "@/lib/vocabulary";
 import { ErrorState, Skeleton, relativeTime } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
 
@@ -342,11 +343,11 @@ function ActionFields({ action: a, onChange, options }: { action: Act; onChange:
     case "remove_tags":
       return <TagsInput tags={(a.tags as string[]) ?? []} onChange={(tags) => set("tags", tags)} />;
     case "set_priority":
-      return <select aria-label="Priority" className={input} value={String(a.priority ?? "high")} onChange={(e) => set("priority", e.target.value)}>{["low", "normal", "high", "urgent"].map((p) => <option key={p}>{p}</option>)}</select>;
+      return <select aria-label="Priority" className={input} value={String(a.priority ?? "high")} onChange={(e) => set("priority", e.target.value)}>{PRIORITIES.map((p) => <option key={p}>{p}</option>)}</select>;
     case "set_status":
       return (
         <>
-          <select aria-label="Status" className={input} value={String(a.status ?? "pending")} onChange={(e) => set("status", e.target.value)}>{["open", "pending", "snoozed", "resolved", "closed"].map((p) => <option key={p}>{p}</option>)}</select>
+          <select aria-label="Status" className={input} value={String(a.status ?? "pending")} onChange={(e) => set("status", e.target.value)}>{STATUSES.map((p) => <option key={p}>{p}</option>)}</select>
           {a.status === "snoozed" && (
             <label className="flex items-center gap-1 text-sm text-slate-600">
               for
@@ -376,7 +377,7 @@ function ActionFields({ action: a, onChange, options }: { action: Act; onChange:
             <option value="">default inbox</option>{options?.inboxes.map((i) => <option key={i.id} value={i.id}>{i.name}</option>)}
           </select>
           <input aria-label="Subject" className={`${input} w-64`} value={String(a.subject ?? "")} onChange={(e) => set("subject", e.target.value)} placeholder="Subject (template)" />
-          <select aria-label="Priority" className={input} value={String(a.priority ?? "")} onChange={(e) => set("priority", e.target.value || undefined)}><option value="">normal priority</option>{["low", "high", "urgent"].map((p) => <option key={p}>{p}</option>)}</select>
+          <select aria-label="Priority" className={input} value={String(a.priority ?? "")} onChange={(e) => set("priority", e.target.value || undefined)}><option value="">normal priority</option>{PRIORITIES.filter((p) => p !== "normal").map((p) => <option key={p}>{p}</option>)}</select>
         </>
       );
     case "send_survey":

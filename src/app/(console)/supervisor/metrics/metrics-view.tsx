@@ -10,6 +10,7 @@ import { AreaTrend, StackedBars, TrendLines } from "@/components/charts/charts";
 import { fmtMinutes, fmtNum, fmtPct } from "@/components/charts/format";
 import { CHANNEL_COLORS, emotionColor } from "@/components/journey/palette";
 import { channelInfo } from "@/components/channel";
+import { SURVEY_KINDS } from "@/lib/vocabulary";
 
 const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -143,7 +144,7 @@ const KIND_LABEL = { csat: "CSAT (1–5)", nps: "NPS (0–10)", ces: "CES (1–7
 function Distribution({ data }: { data: Record<"csat" | "nps" | "ces", { score: number; n: number }[]> }) {
   return (
     <div className="grid h-[240px] grid-cols-[repeat(3,minmax(0,1fr))] gap-4 pt-2">
-      {(["csat", "nps", "ces"] as const).map((k) => {
+      {SURVEY_KINDS.map((k) => {
         const rows = data[k];
         const max = Math.max(1, ...rows.map((r) => r.n));
         const total = rows.reduce((t, r) => t + r.n, 0);
