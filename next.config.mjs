@@ -22,6 +22,7 @@ const nextConfig = {
     "smtp-server",
     "sanitize-html",
     "bcryptjs",
+    "prom-client",
   ],
   async headers() {
     // Pages get a per-request nonce policy from src/proxy.ts (which skips

@@ -52,6 +52,8 @@ export const envSchema = z.object({
   /** How often each process re-checks its open console sockets against their session rows (ended, expired). */
   SESSION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters (32+ random bytes recommended)").optional(),
+  /** Bearer token a Prometheus scraper sends to GET /metrics; unset = /metrics is off (404). Never generated. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   NEXTAUTH_URL: url.optional(),
   SMTP_PORT: port.default(2525),
   SMTP_HOST: z.string().default("0.0.0.0"),

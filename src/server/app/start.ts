@@ -18,6 +18,7 @@ import { loadInstanceSecrets } from "@/server/security/instance-secrets";
 import { namedSecret } from "@/server/security/secrets";
 import { healthReport } from "./health";
 import { startBackgroundServices } from "./services";
+import { timeNextRequest } from "@/server/observability/metrics";
 
 export type RunningApp = { url: string; port: number; stop: () => Promise<void> };
 
@@ -129,6 +130,8 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
         });
         return;
       }
+      // Pages, next-auth and tRPC are timed here (the lean layer times its own routes).
+      timeNextRequest(req, res);
       // Lets server components send a signed-out agent back where they were after login.
       req.headers["x-throughline-path"] = req.url ?? "/";
       void rejectIfOverLimit(req, res).then((limited) => {

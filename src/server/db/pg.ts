@@ -23,6 +23,12 @@ export function hotPool(): pg.Pool {
   return g.__throughlinePg;
 }
 
+/** The hot pool's connections (total, idle) and the queries waiting for one; undefined before its first use. */
+export function hotPoolStats(): { total: number; idle: number; waiting: number } | undefined {
+  const pool = g.__throughlinePg;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined;
+}
+
 /** Runs a named prepared statement (the name identifies the SQL text; keep both fixed). */
 export async function prepared<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
   const result = await hotPool().query<R>({ name, text, values });

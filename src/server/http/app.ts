@@ -9,12 +9,17 @@
 import type { ServerResponse } from "node:http";
 import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { Hono, type Context } from "hono";
+import { routePath } from "hono/route";
+import { observeHttpRequest } from "@/server/observability/metrics";
+import { leanRouteLabel } from "@/server/observability/labels";
 import { jsonResponse, writeJsonResponse } from "./json-response";
 import type { RouteContext } from "./route-context";
 import { getAttachment } from "./routes/attachments";
 import { getProxiedImage } from "./routes/images";
 import { postInboundEmail } from "./routes/inbound";
 import { exportMetrics } from "./routes/metrics";
+import { getApiReferenceScript, getOpenApiDocument } from "./routes/openapi";
+import { getPrometheusMetrics } from "./routes/prometheus";
 import { getSurvey, postSurveyAnswer } from "./routes/surveys";
 import { getCustomer, getTimeline, listCustomers, postEvents } from "./routes/v1";
 import { meta, telegram, whatsapp, x } from "./routes/webhooks";
@@ -30,6 +35,7 @@ function route<K extends string>(method: Method, path: string, handler: (req: Re
 
 export const ROUTES: readonly LeanRoute[] = [
   route("GET", "/api/attachments/:id", getAttachment),
+  route("GET", "/api/docs/reference.js", getApiReferenceScript),
   route("GET", "/api/image-proxy", getProxiedImage),
   route("POST", "/api/inbound/email", postInboundEmail),
   route("GET", "/api/metrics/export", exportMetrics),
@@ -39,6 +45,7 @@ export const ROUTES: readonly LeanRoute[] = [
   route("GET", "/api/v1/customers/:id", getCustomer),
   route("GET", "/api/v1/customers/:id/timeline", getTimeline),
   route("POST", "/api/v1/events", postEvents),
+  route("GET", "/api/v1/openapi.json", getOpenApiDocument),
   route("GET", "/api/webhooks/meta", meta.GET),
   route("POST", "/api/webhooks/meta", meta.POST),
   route("POST", "/api/webhooks/telegram", telegram.POST),
@@ -55,6 +62,7 @@ export const ROUTES: readonly LeanRoute[] = [
   route("GET", "/api/widget/attachments/:id", getWidgetAttachment),
   route("GET", "/api/widget/config", getConfig),
   route("OPTIONS", "/api/widget/config", preflight),
+  route("GET", "/metrics", getPrometheusMetrics),
 ];
 
 /** "GET /api/v1/customers/[id]": the table in the notation of Next's route folders. */
@@ -65,6 +73,7 @@ export function routeKeys(): string[] {
 /** Does this request path belong to the lean layer (rather than Next)? */
 export function isLeanPath(url: string | undefined): boolean {
   const path = (url ?? "/").split("?", 1)[0]!;
+  if (path === "/metrics") return true;
   if (path !== "/api" && !path.startsWith("/api/")) return false;
   return !/^\/api\/(auth|trpc)(\/|$)/.test(path);
 }
@@ -123,6 +132,12 @@ export function apiRequestListener(app: Hono = buildApiApp()) {
 
 export function buildApiApp(): Hono {
   const app = new Hono();
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Labelled by the matched route's pattern (the last match: a route or its 405 catch-all), never the raw URL.
+    observeHttpRequest(c.req.method, leanRouteLabel(routePath(c, -1)), c.res.status, started);
+  });
   app.use("*", async (c, next) => {
     await next();
     withApiHeaders(c);

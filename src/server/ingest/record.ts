@@ -16,6 +16,7 @@ import { conversationUpdatedEvents } from "@/server/conversations/lifecycle";
 import { isUuid, uuidv7 } from "@/server/db/ids";
 import { runTransaction, type Tx } from "@/server/db/tx";
 import { getTimelineItems } from "@/server/timeline/query";
+import { countIngested, markCommitted } from "@/server/observability/metrics";
 import { writeFast, type FastItem } from "./fast";
 import { fallbackText, prepare, purchaseAmount, validate, type CreatedEvent, type Prepared, type TouchpointInput, type TouchpointResult } from "./touchpoint";
 import { writeBatch, type BatchOutcome } from "./write-batch";
@@ -60,6 +61,7 @@ export async function recordTouchpoints(inputs: TouchpointInput[], options: Reco
     },
     { timeout: 120_000 },
   );
+  countIngested(outcome.results.flatMap((r, i) => (r.created ? [prepared[i]!.input] : [])));
   await publishAfterCommit(outcome);
   return outcome.results;
 }
@@ -98,13 +100,16 @@ async function recordFast(prepared: Prepared[], allOrNothing: boolean): Promise<
     sent.map((s) => s.item),
     allOrNothing,
   );
+  const committed = performance.now();
   const events: DomainEvent[] = [];
   const ltv = new Map<string, number>();
+  const created: TouchpointInput[] = [];
   sent.forEach(({ i }, n) => {
     const o = outcomes[n]!;
     if (o.status === "fallback") return;
     results[i] = { created: o.status === "created", eventId: o.row.id, customerId: o.row.customerId, conversationId: o.row.conversationId, messageId: o.row.messageId, occurredAt: o.row.occurredAt };
     if (o.status !== "created") return;
+    created.push(prepared[i]!.input);
     events.push({ type: "timeline.created", customerId: o.row.customerId, eventId: o.row.id, conversationId: null, inboxId: null, occurredAt: o.row.occurredAt.toISOString(), item: o.item });
     const amount = purchaseAmount(prepared[i]!.input);
     if (amount !== 0) ltv.set(o.row.customerId, (ltv.get(o.row.customerId) ?? 0) + amount);
@@ -114,6 +119,8 @@ async function recordFast(prepared: Prepared[], allOrNothing: boolean): Promise<
     if (first) results[i] = { ...first, created: false };
   });
   for (const [customerId, delta] of ltv) if (delta !== 0) events.push({ type: "customer.updated", customerId, changes: { lifetimeValueDelta: delta } });
+  countIngested(created);
+  markCommitted(events, committed);
   bus.publishAll(events);
   return results;
 }
@@ -164,6 +171,7 @@ function fastItem(p: Prepared): FastItem | null {
 
 async function publishAfterCommit(outcome: BatchOutcome) {
   if (outcome.created.length === 0) return;
+  const committed = performance.now();
   // Only what was not built from the written values (conversations' events) is read back.
   const unread = outcome.created.filter((c) => !c.item).map((c) => c.eventId);
   const items = await (unread.length > 0 ? getTimelineItems(unread) : Promise.resolve([])).catch((error) => {
@@ -183,6 +191,7 @@ async function publishAfterCommit(outcome: BatchOutcome) {
   }));
   events.push(...conversationUpdatedEvents(outcome.conversations));
   for (const [customerId, changes] of outcome.customerChanges) events.push({ type: "customer.updated", customerId, changes });
+  markCommitted(events, committed);
   bus.publishAll(events);
 }
 

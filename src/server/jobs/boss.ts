@@ -92,3 +92,17 @@ export function getBoss(): PgBoss | undefined {
 export function setBoss(boss: PgBoss | undefined) {
   g.__throughlineBoss = boss;
 }
+
+export type QueueSize = { name: string; ready: number; deferred: number; active: number; failed: number };
+
+/**
+ * Job counts per queue, for the metrics scrape: pg-boss's own counts (kept in
+ * its queue table by the monitor of a supervising instance), one cheap read.
+ * Undefined where no job runner runs in this process.
+ */
+export async function queueSizes(): Promise<QueueSize[] | undefined> {
+  const boss = getBoss();
+  if (!boss) return undefined;
+  const queues = await boss.getQueues();
+  return queues.map((q) => ({ name: q.name, ready: q.readyCount, deferred: q.deferredCount, active: q.activeCount, failed: q.failedCount }));
+}

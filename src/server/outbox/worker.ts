@@ -31,6 +31,7 @@ import { db } from "@/server/db";
 import { bus } from "@/server/events/bus";
 import { getBoss, OUTBOX_QUEUE } from "@/server/jobs/boss";
 import { uuidv7 } from "@/server/db/ids";
+import { countOutboxFailure } from "@/server/observability/metrics";
 import type { Tx } from "@/server/db/tx";
 import { DeferredSendError, PermanentSendError, RetryableSendError, registeredChannels, senderOf } from "./senders";
 import { publishMessageStatus } from "./status";
@@ -260,6 +261,7 @@ async function processItem(item: Claimed, opts: Resolved): Promise<Due | null> {
       db.$executeRaw`UPDATE outbox SET status = 'failed', last_error = ${outcome.reason}, updated_at = now() WHERE id = ${item.id}::uuid`,
       db.$executeRaw`UPDATE messages SET delivery_status = 'failed', delivery_error = ${outcome.reason} WHERE id = ${item.message_id}::uuid`,
     ]);
+    countOutboxFailure(item.channel, "failed");
     changed = true;
   } else if (outcome.kind === "retry") {
     const note = `${outcome.reason} (attempt ${item.attempts} of ${opts.maxAttempts}, retrying)`;
@@ -268,6 +270,7 @@ async function processItem(item: Claimed, opts: Resolved): Promise<Due | null> {
       db.$executeRaw`UPDATE messages SET delivery_status = 'queued', delivery_error = ${note} WHERE id = ${item.message_id}::uuid`,
     ]);
     next = rows[0] ?? null;
+    countOutboxFailure(item.channel, "retry");
     changed = true;
   } else {
     // Deferred: not an attempt; the message keeps its state unless the reason is new.

@@ -15,6 +15,7 @@ import { db } from "@/server/db";
 import { forgetVerifiedKey } from "@/server/api-keys/keys";
 import { customerVisible } from "@/server/customers/visibility";
 import { isDatabaseUnavailable } from "@/server/db/faults";
+import { observeLivePush, pushStartedAt, watchSocketConnections } from "@/server/observability/metrics";
 import { customerEventRooms, rooms } from "./rooms";
 import { registerSocketHandlers } from "./handlers";
 import { attachNamespaces } from "./namespaces";
@@ -145,7 +146,12 @@ export async function attachRealtime(server: http.Server, config: Env) {
     registerSocketHandlers(ctx);
   });
 
-  const off = bus.on((event) => pushEvent(io, event));
+  // The bus calls listeners synchronously: an event the write path did not mark is timed from its hand-over.
+  const off = bus.on((event) => {
+    const started = pushStartedAt(event, performance.now());
+    if (pushEvent(io, event)) observeLivePush(event.type, started);
+  });
+  const unwatchSockets = watchSocketConnections(() => [...io._nsps].map(([namespace, ns]) => ({ namespace, connections: ns.sockets.size })));
   // A socket that only listens sends nothing to re-check, and idle expiry sends
   // no notice: sweep this process's console sockets against their session rows.
   const sweep = setInterval(() => void dropEndedSessions(agents).catch(() => undefined), config.SESSION_SWEEP_SECONDS * 1000);
@@ -169,6 +175,7 @@ export async function attachRealtime(server: http.Server, config: Env) {
     close: async () => {
       clearInterval(sweep);
       off();
+      unwatchSockets();
       offNotices();
       detachNamespaces();
       // Tell clients to reconnect (to another process behind the load balancer).
@@ -253,7 +260,8 @@ async function refreshAccess(socket: AgentSocket): Promise<boolean> {
   return true;
 }
 
-function pushEvent(io: Server, event: DomainEvent) {
+/** Pushes the event to its rooms; false for an event that is no push. */
+function pushEvent(io: Server, event: DomainEvent): boolean {
   switch (event.type) {
     case "timeline.created":
     case "timeline.updated": {
@@ -292,5 +300,8 @@ function pushEvent(io: Server, event: DomainEvent) {
       // Through the Redis adapter this reaches the session's sockets on every process.
       io.in(event.sessionIds.map(rooms.session)).disconnectSockets(true);
       break;
+    default:
+      return false;
   }
+  return true;
 }

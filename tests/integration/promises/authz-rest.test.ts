@@ -40,6 +40,8 @@ type Guard =
   | { kind: "signed-link" }
   /** "Authorization: Bearer <visitorId>.<visitor token>". */
   | { kind: "visitor-token" }
+  /** "Authorization: Bearer <METRICS_TOKEN>" (a Prometheus scraper). */
+  | { kind: "metrics-token" }
   | { kind: "public"; reason: string };
 
 type Cred = "none" | "wrong" | "right";
@@ -66,6 +68,7 @@ const visitorId = "0123456789abcdef0123456789abcdef";
 
 const WRONG_SECRET = "not-the-server-secret";
 const UUID0 = "00000000-0000-7000-8000-000000000000";
+const METRICS_TOKEN = "test-metrics-token-0123456789";
 
 function req(p: string, init: RequestInit = {}) {
   return fetch(`${app.url}${p}`, { redirect: "manual", ...init });
@@ -185,6 +188,8 @@ const ROUTES: Record<string, Entry> = {
       return post("/api/v1/events", { ...h, ...apiKey(c, keys.write) }, body);
     },
   },
+  "GET /api/v1/openapi.json": { guard: { kind: "public", reason: "the REST API's OpenAPI document: integrators read it before they have a key" }, ok: 200, probe: () => req("/api/v1/openapi.json") },
+  "GET /api/docs/reference.js": { guard: { kind: "public", reason: "the API reference's renderer script (a vendored static bundle, no data)" }, ok: 200, probe: () => req("/api/docs/reference.js") },
   "GET /api/webhooks/meta": { guard: { kind: "webhook-handshake" }, ok: 200, probe: metaHandshake("/api/webhooks/meta") },
   "POST /api/webhooks/meta": { guard: { kind: "webhook-signature" }, ok: 200, probe: metaPost("/api/webhooks/meta", META_BODY) },
   "POST /api/webhooks/telegram": {
@@ -228,6 +233,7 @@ const ROUTES: Record<string, Entry> = {
   },
   "GET /api/widget/config": { guard: { kind: "public", reason: "the widget's public look (name, colour, greeting); no secrets" }, ok: 200, probe: () => req("/api/widget/config?inbox=demo-widget") },
   "OPTIONS /api/widget/config": { guard: { kind: "public", reason: "CORS preflight; no body" }, ok: 204, probe: preflight("/api/widget/config") },
+  "GET /metrics": { guard: { kind: "metrics-token" }, ok: 200, probe: (c) => req("/metrics", { headers: bearer(c, METRICS_TOKEN, "not-the-metrics-token-000") }) },
   // Answered by the custom server (src/server/app/start.ts) before Next.
   "ANY /api/health": { guard: { kind: "public", reason: "readiness probe for load balancers and CI; reveals only up/down" }, ok: 200, probe: () => req("/api/health") },
 };
@@ -243,6 +249,7 @@ const REFUSAL: Record<Exclude<Guard["kind"], "public">, number> = {
   "signed-token": 404,
   "signed-link": 403,
   "visitor-token": 401,
+  "metrics-token": 401,
 };
 
 // ---- the routes that exist, read from the source -------------------------------------------
@@ -323,7 +330,7 @@ beforeAll(async () => {
   t = await useTestDatabase();
   process.env.NEXTAUTH_SECRET = TEST_SECRETS.NEXTAUTH_SECRET;
   await new Promise<void>((resolve) => imageHost.listen(0, "127.0.0.1", resolve));
-  app = await startAppServer({ databaseUrl: t.url, env: { OUTBOUND_ALLOWLIST: "127.0.0.1/32" } });
+  app = await startAppServer({ databaseUrl: t.url, env: { OUTBOUND_ALLOWLIST: "127.0.0.1/32", METRICS_TOKEN } });
   // The hand-made visitor tokens below are generation 1 of this visitor.
   await t.prisma.widgetVisitorToken.create({ data: { visitorId, generation: 1, rotatedAt: new Date() } });
   for (const [name, email] of [

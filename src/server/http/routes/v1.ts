@@ -12,14 +12,12 @@
 //        Each item is validated on its own: invalid items are reported by index and
 //        not stored, valid ones are stored together in one transaction.
 //        202 { items: [{ index, id, status: "created" | "duplicate" }], errors: [{ index, message }] }
-import { z } from "zod";
 import { findCustomersByIdentity, getCustomerView } from "@/server/customers/lookup";
 import { IDENTITY_KINDS, InvalidIdentityError, normalizeEmail, normalizePhone, type IdentityKindName } from "@/server/customers/normalize";
 import { requireApiKey } from "@/server/http/auth";
 import { ONE_MB, readJsonBody } from "@/server/http/body";
 import { errorResponse, formatZodError, handleApi, HttpError, json } from "@/server/http/errors";
 import { BATCH_JSON_LIMITS } from "@/server/security/json-shape";
-import { unstorablePath } from "@/server/text/storable";
 import { toApiItem } from "@/server/timeline/api-shape";
 import { decodeCursor } from "@/server/timeline/cursor";
 import { recordTouchpointGrouped } from "@/server/ingest/group-commit";
@@ -28,10 +26,9 @@ import { recordTouchpoints, type TouchpointInput } from "@/server/ingest/record"
 import { productEventTouchpoint } from "@/server/timeline/product-events";
 import { listCustomerTimeline, MAX_PAGE, TIMELINE_CHANNELS, TIMELINE_KINDS } from "@/server/timeline/query";
 import type { RouteContext } from "../route-context";
+import { CUSTOMER_FILTERS as FILTERS, eventSchema, MAX_EVENTS, TIMELINE_DEFAULT_LIMIT, timelineDateParam } from "./v1.schema";
 
 // ---- GET /api/v1/customers -------------------------------------------------------------------
-
-const FILTERS = ["email", "phone", "externalId", "identity"] as const;
 
 export async function listCustomers(req: Request): Promise<Response> {
   return handleApi(async () => {
@@ -88,7 +85,7 @@ function list<T extends string>(param: string, raw: string | null, allowed: read
 
 function date(param: string, raw: string | null): Date | undefined {
   if (raw === null) return undefined;
-  if (!z.iso.datetime({ offset: true }).safeParse(raw).success && !z.iso.date().safeParse(raw).success) {
+  if (!timelineDateParam.safeParse(raw).success) {
     throw new HttpError(400, "invalid_parameter", `${param} must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z.`);
   }
   return new Date(raw);
@@ -100,7 +97,7 @@ export async function getTimeline(req: Request, ctx: RouteContext<"id">): Promis
     const { id } = await ctx.params;
     const p = new URL(req.url).searchParams;
 
-    let limit = 50;
+    let limit = TIMELINE_DEFAULT_LIMIT;
     if (p.has("limit")) {
       const raw = p.get("limit") ?? "";
       limit = /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -127,45 +124,6 @@ export async function getTimeline(req: Request, ctx: RouteContext<"id">): Promis
 }
 
 // ---- POST /api/v1/events ------------------------------------------------------------------------
-
-const MAX_EVENTS = 1000;
-// Clock skew allowance for occurredAt.
-const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
-// PostgreSQL's timestamptz has no year 0 (ISO-8601 and JavaScript do).
-const MIN_OCCURRED_AT = Date.parse("0001-01-01T00:00:00Z");
-
-const eventSchema = z
-  .object({
-    customer: z
-      .object({
-        email: z.string().max(320).optional(),
-        externalId: z.string().trim().min(1).max(256).optional(),
-        phone: z.string().max(40).optional(),
-        name: z.string().trim().max(200).optional(),
-      })
-      .refine((c) => c.email || c.externalId || c.phone, { message: "needs at least one of email, externalId, phone" }),
-    name: z.string().trim().min(1, "must not be empty").max(100),
-    occurredAt: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z" }).optional(),
-    properties: z.record(z.string(), z.unknown()).optional(),
-    idempotencyKey: z.string().min(1).max(200).optional(),
-  })
-  .superRefine((e, ctx) => {
-    if (e.name === "purchase" && e.properties?.amount !== undefined) {
-      const a = e.properties.amount;
-      if (typeof a !== "number" || !Number.isFinite(a) || Math.abs(a) >= 1e12) {
-        ctx.addIssue({ code: "custom", path: ["properties", "amount"], message: "must be a number (e.g. 99.5)" });
-      }
-    }
-    if (e.occurredAt && Date.parse(e.occurredAt) > Date.now() + MAX_FUTURE_MS) {
-      ctx.addIssue({ code: "custom", path: ["occurredAt"], message: "is in the future" });
-    }
-    if (e.occurredAt && Date.parse(e.occurredAt) < MIN_OCCURRED_AT) {
-      ctx.addIssue({ code: "custom", path: ["occurredAt"], message: "is before the year 1" });
-    }
-    // Text the database cannot store is this item's error, not a failed batch.
-    const bad = unstorablePath(e);
-    if (bad) ctx.addIssue({ code: "custom", path: bad, message: "must not contain NUL characters or unpaired UTF-16 surrogates" });
-  });
 
 type Item = { index: number; input: TouchpointInput };
 

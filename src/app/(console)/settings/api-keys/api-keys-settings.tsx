@@ -52,6 +52,7 @@ export function ApiKeysSettings() {
       >
         <p className="mb-3 text-sm text-slate-600">
           Integrations call the REST and events APIs with <code className="rounded bg-slate-100 px-1 text-xs">Authorization: Bearer &lt;key&gt;</code>. A key is shown once when created; only its first characters are kept to recognise it.
+          {" "}The <a href="/settings/api-keys/reference" className="font-medium text-brand-700 hover:underline">API reference</a> lists every endpoint with its parameters and answers.
         </p>
         {revoke.error ? <div className="mb-3"><FormError error={revoke.error} /></div> : null}
         <ListStates query={keys} emptyTitle="No API keys yet" emptyText="Create one for each integration, with only the scopes it needs.">
