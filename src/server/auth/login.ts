@@ -29,7 +29,9 @@ export async function verifyLogin(emailRaw: string, password: string, clientAddr
   }
   const lockedMs = await lockedForMs(user.id, address);
   if (lockedMs > 0) return { ok: false, reason: "locked", retryAfterMs: lockedMs };
-  const matches = await bcrypt.compare(password, user.passwordHash);
+  // An account without a password signs in only through single sign-on; the
+  // dummy compare keeps its answer as slow as a wrong password's.
+  const matches = user.passwordHash ? await bcrypt.compare(password, user.passwordHash) : (await bcrypt.compare(password, getDummyHash()), false);
   if (!matches) {
     const outcome = await recordFailedLogin(user.id, address);
     return outcome.locked ? { ok: false, reason: "locked", retryAfterMs: outcome.retryAfterMs } : { ok: false, reason: "invalid" };

@@ -56,8 +56,8 @@ describe("seedDemo", () => {
       expect(user, email).not.toBeNull();
       expect(user!.role).toBe(role);
       expect(user!.name).not.toMatch(/admin|agent|supervisor/i);
-      expect(await bcrypt.compare("throughline", user!.passwordHash)).toBe(true);
-      expect(await bcrypt.compare("wrong", user!.passwordHash)).toBe(false);
+      expect(await bcrypt.compare("throughline", user!.passwordHash!)).toBe(true);
+      expect(await bcrypt.compare("wrong", user!.passwordHash!)).toBe(false);
     }
     expect(await t.prisma.user.count({ where: { role: "agent" } })).toBeGreaterThanOrEqual(5);
   });
