@@ -13,6 +13,7 @@ export type DomainEvent =
   | { type: "timeline.updated"; customerId: string; eventId: string; conversationId?: string | null; inboxId?: string | null; item?: unknown }
   | { type: "conversation.updated"; conversationId: string; customerId: string; inboxId: string; changes: Record<string, unknown> }
   | { type: "message.status"; conversationId: string; customerId: string; inboxId: string; messageId: string; status: string; error?: string | null }
+  | { type: "customer.created"; customerId: string }
   | { type: "customer.merged"; sourceId: string; targetId: string; mergeId: string }
   | { type: "customer.unmerged"; sourceId: string; targetId: string; mergeId: string }
   | { type: "customer.updated"; customerId: string; changes: Record<string, unknown> }

@@ -170,7 +170,7 @@ function fastItem(p: Prepared): FastItem | null {
 }
 
 async function publishAfterCommit(outcome: BatchOutcome) {
-  if (outcome.created.length === 0) return;
+  if (outcome.created.length === 0 && outcome.customersCreated.length === 0) return;
   const committed = performance.now();
   // Only what was not built from the written values (conversations' events) is read back.
   const unread = outcome.created.filter((c) => !c.item).map((c) => c.eventId);
@@ -180,7 +180,8 @@ async function publishAfterCommit(outcome: BatchOutcome) {
     return [];
   });
   const byId = new Map(items.map((it) => [it.id, it]));
-  const events: DomainEvent[] = outcome.created.map((c) => ({
+  const events: DomainEvent[] = outcome.customersCreated.map((customerId) => ({ type: "customer.created", customerId }));
+  events.push(...outcome.created.map((c): DomainEvent => ({
     type: "timeline.created",
     customerId: c.customerId,
     eventId: c.eventId,
@@ -188,7 +189,7 @@ async function publishAfterCommit(outcome: BatchOutcome) {
     inboxId: c.inboxId,
     occurredAt: c.occurredAt.toISOString(),
     item: c.item ?? byId.get(c.eventId),
-  }));
+  })));
   events.push(...conversationUpdatedEvents(outcome.conversations));
   for (const [customerId, changes] of outcome.customerChanges) events.push({ type: "customer.updated", customerId, changes });
   markCommitted(events, committed);
@@ -197,5 +198,5 @@ async function publishAfterCommit(outcome: BatchOutcome) {
 
 /** Publishes timeline.created for events written by a caller's own transaction (call after commit). */
 export async function publishTimelineCreated(created: CreatedEvent[]): Promise<void> {
-  await publishAfterCommit({ results: [], created, conversations: [], customerChanges: new Map() });
+  await publishAfterCommit({ results: [], created, conversations: [], customerChanges: new Map(), customersCreated: [] });
 }

@@ -20,6 +20,8 @@ export type BatchOutcome = {
   created: CreatedEvent[];
   conversations: ConvState[];
   customerChanges: Map<string, Record<string, unknown>>;
+  /** Customers this batch created (published as customer.created after commit). */
+  customersCreated: string[];
 };
 
 type CustomerCounters = Map<string, { seen: Date | null; ltv: number }>;
@@ -71,7 +73,8 @@ export async function writeBatch(tx: Tx, prepared: Prepared[]): Promise<BatchOut
   prepared.forEach((p, i) => {
     if (p.dupOf !== null) results[i] = { ...results[p.dupOf]!, created: false };
   });
-  return { results: results as TouchpointResult[], created, conversations: [...cache.byId.values()], customerChanges };
+  const customersCreated = [...new Set(resolved.filter((r) => r.created).map((r) => r.customerId))];
+  return { results: results as TouchpointResult[], created, conversations: [...cache.byId.values()], customerChanges, customersCreated };
 }
 
 type ExistingRow = {

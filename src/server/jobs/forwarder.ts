@@ -1,6 +1,7 @@
 // The forwarder: the only work a request's event loop does for background
 // consumers after commit. It collects the committed domain events the
-// consumers care about (timeline.created, conversation.updated) during one
+// consumers care about (timeline.created, conversation.updated, customer
+// created/merged) during one
 // tick of the event loop and enqueues them with one insert per tick (one job
 // per event, so a failing event is retried alone). socket.io delivery stays on
 // the bus (src/server/realtime/): it is the request's own business.
@@ -16,7 +17,7 @@ export type EventJobData = { event: DomainEvent; seq: number };
 /** The event as stored in the job, or null when no consumer reads its type. */
 export function slimEvent(event: DomainEvent): DomainEvent | null {
   if (event.type === "timeline.created") {
-    const item = event.item as { kind?: unknown; name?: unknown; channel?: unknown; actor?: unknown } | undefined;
+    const item = event.item as { kind?: unknown; name?: unknown; channel?: unknown; actor?: unknown; emotion?: unknown } | undefined;
     return {
       type: event.type,
       customerId: event.customerId,
@@ -24,10 +25,12 @@ export function slimEvent(event: DomainEvent): DomainEvent | null {
       conversationId: event.conversationId ?? null,
       inboxId: event.inboxId ?? null,
       occurredAt: event.occurredAt,
-      item: item ? { kind: item.kind, name: item.name ?? null, channel: item.channel, actor: item.actor } : undefined,
+      item: item ? { kind: item.kind, name: item.name ?? null, channel: item.channel, actor: item.actor, emotion: item.emotion ?? null } : undefined,
     };
   }
   if (event.type === "conversation.updated") return { ...event, changes: JSON.parse(JSON.stringify(event.changes ?? {})) };
+  // Outgoing webhooks subscribe to these (src/server/webhooks/).
+  if (event.type === "customer.created" || event.type === "customer.merged" || event.type === "customer.unmerged") return { ...event };
   return null;
 }
 
