@@ -18,6 +18,7 @@ import { slaRouter } from "./routers/sla";
 import { privacyRouter } from "./routers/privacy";
 import { peopleRouter } from "./routers/people";
 import { apiKeysRouter } from "./routers/apiKeys";
+import { webhooksRouter } from "./routers/webhooks";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   privacy: privacyRouter,
   people: peopleRouter,
   apiKeys: apiKeysRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,6 +28,7 @@ type State = {
   ingested: Counter<"channel" | "kind">;
   livePush: Histogram<"event">;
   outboxFailures: Counter<"channel" | "outcome">;
+  webhookDeliveries: Counter<"outcome">;
   collectErrors: Counter<"collector">;
   /** When each event published from the write path was committed (performance.now()). */
   committedAt: WeakMap<object, number>;
@@ -66,6 +67,7 @@ function createState(): State {
       registers,
     }),
     outboxFailures: new Counter({ name: "outbox_failures_total", help: "Outbound send attempts that failed: outcome retry (backoff, tried again) or failed (given up)", labelNames: ["channel", "outcome"], registers }),
+    webhookDeliveries: new Counter({ name: "webhook_deliveries_total", help: "Outgoing webhook attempts by outcome: delivered (2xx), retry (failed, tried again after backoff) or failed (given up or refused)", labelNames: ["outcome"], registers }),
     committedAt: new WeakMap(),
     socketSources: new Set(),
     warned: new Set(),
@@ -214,4 +216,9 @@ export function watchSocketConnections(read: SocketCounts): () => void {
 /** An outbound send attempt that failed: "retry" (tried again after backoff) or "failed" (given up). */
 export function countOutboxFailure(channel: string, outcome: "retry" | "failed") {
   state().outboxFailures.inc({ channel, outcome });
+}
+
+/** An outgoing webhook attempt (src/server/webhooks/worker.ts) by outcome. */
+export function countWebhookDelivery(outcome: "delivered" | "retry" | "failed") {
+  state().webhookDeliveries.inc({ outcome });
 }

@@ -294,6 +294,7 @@ export async function savePrechat(s: VisitorSession, input: { name?: string | nu
   const claims = visitorClaims(s);
   if (email && !claims.some((c) => c.kind === "email" && c.value === email)) claims.push({ kind: "email", value: email, verified: false, source: "widget_prechat" });
   const r = await runTransaction((tx) => resolveCustomer(tx, claims, name ?? s.name));
+  if (r.created) bus.publish({ type: "customer.created", customerId: r.customerId });
   bus.publish({ type: "customer.updated", customerId: r.customerId, changes: { ...(name ? { name } : {}), ...(email ? { email } : {}) } });
   return { customerId: r.customerId, email, name };
 }
