@@ -8,7 +8,7 @@ import { db } from "@/server/db";
 import { uuidv7, isUuid } from "@/server/db/ids";
 import { recordAudit } from "@/server/audit/record";
 import { isHttpUrl } from "@/server/net/http-url";
-import { WEBHOOK_EVENT_TYPES } from "./event-types";
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./event-types";
 import { WebhookError } from "./errors";
 import { newSigningSecret } from "./signing";
 
@@ -32,8 +32,8 @@ const descriptionSchema = z.string().trim().max(200, "Use at most 200 characters
 export const createEndpointInput = z.object({ url: endpointUrlSchema, description: descriptionSchema, events: endpointEventsSchema });
 export const updateEndpointInput = z.object({ id: z.uuid("Not a valid id."), url: endpointUrlSchema.optional(), description: descriptionSchema.optional(), events: endpointEventsSchema.optional() });
 
-export type CreateEndpointInput = z.infer<typeof createEndpointInput>;
-export type UpdateEndpointInput = z.infer<typeof updateEndpointInput>;
+export type CreateEndpointInput = z.input<typeof createEndpointInput>;
+export type UpdateEndpointInput = z.input<typeof updateEndpointInput>;
 
 type HealthRow = {
   id: string; url: string; description: string | null; events: string[]; enabled: boolean; disabled_at: Date | null; disabled_reason: string | null;
@@ -60,7 +60,7 @@ export async function listEndpoints() {
     id: r.id,
     url: r.url,
     description: r.description,
-    events: r.events,
+    events: r.events as WebhookEventType[],
     enabled: r.enabled,
     disabledAt: r.disabled_at,
     disabledReason: r.disabled_reason,

@@ -13,11 +13,13 @@ import { useTestDatabase, type TestDatabase } from "../../helpers/db";
 import { disconnectDb } from "@/server/db";
 import { createApiKey } from "@/server/api-keys/keys";
 import { buildApiApp, ROUTES } from "@/server/http/app";
+import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/event-types";
 
 type Doc = {
   openapi: string;
   paths: Record<string, Record<string, { security?: Record<string, string[]>[]; responses: Record<string, unknown>; parameters?: { name: string; in: string }[] }>>;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme?: string }> };
+  webhooks: Record<string, { post: { parameters: { name: string; in: string }[]; requestBody: { content: Record<string, { schema: { $ref: string } }> } } }>;
 };
 
 const app = buildApiApp();
@@ -75,6 +77,20 @@ describe("GET /api/v1/openapi.json", () => {
     expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe("3.1");
+  });
+
+  it("documents every outgoing webhook event with its signature headers and an envelope schema that real payloads satisfy", () => {
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES, "ping"].sort());
+    for (const hook of Object.values(doc.webhooks)) {
+      expect(hook.post.parameters.filter((p) => p.in === "header").map((p) => p.name)).toEqual(["webhook-id", "webhook-timestamp", "webhook-signature"]);
+      const name = hook.post.requestBody.content["application/json"]!.schema.$ref.replace("#/components/schemas/", "");
+      expect(doc.components.schemas[name]).toBeDefined();
+    }
+    const customer = { id: "0192f0c4-6a2b-7c1d-9e3f-4a5b6c7d8e9f", name: "Ada", email: "ada@example.com", identities: [{ kind: "email", value: "ada@example.com" }], journeyStage: null, createdAt: "2026-01-31T12:00:00.000Z" };
+    const envelope = { id: "0192f0c5-2222-7aaa-8bbb-0123456789ab", type: "customer.created", version: 1, createdAt: "2026-01-31T12:00:00.000Z", data: { customer } };
+    expect(schemaValid("Webhook_CustomerCreated", envelope)).toEqual({ valid: true, errors: "No errors" });
+    expect(schemaValid("Webhook_CustomerCreated", { ...envelope, type: "customer.merged" }).valid).toBe(false);
+    expect(schemaValid("Webhook_CustomerCreated", { ...envelope, data: { customer: { ...customer, identities: [{ kind: "fax", value: "1" }] } } }).valid).toBe(false);
   });
 
   it("documents every /api/v1 route of the lean layer, with the same methods, and nothing else", () => {

@@ -6,6 +6,7 @@ const ITEMS = [
   { href: "/settings/people", label: "People" },
   { href: "/settings/teams", label: "Teams" },
   { href: "/settings/api-keys", label: "API keys" },
+  { href: "/settings/webhooks", label: "Webhooks" },
   { href: "/settings/sla", label: "SLA & business hours" },
   { href: "/settings/rules", label: "Automation rules" },
   { href: "/settings/surveys", label: "Surveys" },

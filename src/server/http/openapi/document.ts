@@ -20,6 +20,8 @@ import {
   timelinePageSchema,
   timelineQuery,
 } from "../routes/v1.schema";
+import { WEBHOOK_EVENT_HELP, type SentEventType } from "@/server/webhooks/event-types";
+import { webhookConversationSchema, webhookCustomerSchema, webhookEnvelopeSchema, WEBHOOK_DATA_SCHEMAS } from "@/server/webhooks/payloads";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -37,6 +39,47 @@ const COMPONENT_SCHEMAS = {
 } satisfies Record<string, z.ZodType>;
 type SchemaName = keyof typeof COMPONENT_SCHEMAS;
 
+// Outgoing webhooks (src/server/webhooks/payloads.ts): one envelope schema per
+// event type, sharing the customer and conversation shapes.
+const WEBHOOK_TYPES = Object.keys(WEBHOOK_DATA_SCHEMAS) as SentEventType[];
+const webhookSchemaName = (type: SentEventType) => `Webhook_${type.replace(/[._](\w)/g, (_m, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase())}`;
+const WEBHOOK_SCHEMAS: Record<string, z.ZodType> = {
+  WebhookCustomer: webhookCustomerSchema,
+  WebhookConversation: webhookConversationSchema,
+  ...Object.fromEntries(WEBHOOK_TYPES.map((t) => [webhookSchemaName(t), webhookEnvelopeSchema(t)])),
+};
+
+const WEBHOOK_HEADERS = [
+  { name: "webhook-id", in: "header", required: true, description: "The event id (also the body's `id`): the same on every retry and replay. Dedupe on it.", schema: { type: "string", format: "uuid" } },
+  { name: "webhook-timestamp", in: "header", required: true, description: "When this attempt was signed, Unix seconds. Refuse timestamps more than 5 minutes away from your clock.", schema: { type: "string", pattern: "^[0-9]+$" } },
+  {
+    name: "webhook-signature",
+    in: "header",
+    required: true,
+    description: "`v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<raw body>`, keyed with the endpoint's secret (`whsec_<base64 key>`: the key is the base64-decoded part). Space-separated when several. Verify with any Standard Webhooks library.",
+    schema: { type: "string" },
+  },
+];
+
+function webhooks(): Record<string, unknown> {
+  return Object.fromEntries(
+    WEBHOOK_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook_${type.replace(".", "_")}`,
+          tags: ["Webhooks"],
+          summary: type === "ping" ? "Test event (Send test, Settings → Webhooks)" : `Sent when ${WEBHOOK_EVENT_HELP[type]}`,
+          description: "Sent to each enabled endpoint subscribed to this event type (Settings → Webhooks), as JSON, signed. Answer 2xx within 10 s; anything else is retried with backoff (10 s, 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h), and an endpoint failing for an hour and 15 attempts in a row, or answering 410, is disabled. Events of one conversation (or, without one, of one customer) arrive in order.",
+          parameters: WEBHOOK_HEADERS,
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${webhookSchemaName(type)}` } } } },
+          responses: { "2XX": { description: "Received: not sent again (except by an admin's replay)." }, default: { description: "Any other answer, or none within 10 s: retried later." } },
+        },
+      },
+    ]),
+  );
+}
+
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 
 // Requests are described as the API reads them ("input": defaults optional,
@@ -51,7 +94,7 @@ function clean(schema: JsonSchema): JsonSchema {
 
 function componentSchemas(): Record<SchemaName, JsonSchema> {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) registry.add(schema, { id });
+  for (const [id, schema] of Object.entries({ ...COMPONENT_SCHEMAS, ...WEBHOOK_SCHEMAS })) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, { ...OPTIONS, uri: (id) => `#/components/schemas/${id}` });
   return Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, clean(s as JsonSchema)])) as Record<SchemaName, JsonSchema>;
 }
@@ -140,6 +183,7 @@ function buildDocument() {
       { name: "Timeline", description: "Everything that happened with a customer, newest first, keyset-paged." },
       { name: "Events", description: "Product events from your own systems." },
       { name: "Reference", description: "This document." },
+      { name: "Webhooks", description: "What this instance POSTs to your endpoints (Settings → Webhooks): one signed JSON envelope `{ id, type, version, createdAt, data }` per event." },
     ],
     security: [{ apiKey: [] }],
     paths: {
@@ -257,6 +301,7 @@ function buildDocument() {
       responses: RESPONSES,
       schemas: componentSchemas(),
     },
+    webhooks: webhooks(),
   };
 }
 
