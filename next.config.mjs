@@ -23,6 +23,10 @@ const nextConfig = {
     "sanitize-html",
     "bcryptjs",
     "prom-client",
+    // The sentiment model (src/server/emotion/): loaded once per process, not bundled.
+    "wink-nlp",
+    "wink-eng-lite-web-model",
+    "tinyld",
   ],
   async headers() {
     // Pages get a per-request nonce policy from src/proxy.ts (which skips

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react"
 import { useTRPC } from "@/trpc/react";
 import type { TimelineItem } from "@/server/timeline/query";
 import { ChannelBadge, CHANNEL_ORDER, channelInfo } from "./channel";
+import { EmotionMarker } from "./emotion-marker";
 import { EmptyState, ErrorState, Skeleton, formatDateTime } from "./ui";
 import { useConnectionState, useSubscription } from "./use-realtime";
 
@@ -303,6 +304,7 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
       <span className="text-xs font-medium text-slate-800">{actorLabel(item)}</span>
       {conv}
       {time}
+      {item.emotion ? <EmotionMarker emotion={item.emotion} /> : null}
       {here}
     </div>
   );
@@ -360,6 +362,7 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
         <span className="whitespace-nowrap">
           {conv} {time}
         </span>
+        {item.emotion ? <> <EmotionMarker emotion={item.emotion} /></> : null}
         {here}
       </p>
     </li>

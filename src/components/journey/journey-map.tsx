@@ -1,7 +1,9 @@
 "use client";
 // The journey map: the customer's stages over time as a horizontal track,
-// every touchpoint placed on it in a row per channel, survey answers as
-// coloured "feeling" dots (red → green by score) and friction points marked.
+// every touchpoint placed on it in a row per channel, the customer's emotion
+// as a curve through their scored messages and survey answers (−1 … +1, over
+// the stage bands; survey answers as coloured dots with their score), and
+// friction points marked (a sharp negative turn is one).
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { AppRouter } from "@/server/api/root";
@@ -24,11 +26,20 @@ export type RangeKey = (typeof RANGES)[number]["key"];
 const LABEL_W = 112;
 const PAD_R = 18;
 const STAGE_H = 34;
-const FEEL_H = 40;
+const FEEL_H = 76;
 const ROW_H = 28;
 const FRICTION_H = 34;
 const AXIS_H = 26;
 const GAP = 10;
+
+const EMOTION_COLOR: Record<string, string> = { negative: "#dc2626", neutral: "#64748b", positive: "#16a34a" };
+const CUE_TEXT: Record<string, string> = { repeated_contact: "wrote again before an answer", caps: "capitals", still: "“still”", again: "“again”", escalation: "escalation words" };
+
+function emotionLine(e: NonNullable<Touch["emotion"]>): string {
+  const score = e.score ?? 0;
+  const signed = `${score > 0 ? "+" : score < 0 ? "−" : ""}${Math.abs(score).toFixed(2)}`;
+  return `Feeling: ${e.label} (${signed})${e.cues.length ? ` · ${e.cues.map((c) => CUE_TEXT[c] ?? c).join(", ")}` : ""}`;
+}
 
 const FRICTION_LABEL: Record<string, string> = {
   wait: "Long wait",
@@ -37,6 +48,7 @@ const FRICTION_LABEL: Record<string, string> = {
   channel_switch: "Channel switch",
   reopen: "Reopened",
   failed_self_service: "Self-service failed",
+  negative_turn: "Turned negative",
 };
 
 type Hover = { x: number; y: number; title: string; lines: string[] };
@@ -95,15 +107,19 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
     const touches = data.touchpoints.filter((p) => inRange(Date.parse(p.at)));
     const surveys = touches.filter((p) => p.kind === "survey_response");
     const others = touches.filter((p) => p.kind !== "survey_response");
+    // The curve: every scored touchpoint in time order (unscored languages are left out, never guessed).
+    const felt = touches.filter((p) => p.emotion && p.emotion.label !== "unscored" && p.emotion.score !== null);
     const channels = CHANNEL_ORDER.filter((c) => others.some((p) => p.channel === c));
     const friction = data.frictionPoints.filter((f) => inRange(Date.parse(f.at)));
-    return { t0, t1, surveys, others, channels, friction };
+    return { t0, t1, surveys, others, channels, friction, felt };
   }, [data, days, now]);
 
   const plotW = width - LABEL_W - PAD_R;
   const x = (t: number) => LABEL_W + ((t - model.t0) / (model.t1 - model.t0)) * plotW;
   const yStage = 0;
   const yFeel = STAGE_H + GAP;
+  // Emotion score −1 … +1 → the Feeling band, +1 at its top.
+  const feelY = (score: number) => yFeel + FEEL_H / 2 - Math.max(-1, Math.min(1, score)) * (FEEL_H / 2 - 9);
   const yRows = yFeel + FEEL_H + GAP / 2;
   const yFriction = yRows + model.channels.length * ROW_H + GAP / 2;
   const yAxis = yFriction + FRICTION_H;
@@ -125,8 +141,22 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
           Stage
         </text>
         <rect x={LABEL_W} y={yFeel} width={plotW} height={FEEL_H} rx={6} fill="#f8fafc" />
+        {/* The stage bands behind the emotion curve */}
+        {data.segments.map((sg, i) => {
+          const a = Math.max(Date.parse(sg.from), model.t0);
+          const b = Math.min(Date.parse(sg.to), model.t1);
+          if (b <= a) return null;
+          return <rect key={`band-${i}`} x={x(a)} y={yFeel} width={Math.max(1, x(b) - x(a))} height={FEEL_H} fill={(STAGE_COLORS[sg.stage] ?? STAGE_COLORS.awareness!).soft} />;
+        })}
+        <line x1={LABEL_W} x2={LABEL_W + plotW} y1={yFeel + FEEL_H / 2} y2={yFeel + FEEL_H / 2} stroke="#cbd5e1" strokeDasharray="3 3" />
         <text x={LABEL_W - 10} y={yFeel + FEEL_H / 2 + 4} textAnchor="end" className="fill-slate-500 text-[11px] font-medium">
           Feeling
+        </text>
+        <text x={LABEL_W - 10} y={yFeel + 11} textAnchor="end" className="fill-emerald-700 text-[9px]">
+          positive
+        </text>
+        <text x={LABEL_W - 10} y={yFeel + FEEL_H - 4} textAnchor="end" className="fill-red-700 text-[9px]">
+          negative
         </text>
         {model.channels.map((c, i) => (
           <g key={c}>
@@ -215,16 +245,43 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
           return <circle key={p.id} cx={cx} cy={cy} r={4.5} fill={inbound ? color : "#ffffff"} stroke={color} strokeWidth={1.8} {...common} />;
         })}
 
-        {/* Feelings */}
+        {/* The emotion curve, then its points (survey answers as dots with their score) */}
+        {model.felt.length > 1 ? (
+          <path
+            d={model.felt.map((p, i) => `${i ? "L" : "M"}${x(Date.parse(p.at)).toFixed(1)} ${feelY(p.emotion!.score!).toFixed(1)}`).join(" ")}
+            fill="none"
+            stroke="#475569"
+            strokeOpacity={0.55}
+            strokeWidth={1.5}
+            strokeLinejoin="round"
+            data-testid="emotion-curve"
+          />
+        ) : null}
+        {model.felt.filter((p) => p.kind !== "survey_response").map((p) => (
+          <circle
+            key={`feel-${p.id}`}
+            cx={x(Date.parse(p.at))}
+            cy={feelY(p.emotion!.score!)}
+            r={3.5}
+            fill={EMOTION_COLOR[p.emotion!.label] ?? "#64748b"}
+            stroke="#fff"
+            strokeWidth={1}
+            data-kind="emotion"
+            data-label={p.emotion!.label}
+            onMouseMove={(e) => show(e, p.text || p.kind, [fmtDate(p.at), emotionLine(p.emotion!)])}
+            onClick={() => open(p)}
+            style={{ cursor: p.conversationId ? "pointer" : "default" }}
+          />
+        ))}
         {model.surveys.map((p) => {
           const cx = x(Date.parse(p.at));
-          const cy = yFeel + FEEL_H / 2;
+          const cy = p.emotion && p.emotion.score !== null ? feelY(p.emotion.score) : yFeel + FEEL_H / 2;
           const max = p.max ?? (p.name === "nps" ? 10 : p.name === "ces" ? 7 : 5);
           const fill = p.score === null ? "#94a3b8" : emotionColor(p.score, max);
           return (
-            <g key={p.id} onMouseMove={(e) => show(e, p.text, [fmtDate(p.at), `${(p.name ?? "survey").toUpperCase()} ${p.score ?? "?"}/${max}`])} onClick={() => open(p)} style={{ cursor: p.conversationId ? "pointer" : "default" }} data-kind="survey_response">
-              <circle cx={cx} cy={cy} r={11} fill={fill} stroke="#fff" strokeWidth={2} />
-              <text x={cx} y={cy + 3.5} textAnchor="middle" className="fill-white text-[10px] font-bold" style={{ pointerEvents: "none" }}>
+            <g key={p.id} onMouseMove={(e) => show(e, p.text, [fmtDate(p.at), `${(p.name ?? "survey").toUpperCase()} ${p.score ?? "?"}/${max}`, ...(p.emotion ? [emotionLine(p.emotion)] : [])])} onClick={() => open(p)} style={{ cursor: p.conversationId ? "pointer" : "default" }} data-kind="survey_response">
+              <circle cx={cx} cy={cy} r={9} fill={fill} stroke="#fff" strokeWidth={2} />
+              <text x={cx} y={cy + 3.5} textAnchor="middle" className="fill-white text-[9px] font-bold" style={{ pointerEvents: "none" }}>
                 {p.score ?? "?"}
               </text>
             </g>
@@ -321,11 +378,17 @@ export function JourneyLegend() {
         Friction
       </li>
       <li className="flex items-center gap-1.5">
-        Feeling
+        <svg width="26" height="12" aria-hidden>
+          <path d="M1 3 L9 9 L17 5 L25 8" fill="none" stroke="#475569" strokeWidth="1.5" />
+        </svg>
+        Feeling (messages and surveys, negative → positive)
+      </li>
+      <li className="flex items-center gap-1.5">
+        Survey score
         {[1, 2, 3, 4, 5].map((s) => (
           <span key={s} className="inline-block h-3 w-3 rounded-full" style={{ background: emotionColor(s, 5) }} aria-hidden />
         ))}
-        <span className="text-slate-400">bad → good</span>
+        <span className="text-slate-600">bad → good</span>
       </li>
     </ul>
   );

@@ -19,6 +19,7 @@ import { namedSecret } from "@/server/security/secrets";
 import { healthReport } from "./health";
 import { startBackgroundServices } from "./services";
 import { timeNextRequest } from "@/server/observability/metrics";
+import { warmEmotion } from "@/server/emotion";
 
 export type RunningApp = { url: string; port: number; stop: () => Promise<void> };
 
@@ -60,6 +61,11 @@ export async function startApp(config: Env, opts: { dev?: boolean; quiet?: boole
     // 2. Migrations.
     const applied = await deployMigrations(databaseUrl);
     log(applied.length ? `• migrations applied: ${applied.join(", ")}` : "• database schema up to date");
+
+    // The sentiment model is built now, not on the first customer message.
+    const warmStart = Date.now();
+    warmEmotion();
+    log(`• sentiment model ready in ${Date.now() - warmStart} ms`);
 
     // 3. Signing keys and generated secrets (never a published default).
     const secrets = await loadInstanceSecrets(getDb());

@@ -15,16 +15,21 @@
 //                        points each, at most 30
 //   failed_self_service  a help-center article was viewed in the hour before the
 //                        conversation started: 15 points
+//   negative_turn        the customer's mood turned sharply negative between two of
+//                        their scored messages or survey answers in the conversation
+//                        (isSharpNegativeTurn, src/server/emotion/): 15 points each,
+//                        at most 30
 //
 // A conversation's score is the sum of its signals' points, at most 100. A
 // customer's score sums the signals of their conversations of the last 90 days
 // with the caps applied per kind across them (wait 25, repeat 30, handoff 30,
-// channel switch 20, reopen 30, failed self-service 20), at most 100.
+// channel switch 20, reopen 30, failed self-service 20, negative turn 30), at most 100.
 import { db } from "@/server/db";
 import { isUuid } from "@/server/db/ids";
+import { isSharpNegativeTurn, type Emotion } from "@/server/emotion";
 import { humanDuration } from "./duration";
 
-export type FrictionKind = "wait" | "repeat_contact" | "handoff" | "channel_switch" | "reopen" | "failed_self_service";
+export type FrictionKind = "wait" | "repeat_contact" | "handoff" | "channel_switch" | "reopen" | "failed_self_service" | "negative_turn";
 export type FrictionSignal = { kind: FrictionKind; count: number; points: number; detail: string };
 export type Friction = { score: number; signals: FrictionSignal[] };
 
@@ -37,9 +42,9 @@ const SELF_SERVICE_WINDOW_MS = HOUR;
 /** A wait longer than this is friction (the sidebar's "long waits" and the journey map's use this one number). */
 export const WAIT_THRESHOLD_MIN = 60;
 
-const CONVERSATION_CAPS: Record<FrictionKind, number> = { wait: 25, repeat_contact: 30, handoff: 30, channel_switch: 10, reopen: 30, failed_self_service: 15 };
-const CUSTOMER_CAPS: Record<FrictionKind, number> = { wait: 25, repeat_contact: 30, handoff: 30, channel_switch: 20, reopen: 30, failed_self_service: 20 };
-const ORDER: FrictionKind[] = ["wait", "repeat_contact", "handoff", "channel_switch", "reopen", "failed_self_service"];
+const CONVERSATION_CAPS: Record<FrictionKind, number> = { wait: 25, repeat_contact: 30, handoff: 30, channel_switch: 10, reopen: 30, failed_self_service: 15, negative_turn: 30 };
+const CUSTOMER_CAPS: Record<FrictionKind, number> = { wait: 25, repeat_contact: 30, handoff: 30, channel_switch: 20, reopen: 30, failed_self_service: 20, negative_turn: 30 };
+const ORDER: FrictionKind[] = ["wait", "repeat_contact", "handoff", "channel_switch", "reopen", "failed_self_service", "negative_turn"];
 
 export type ConvFacts = {
   id: string;
@@ -62,6 +67,8 @@ export type CustomerData = {
   articleViews: Date[];
   /** conversation id → times of reopens */
   reopens: Map<string, Date[]>;
+  /** conversation id → times the customer's mood turned sharply negative */
+  negativeTurns: Map<string, Date[]>;
 };
 
 function normSubject(s: string | null): string | null {
@@ -141,6 +148,8 @@ export function conversationSignals(c: ConvFacts, data: CustomerData, now: Date)
   const start = c.createdAt.getTime();
   const viewed = data.articleViews.some((v) => v.getTime() <= start && start - v.getTime() <= SELF_SERVICE_WINDOW_MS);
   if (viewed) out.push({ kind: "failed_self_service", count: 1, points: CONVERSATION_CAPS.failed_self_service, detail: `#${c.number} started within an hour of reading a help article` });
+  const turns = data.negativeTurns.get(c.id)?.length ?? 0;
+  if (turns) out.push({ kind: "negative_turn", count: turns, points: Math.min(CONVERSATION_CAPS.negative_turn, 15 * turns), detail: `#${c.number}: the customer's mood turned negative${turns > 1 ? ` ${turns}×` : ""}` });
   return out;
 }
 
@@ -195,7 +204,7 @@ export async function loadCustomerData(customerIds: string[], since: Date | null
   const out = new Map<string, CustomerData>();
   if (customerIds.length === 0) return out;
   const sinceAt = since ?? new Date(0);
-  for (const id of customerIds) out.set(id, { conversations: [], handoffs: new Map(), articleViews: [], reopens: new Map() });
+  for (const id of customerIds) out.set(id, { conversations: [], handoffs: new Map(), articleViews: [], reopens: new Map(), negativeTurns: new Map() });
   const convs = await db.$queryRaw<ConvRow[]>`
     SELECT id, customer_id, number, channel::text AS channel, status::text AS status, created_at, first_response_at, waiting_since, reopen_count, tags, subject
     FROM conversations WHERE customer_id = ANY(${customerIds}::uuid[]) AND created_at >= ${new Date(sinceAt.getTime() - REPEAT_WINDOW_MS)}
@@ -217,6 +226,22 @@ export async function loadCustomerData(customerIds: string[], since: Date | null
       if (!data) continue;
       const map = e.what === "reopen" ? data.reopens : data.handoffs;
       map.set(e.conversation_id, [...(map.get(e.conversation_id) ?? []), e.occurred_at]);
+    }
+    // The customer's scored items, in order per conversation (the conversation index).
+    const scored = await db.$queryRaw<{ conversation_id: string; occurred_at: Date; sentiment_score: number | null; sentiment_label: Emotion["label"]; frustration_cues: string[] }[]>`
+      SELECT conversation_id, occurred_at, sentiment_score, sentiment_label, frustration_cues
+      FROM timeline_events
+      WHERE conversation_id = ANY(${convIds}::uuid[]) AND sentiment_label IS NOT NULL AND sentiment_label <> 'unscored'
+      ORDER BY conversation_id, occurred_at, id`;
+    let previous: { conversationId: string; emotion: Emotion } | null = null;
+    for (const e of scored) {
+      const emotion: Emotion = { score: e.sentiment_score, label: e.sentiment_label, cues: e.frustration_cues ?? [] };
+      const before = previous?.conversationId === e.conversation_id ? previous.emotion : null;
+      if (isSharpNegativeTurn(before, emotion)) {
+        const data = out.get(byConv.get(e.conversation_id)!);
+        if (data) data.negativeTurns.set(e.conversation_id, [...(data.negativeTurns.get(e.conversation_id) ?? []), e.occurred_at]);
+      }
+      previous = { conversationId: e.conversation_id, emotion };
     }
   }
   const views = await db.$queryRaw<{ customer_id: string; occurred_at: Date }[]>`
@@ -256,6 +281,7 @@ export async function frictionPoints(customerId: string, now = new Date()): Prom
       const base = { conversationId: c.id, number: c.number, detail: s.detail };
       if (s.kind === "handoff") for (const at of data.handoffs.get(c.id) ?? []) points.push({ ...base, kind: s.kind, at: at.toISOString() });
       else if (s.kind === "reopen" && data.reopens.get(c.id)?.length) for (const at of data.reopens.get(c.id)!) points.push({ ...base, kind: s.kind, at: at.toISOString() });
+      else if (s.kind === "negative_turn") for (const at of data.negativeTurns.get(c.id) ?? []) points.push({ ...base, kind: s.kind, at: at.toISOString() });
       else if (s.kind === "wait") points.push({ ...base, kind: s.kind, at: (c.firstResponseAt ?? now).toISOString() });
       else points.push({ ...base, kind: s.kind, at: c.createdAt.toISOString() });
     }

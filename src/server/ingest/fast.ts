@@ -242,6 +242,7 @@ export function plainTimelineItem(v: {
   text: string;
   name: string | null;
   payload: unknown;
+  emotion?: TimelineItem["emotion"];
 }): TimelineItem {
   return toItem({
     id: v.id,
@@ -265,6 +266,9 @@ export function plainTimelineItem(v: {
     subject: null,
     attachments: null,
     payload: v.payload,
+    sentiment_score: v.emotion?.score ?? null,
+    sentiment_label: v.emotion?.label ?? null,
+    frustration_cues: v.emotion?.cues ?? null,
   });
 }
 

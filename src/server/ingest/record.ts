@@ -128,7 +128,8 @@ async function recordFast(prepared: Prepared[], allOrNothing: boolean): Promise<
 /** The row the one-statement path would write, or null if the input is not its kind. */
 function fastItem(p: Prepared): FastItem | null {
   const input = p.input;
-  if (input.conversation || input.message) return null;
+  // Scored touchpoints (a survey answer outside a conversation) take the full path, which stores the emotion.
+  if (input.conversation || input.message || p.emotion) return null;
   // Malformed ids: the full path gives the errors.
   if (input.actorUserId && !isUuid(input.actorUserId)) return null;
   if (input.customerName != null && typeof input.customerName !== "string") return null;

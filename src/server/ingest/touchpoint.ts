@@ -8,6 +8,8 @@ import { unstorablePath } from "@/server/text/storable";
 import { isUuid } from "@/server/db/ids";
 import type { TimelineItem } from "@/server/timeline/query";
 import { DomainError } from "@/server/lib/domain-error";
+import type { Emotion } from "@/server/emotion";
+import { touchpointEmotion } from "./emotion";
 
 export type { IdentityClaim };
 
@@ -82,6 +84,8 @@ export type Prepared = {
   msgKey: string | null;
   /** An earlier item of the same batch with the same key: this one is its duplicate. */
   dupOf: number | null;
+  /** A customer message's or survey answer's emotion (./emotion.ts); null for other touchpoints. */
+  emotion: Emotion | null;
 };
 
 const CHANNEL_SET = new Set<string>(CHANNELS);
@@ -130,7 +134,7 @@ export function prepare(inputs: TouchpointInput[]): Prepared[] {
       if (first !== undefined && dupOf === null) dupOf = first;
       if (first === undefined) firstByKey.set(k, i);
     }
-    return { input, occurredAt: input.occurredAt ?? new Date(), dedupeKey, msgKey, dupOf };
+    return { input, occurredAt: input.occurredAt ?? new Date(), dedupeKey, msgKey, dupOf, emotion: dupOf === null ? touchpointEmotion(input) : null };
   });
 }
 

@@ -13,6 +13,7 @@ import { applyToConversation, conversationCache, obtainConversation, recordReope
 import { insertMessage } from "@/server/conversations/messages";
 import { eventRow, insertEventRows } from "@/server/timeline/events";
 import { plainTimelineItem } from "./fast";
+import { touchpointEmotion } from "./emotion";
 import { assertUuids, purchaseAmount, TouchpointError, type CreatedEvent, type Prepared, type TouchpointResult } from "./touchpoint";
 
 export type BatchOutcome = {
@@ -46,7 +47,7 @@ export async function writeBatch(tx: Tx, prepared: Prepared[]): Promise<BatchOut
   const plain: Prisma.TimelineEventCreateManyInput[] = [];
   const counters: CustomerCounters = new Map();
   for (let n = 0; n < pending.length; n++) {
-    const p = inputs[n]!;
+    let p = inputs[n]!;
     const r = resolved[n]!;
     const input = p.input;
     const eventId = uuidv7();
@@ -54,6 +55,10 @@ export async function writeBatch(tx: Tx, prepared: Prepared[]): Promise<BatchOut
     let messageId: string | null = null;
     if (input.conversation) {
       conv = await obtainConversation(tx, p, r, cache, !input.customerId && !input.identities?.length);
+      // Writing again while still waiting for an answer, or about a closed matter: a frustration cue.
+      if (p.emotion && p.emotion.label !== "unscored" && input.kind === "message" && !conv.isNew && (conv.waitingSince || conv.status === "resolved" || conv.status === "closed")) {
+        p = { ...p, emotion: touchpointEmotion(input, { repeatedContact: true }) };
+      }
       if (input.message) messageId = await insertMessage(tx, p, conv);
       await tx.timelineEvent.create({ data: eventRow(eventId, p, r, conv, messageId) as Prisma.TimelineEventUncheckedCreateInput });
       created.push({ eventId, customerId: r.customerId, conversationId: conv.id, inboxId: conv.inboxId, occurredAt: p.occurredAt });
@@ -176,6 +181,7 @@ async function insertPlain(tx: Tx, plain: Prisma.TimelineEventCreateManyInput[],
       text: row.text,
       name: row.name ?? null,
       payload: s.payload,
+      emotion: row.sentimentLabel ? { score: row.sentimentScore ?? null, label: row.sentimentLabel, cues: (row.frustrationCues as string[] | undefined) ?? [] } : null,
     });
   }
 }

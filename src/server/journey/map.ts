@@ -19,9 +19,11 @@ export type MapTouchpoint = {
   conversationId: string | null;
   score: number | null;
   max: number | null;
+  /** The customer's emotion here (scored messages and survey answers; src/server/emotion/). */
+  emotion: { score: number | null; label: "negative" | "neutral" | "positive" | "unscored"; cues: string[] } | null;
 };
 
-/** A customer's stages over time, touchpoints, survey emotions and friction points. */
+/** A customer's stages over time, touchpoints, emotions (the curve) and friction points. */
 export async function journeyMap(customerId: string, inboxScope: "all" | string[]) {
   if (!isUuid(customerId)) return null;
   const customer = await db.customer.findUnique({
@@ -31,11 +33,13 @@ export async function journeyMap(customerId: string, inboxScope: "all" | string[
   if (!customer) return null;
   const scope = inboxScope === "all" ? Prisma.empty : Prisma.sql`AND (e.inbox_id IS NULL OR e.inbox_id = ANY(${inboxScope}::uuid[]))`;
   const rows = await db.$queryRaw<
-    { id: string; occurred_at: Date; kind: string; channel: string; actor: string; name: string | null; text: string; conversation_id: string | null; payload: Record<string, unknown> | null }[]
+    { id: string; occurred_at: Date; kind: string; channel: string; actor: string; name: string | null; text: string; conversation_id: string | null; payload: Record<string, unknown> | null;
+      sentiment_score: number | null; sentiment_label: NonNullable<MapTouchpoint["emotion"]>["label"] | null; frustration_cues: string[] | null }[]
   >`
     SELECT e.id, e.occurred_at, e.kind::text AS kind, e.channel::text AS channel, e.actor::text AS actor, e.name,
            left(e.text, 200) AS text, e.conversation_id,
-           CASE WHEN e.kind IN ('survey_response', 'journey_stage') THEN e.payload ELSE NULL END AS payload
+           CASE WHEN e.kind IN ('survey_response', 'journey_stage') THEN e.payload ELSE NULL END AS payload,
+           e.sentiment_score, e.sentiment_label::text AS sentiment_label, e.frustration_cues
     FROM timeline_events e
     WHERE e.customer_id = ${customerId}::uuid ${scope}
     ORDER BY e.occurred_at DESC, e.id DESC
@@ -64,6 +68,7 @@ export async function journeyMap(customerId: string, inboxScope: "all" | string[
       conversationId: r.conversation_id,
       score: r.kind === "survey_response" && typeof p.score === "number" ? p.score : null,
       max: r.kind === "survey_response" && typeof p.max === "number" ? p.max : null,
+      emotion: r.sentiment_label ? { score: r.sentiment_score, label: r.sentiment_label, cues: r.frustration_cues ?? [] } : null,
     });
   }
   const now = new Date().toISOString();

@@ -12,6 +12,10 @@ export type RuleEvent = {
   text: string;
   payload: Record<string, unknown>;
   occurredAt: string;
+  /** The customer's emotion on this touchpoint, when scored. */
+  sentiment?: { score: number | null; label: string; cues: string[] } | null;
+  /** A sharp negative turn from their previous scored item (filled for triggers that ask). */
+  turnedNegative?: boolean;
 };
 
 export type RuleContext = {
@@ -50,6 +54,8 @@ export function triggerMatches(t: EventTrigger, e: RuleEvent): boolean {
   if (t.name && t.name.toLowerCase() !== (e.name ?? "").toLowerCase()) return false;
   if (t.channel && t.channel !== e.channel) return false;
   if (t.actor && t.actor !== e.actor) return false;
+  if (t.sentiment === "negative" && e.sentiment?.label !== "negative") return false;
+  if (t.sentiment === "turned_negative" && !e.turnedNegative) return false;
   return true;
 }
 
@@ -85,6 +91,7 @@ export function readField(ctx: RuleContext, field: string): unknown {
   if (head === "stage" || head === "journeyStage") return ctx.customer?.journeyStage ?? null;
   if (head === "friction") return ctx.customer?.friction;
   if (head === "timer") return dig(ctx.timer, rest);
+  if (head === "sentiment") return rest.length ? dig(ctx.event?.sentiment, rest) : (ctx.event?.sentiment?.label ?? null);
   if (EVENT_FIELDS.has(head) && rest.length === 0) {
     if (ctx.event) return (ctx.event as unknown as Record<string, unknown>)[head];
     if (head === "channel") return ctx.conversation?.channel;

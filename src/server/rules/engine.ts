@@ -16,6 +16,7 @@ import { frictionForConversation, frictionForCustomer } from "@/server/friction/
 import { conditionsHold, needsFriction, triggerMatches, type RuleContext, type RuleEvent } from "./conditions";
 import { isTimerTrigger, parseStoredRule, type EventTrigger, type TimerTrigger } from "./schema";
 import { runAction, type Exec, type LoadedRule } from "./actions";
+import { isSharpNegativeTurn, type Emotion } from "@/server/emotion";
 
 export { signWebhook } from "./actions";
 
@@ -70,6 +71,9 @@ type EventRow = {
   payload: unknown;
   dedupe_key: string | null;
   occurred_at: Date;
+  sentiment_score: number | null;
+  sentiment_label: Emotion["label"] | null;
+  frustration_cues: string[] | null;
 };
 
 const REPLY_BY_RULE = /^reply:[^:]+:rule:([0-9a-f-]{36}):(\d+):/i;
@@ -126,7 +130,8 @@ async function claimRun(ruleId: string, triggerKey: string, status = "running"):
 export async function processTimelineEvent(eventId: string): Promise<RunSummary[]> {
   if (!isUuid(eventId)) return [];
   const [row] = await db.$queryRaw<EventRow[]>`
-    SELECT id, customer_id, conversation_id, kind::text AS kind, name, channel::text AS channel, actor::text AS actor, text, payload, dedupe_key, occurred_at
+    SELECT id, customer_id, conversation_id, kind::text AS kind, name, channel::text AS channel, actor::text AS actor, text, payload, dedupe_key, occurred_at,
+           sentiment_score, sentiment_label::text AS sentiment_label, frustration_cues
     FROM timeline_events WHERE id = ${eventId}::uuid`;
   if (!row) return [];
   const cause = causeOf(row.payload, row.dedupe_key);
@@ -140,8 +145,11 @@ export async function processTimelineEvent(eventId: string): Promise<RunSummary[
     text: row.text,
     payload: (row.payload && typeof row.payload === "object" ? row.payload : {}) as Record<string, unknown>,
     occurredAt: row.occurred_at.toISOString(),
+    sentiment: row.sentiment_label ? { score: row.sentiment_score, label: row.sentiment_label, cues: row.frustration_cues ?? [] } : null,
   };
-  const rules = (await loadRules()).filter((r) => !isTimerTrigger(r.trigger) && triggerMatches(r.trigger as EventTrigger, event) && r.id !== cause.ruleId);
+  const all = await loadRules();
+  if (event.sentiment?.label === "negative" && all.some((r) => (r.trigger as EventTrigger).sentiment === "turned_negative")) event.turnedNegative = await turnedNegative(row);
+  const rules = all.filter((r) => !isTimerTrigger(r.trigger) && triggerMatches(r.trigger as EventTrigger, event) && r.id !== cause.ruleId);
   if (rules.length === 0) return [];
   const ctx: RuleContext = { event, customer: await customerContext(row.customer_id), conversation: await conversationContext(row.conversation_id) };
   const out: RunSummary[] = [];
@@ -153,6 +161,24 @@ export async function processTimelineEvent(eventId: string): Promise<RunSummary[
     out.push(await execute(rule, runId, { ...ctx, rule: { id: rule.id, name: rule.name } }, row.id, cause.depth + 1));
   }
   return out;
+}
+
+/** Whether this scored item is a sharp negative turn from the customer's previous one (in its conversation, else on its own). */
+async function turnedNegative(row: EventRow): Promise<boolean> {
+  const current: Emotion = { score: row.sentiment_score, label: row.sentiment_label!, cues: row.frustration_cues ?? [] };
+  // The previous scored item of the conversation (its index), or of the customer's timeline outside conversations.
+  const [prev] = row.conversation_id
+    ? await db.$queryRaw<{ sentiment_score: number | null; sentiment_label: Emotion["label"]; frustration_cues: string[] }[]>`
+        SELECT sentiment_score, sentiment_label::text AS sentiment_label, frustration_cues FROM timeline_events
+        WHERE conversation_id = ${row.conversation_id}::uuid AND (occurred_at, id) < (${row.occurred_at}, ${row.id}::uuid)
+          AND sentiment_label IS NOT NULL AND sentiment_label <> 'unscored'
+        ORDER BY occurred_at DESC, id DESC LIMIT 1`
+    : await db.$queryRaw<{ sentiment_score: number | null; sentiment_label: Emotion["label"]; frustration_cues: string[] }[]>`
+        SELECT sentiment_score, sentiment_label::text AS sentiment_label, frustration_cues FROM timeline_events
+        WHERE customer_id = ${row.customer_id}::uuid AND (occurred_at, id) < (${row.occurred_at}, ${row.id}::uuid)
+          AND sentiment_label IS NOT NULL AND sentiment_label <> 'unscored'
+        ORDER BY occurred_at DESC, id DESC LIMIT 1`;
+  return isSharpNegativeTurn(prev ? { score: prev.sentiment_score, label: prev.sentiment_label, cues: prev.frustration_cues ?? [] } : null, current);
 }
 
 /** One pass over the timer rules ("no_reply"). */
@@ -247,9 +273,10 @@ async function rulesOnEvent(event: DomainEvent): Promise<void> {
     // The published item carries kind/name/channel/actor: when no enabled rule's
     // trigger can match, skip loading the event (batches of 1,000 product
     // events would otherwise cost 1,000 queries for nothing).
-    const item = event.item as { kind?: string; name?: string | null; channel?: string; actor?: string } | undefined;
+    const item = event.item as { kind?: string; name?: string | null; channel?: string; actor?: string; emotion?: RuleEvent["sentiment"] } | undefined;
     if (item?.kind) {
-      const probe = { kind: item.kind, name: item.name ?? null, channel: item.channel ?? "", actor: item.actor ?? "" } as RuleEvent;
+      // A negative item may be a turn: the probe lets "turned_negative" rules through to the exact check.
+      const probe = { kind: item.kind, name: item.name ?? null, channel: item.channel ?? "", actor: item.actor ?? "", sentiment: item.emotion ?? null, turnedNegative: item.emotion?.label === "negative" } as RuleEvent;
       const rules = await loadRules();
       if (!rules.some((r) => !isTimerTrigger(r.trigger) && triggerMatches(r.trigger as EventTrigger, probe))) return;
     }

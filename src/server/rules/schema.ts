@@ -7,6 +7,7 @@ import { ACTORS, CHANNELS, EVENT_KINDS, PRIORITIES, STATUSES, SURVEY_KINDS } fro
 
 export const OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "contains", "not_contains", "in", "exists"] as const;
 export const TIMERS = ["no_reply"] as const;
+export const SENTIMENT_TRIGGERS = ["negative", "turned_negative"] as const;
 
 export const eventTriggerSchema = z.object({
   kind: z.enum(EVENT_KINDS).optional(),
@@ -14,6 +15,12 @@ export const eventTriggerSchema = z.object({
   name: z.string().trim().min(1).max(100).optional(),
   channel: z.enum(CHANNELS).optional(),
   actor: z.enum(ACTORS).optional(),
+  /**
+   * The customer's emotion on this touchpoint (src/server/emotion/):
+   * "negative" — scored negative; "turned_negative" — a sharp negative turn
+   * from their previous scored item in the conversation (isSharpNegativeTurn).
+   */
+  sentiment: z.enum(SENTIMENT_TRIGGERS).optional(),
 });
 
 export const timerTriggerSchema = z.object({

@@ -5,6 +5,7 @@
 // written in one transaction with multi-row inserts so it takes seconds.
 import bcrypt from "bcryptjs";
 import { randomUUID } from "node:crypto";
+import { touchpointEmotion } from "@/server/ingest/emotion";
 import type { Prisma, PrismaClient } from "@/server/db";
 import { hashApiKey } from "@/server/api-keys/hash";
 import {
@@ -296,14 +297,18 @@ async function insertMessages(tx: Tx, rows: Msg[]) {
 }
 
 async function insertEvents(tx: Tx, rows: Ev[]) {
+  // Scored as the write path scores them (customer messages, survey answers), so the demo's timelines and journey curves show emotion.
+  const emotions = rows.map((e) =>
+    touchpointEmotion({ actor: e.actor, kind: e.kind, text: e.text, name: e.name, payload: e.payload, message: e.kind === "message" ? { direction: e.actor === "customer" ? "inbound" : "outbound", bodyText: e.text } : undefined }),
+  );
   await tx.$executeRawUnsafe(
     `INSERT INTO timeline_events (id, customer_id, origin_customer_id, occurred_at, kind, channel, actor, actor_user_id,
-        conversation_id, inbox_id, message_id, name, text, payload, created_at)
+        conversation_id, inbox_id, message_id, name, text, payload, created_at, sentiment_score, sentiment_label, frustration_cues)
      SELECT id, customer_id, customer_id, occurred_at, kind, channel, actor, actor_user_id,
-        conversation_id, inbox_id, message_id, name, text, payload, occurred_at
+        conversation_id, inbox_id, message_id, name, text, payload, occurred_at, sentiment_score, sentiment_label, string_to_array(cues, chr(31))
      FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::"TimelineKind"[], $5::"ChannelKind"[], $6::"Actor"[], $7::uuid[],
-        $8::uuid[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::jsonb[])
-       AS t(id, customer_id, occurred_at, kind, channel, actor, actor_user_id, conversation_id, inbox_id, message_id, name, text, payload)`,
+        $8::uuid[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::jsonb[], $14::float8[], $15::"SentimentLabel"[], $16::text[])
+       AS t(id, customer_id, occurred_at, kind, channel, actor, actor_user_id, conversation_id, inbox_id, message_id, name, text, payload, sentiment_score, sentiment_label, cues)`,
     rows.map((e) => e.id),
     rows.map((e) => e.customerId),
     rows.map((e) => iso(e.at)),
@@ -317,5 +322,8 @@ async function insertEvents(tx: Tx, rows: Ev[]) {
     rows.map((e) => e.name),
     rows.map((e) => e.text),
     rows.map((e) => JSON.stringify(e.payload)),
+    emotions.map((m) => m?.score ?? null),
+    emotions.map((m) => m?.label ?? null),
+    emotions.map((m) => (m?.cues ?? []).join("\u001f")),
   );
 }

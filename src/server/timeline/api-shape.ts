@@ -29,6 +29,7 @@ export function toApiItem(i: TimelineItem): ApiTimelineItem {
     ["quotedText", i.quotedText],
     ["actorUserId", i.actorUserId],
     ["actorName", i.actorName],
+    ["emotion", i.emotion],
   ];
   for (const [k, v] of optional) if (v !== null && v !== undefined) out[k] = v;
   if (i.attachments.length > 0) out.attachments = i.attachments;

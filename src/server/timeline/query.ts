@@ -50,7 +50,11 @@ export type TimelineItem = {
   subject: string | null;
   attachments: { id: string; filename: string; contentType: string; size: number }[];
   payload: unknown;
+  /** A customer message's or survey answer's emotion (src/server/emotion/); null when not scored. */
+  emotion: TimelineEmotion | null;
 };
+
+export type TimelineEmotion = { score: number | null; label: "negative" | "neutral" | "positive" | "unscored"; cues: string[] };
 
 type Row = {
   id: string;
@@ -74,6 +78,9 @@ type Row = {
   subject: string | null;
   attachments: { id: string; filename: string; contentType: string; size: number }[] | null;
   payload: unknown;
+  sentiment_score: number | null;
+  sentiment_label: TimelineEmotion["label"] | null;
+  frustration_cues: string[] | null;
 };
 
 export const MAX_PAGE = 200;
@@ -127,7 +134,7 @@ const DETAILS_SQL = `
            m.direction, m.delivery_status, m.delivery_error, m.body_html, m.quoted_text, m.subject,
            (SELECT json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size) ORDER BY a.created_at, a.id)
               FROM attachments a WHERE a.message_id = p.message_id) AS attachments,
-           p.payload
+           p.payload, p.sentiment_score, p.sentiment_label, p.frustration_cues
     FROM page p
     LEFT JOIN users u ON u.id = p.actor_user_id
     LEFT JOIN conversations c ON c.id = p.conversation_id
@@ -172,10 +179,10 @@ export async function listCustomerTimeline(q: TimelineQuery): Promise<{ items: T
   }
   const scope = !q.inboxScope || q.inboxScope === "all" ? null : q.inboxScope;
   let rows: Row[];
-  if (!q.cursor) rows = await prepared<Row>("timeline_customer_first_page_v1", CUSTOMER_FIRST_PAGE_SQL, [q.customerId, limit + 1, scope]);
+  if (!q.cursor) rows = await prepared<Row>("timeline_customer_first_page_v2", CUSTOMER_FIRST_PAGE_SQL, [q.customerId, limit + 1, scope]);
   else {
     const c = decodeCursor(q.cursor);
-    rows = await prepared<Row>("timeline_customer_next_page_v1", CUSTOMER_NEXT_PAGE_SQL, [q.customerId, limit + 1, scope, c.occurredAt, c.id]);
+    rows = await prepared<Row>("timeline_customer_next_page_v2", CUSTOMER_NEXT_PAGE_SQL, [q.customerId, limit + 1, scope, c.occurredAt, c.id]);
   }
   if (rows.length === 0) return null;
   return pageOf(rows.filter((r) => r.id !== null), limit);
@@ -192,9 +199,9 @@ function isUnfiltered(q: TimelineQuery): boolean {
 
 async function preparedPage(q: TimelineQuery, limit: number): Promise<Row[]> {
   const scope = !q.inboxScope || q.inboxScope === "all" ? null : q.inboxScope;
-  if (!q.cursor) return prepared<Row>("timeline_first_page_v1", FIRST_PAGE_SQL, [q.customerId, limit + 1, scope]);
+  if (!q.cursor) return prepared<Row>("timeline_first_page_v2", FIRST_PAGE_SQL, [q.customerId, limit + 1, scope]);
   const c = decodeCursor(q.cursor);
-  return prepared<Row>("timeline_next_page_v1", NEXT_PAGE_SQL, [q.customerId, limit + 1, scope, c.occurredAt, c.id]);
+  return prepared<Row>("timeline_next_page_v2", NEXT_PAGE_SQL, [q.customerId, limit + 1, scope, c.occurredAt, c.id]);
 }
 
 function clampLimit(limit: number | undefined, fallback: number, max: number): number {
@@ -216,7 +223,7 @@ const DETAILS = Prisma.sql`
            m.direction, m.delivery_status, m.delivery_error, m.body_html, m.quoted_text, m.subject,
            (SELECT json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size) ORDER BY a.created_at, a.id)
               FROM attachments a WHERE a.message_id = p.message_id) AS attachments,
-           p.payload
+           p.payload, p.sentiment_score, p.sentiment_label, p.frustration_cues
     FROM page p
     LEFT JOIN users u ON u.id = p.actor_user_id
     LEFT JOIN conversations c ON c.id = p.conversation_id
@@ -309,5 +316,6 @@ export function toItem(r: Row): TimelineItem {
     subject: r.subject,
     attachments: r.attachments ?? [],
     payload: r.payload,
+    emotion: r.sentiment_label ? { score: r.sentiment_score, label: r.sentiment_label, cues: r.frustration_cues ?? [] } : null,
   };
 }

@@ -61,6 +61,7 @@ type TimelineRow = {
   id: string; kind: string; name: string | null; channel: string; actor: string; actor_user_id: string | null; actor_name: string | null;
   customer_id: string; conversation_id: string | null; text: string; payload: Record<string, unknown> | null; occurred_at: Date;
   message_id: string | null; direction: string | null; is_note: boolean | null; body_text: string | null; subject: string | null; author_id: string | null; author_name: string | null;
+  sentiment_score: number | null; sentiment_label: "negative" | "neutral" | "positive" | "unscored" | null; frustration_cues: string[] | null;
 };
 
 type ConversationRow = {
@@ -75,7 +76,8 @@ async function loadTimeline(ids: string[]): Promise<Map<string, TimelineRow>> {
   const rows = await db.$queryRaw<TimelineRow[]>`
     SELECT e.id, e.kind::text AS kind, e.name, e.channel::text AS channel, e.actor::text AS actor, e.actor_user_id, au.name AS actor_name,
            e.customer_id, e.conversation_id, e.text, e.payload, e.occurred_at,
-           m.id AS message_id, m.direction::text AS direction, m.is_note, m.body_text, m.subject, m.author_id, mu.name AS author_name
+           m.id AS message_id, m.direction::text AS direction, m.is_note, m.body_text, m.subject, m.author_id, mu.name AS author_name,
+           e.sentiment_score, e.sentiment_label::text AS sentiment_label, e.frustration_cues
     FROM timeline_events e
     LEFT JOIN messages m ON m.id = e.message_id
     LEFT JOIN users au ON au.id = e.actor_user_id
@@ -190,7 +192,8 @@ export async function buildWebhookEvents(planned: PlannedEvent[], now = new Date
       if (row.is_note || row.kind !== "message") continue;
       const direction = (row.direction ?? (row.actor === "customer" ? "inbound" : "outbound")) as "inbound" | "outbound";
       const author = row.author_id ? actorOf("agent", row.author_id, row.author_name) : actorOf(row.actor, row.actor_user_id, row.actor_name);
-      const message = { id: row.message_id ?? row.id, direction, channel: row.channel, text: row.body_text ?? row.text, subject: row.subject, author, createdAt: occurredAt };
+      const emotion = row.sentiment_label ? { score: row.sentiment_score, label: row.sentiment_label, cues: row.frustration_cues ?? [] } : null;
+      const message = { id: row.message_id ?? row.id, direction, channel: row.channel, text: row.body_text ?? row.text, subject: row.subject, author, createdAt: occurredAt, emotion };
       built.push({ eventId: p.eventId, type: p.type, orderingKey, envelope: envelope(p, row.occurred_at, { message, conversation, customer }) });
     } else if (p.type === "conversation.updated") {
       if (!conversation) continue;

@@ -79,6 +79,15 @@ export const messageCreatedData = z.object({
     subject: z.string().nullable(),
     author: actorSchema,
     createdAt: isoTime,
+    emotion: z
+      .object({
+        score: z.number().min(-1).max(1).nullable(),
+        label: z.enum(["negative", "neutral", "positive", "unscored"]),
+        cues: z.array(z.string()),
+      })
+      .nullable()
+      .optional()
+      .meta({ description: "The customer's emotion on an inbound message (docs/emotion.md); null for outbound messages." }),
   }),
   conversation: webhookConversationSchema.nullable(),
   customer: webhookCustomerSchema,

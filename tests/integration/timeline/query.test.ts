@@ -88,7 +88,7 @@ describe("listTimeline", () => {
     expect(Object.keys(item).sort()).toEqual(
       [
         "actor", "actorName", "actorUserId", "attachments", "bodyHtml", "channel", "conversationId", "conversationNumber", "deliveryError", "deliveryStatus",
-        "direction", "id", "inboxId", "kind", "messageId", "name", "occurredAt", "payload", "quotedText", "remoteImages", "subject", "text",
+        "direction", "emotion", "id", "inboxId", "kind", "messageId", "name", "occurredAt", "payload", "quotedText", "remoteImages", "subject", "text",
       ].sort(),
     );
     expect(await getTimelineItem(item.id)).toEqual(item);

@@ -166,6 +166,9 @@ describe("outgoing webhooks", () => {
       const updated = delivered.filter((r) => r.envelope.type === "conversation.updated").map((r) => r.envelope.data);
       expect(updated[0]).toMatchObject({ change: { field: "status", from: "open", to: "pending" }, changedBy: { type: "agent", userId: agentId, name: "Sam Agent" } });
       expect(updated[1]).toMatchObject({ change: { field: "priority", to: "high" }, conversation: { status: "pending", priority: "high" } });
+      // Inbound messages carry the customer's emotion.
+      const firstMessage = delivered.find((r) => r.envelope.type === "message.created")!.envelope.data as { message: { emotion: { label: string } | null } };
+      expect(firstMessage.message.emotion).toMatchObject({ label: expect.stringMatching(/^(negative|neutral|positive)$/) });
       const created = delivered.find((r) => r.envelope.type === "customer.created")!.envelope.data as { customer: { email: string; name: string } };
       expect(created.customer).toMatchObject({ email: "grace@example.test", name: "Grace Hopper" });
 

@@ -40,7 +40,7 @@ describe("friction signals", () => {
       firstResponseAt: new Date(t0 + 2 * 24 * H + 2.5 * H),
       reopenCount: 1,
     });
-    const data: CustomerData = { conversations: [a, b], handoffs: new Map([["b", [new Date(t0 + 49 * H)]]]), reopens: new Map(), articleViews: [new Date(t0 + 2 * 24 * H - 20 * 60_000)] };
+    const data: CustomerData = { conversations: [a, b], handoffs: new Map([["b", [new Date(t0 + 49 * H)]]]), reopens: new Map(), articleViews: [new Date(t0 + 2 * 24 * H - 20 * 60_000)], negativeTurns: new Map([["b", [new Date(t0 + 2 * 24 * H + 3 * H)]]]) };
     const s = conversationSignals(b, data, new Date(t0 + 3 * 24 * H));
     expect(Object.fromEntries(s.map((x) => [x.kind, [x.count, x.points]]))).toEqual({
       wait: [1, 10],
@@ -49,6 +49,7 @@ describe("friction signals", () => {
       channel_switch: [1, 10],
       reopen: [1, 15],
       failed_self_service: [1, 15],
+      negative_turn: [1, 15],
     });
     expect(conversationSignals(a, data, new Date(t0 + 3 * 24 * H))).toEqual([]);
   });

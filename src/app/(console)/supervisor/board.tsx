@@ -265,6 +265,7 @@ const SIGNAL_LABEL: Record<string, string> = {
   channel_switch: "Channel switch",
   reopen: "Reopened",
   failed_self_service: "Self-service failed",
+  negative_turn: "Turned negative",
 };
 
 function FrictionList({ rows }: { rows: Board["friction"] }) {

@@ -146,6 +146,14 @@ export const timelineItemSchema = z
     actorName: optionalText,
     attachments: z.array(z.object({ id: z.uuid(), filename: z.string(), contentType: z.string(), size: z.int() })).optional(),
     payload: z.record(z.string(), z.unknown()).optional(),
+    emotion: z
+      .object({
+        score: z.number().min(-1).max(1).nullable().meta({ description: "−1 (most negative) … +1 (most positive); null when unscored." }),
+        label: z.enum(["negative", "neutral", "positive", "unscored"]).meta({ description: "unscored: a language the sentiment model does not read (never guessed)." }),
+        cues: z.array(z.string()).meta({ description: "Frustration cues found: repeated_contact, caps, still, again, escalation." }),
+      })
+      .optional()
+      .meta({ description: "The customer's emotion on an inbound message or survey answer (docs/emotion.md)." }),
   })
   .meta({ description: "Fields that do not apply to an item are left out; more may be added." });
 

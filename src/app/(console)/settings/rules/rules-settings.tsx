@@ -22,6 +22,9 @@ const OPS = [
   ["exists", "is set"],
 ] as const;
 const FIELDS = [
+  "sentiment",
+  "sentiment.score",
+  "sentiment.cues",
   "payload.amount",
   "payload.plan",
   "payload.url",
@@ -64,12 +67,13 @@ type Form = {
   eventName: string;
   channel: string;
   actor: string;
+  sentiment: string;
   minutes: number;
   conditions: Cond[];
   actions: Act[];
 };
 
-const EMPTY: Form = { id: null, name: "", enabled: true, triggerType: "event", kind: "product_event", eventName: "purchase", channel: "", actor: "", minutes: 60, conditions: [], actions: [{ type: "add_tags", tags: [] }] };
+const EMPTY: Form = { id: null, name: "", enabled: true, triggerType: "event", kind: "product_event", eventName: "purchase", channel: "", actor: "", sentiment: "", minutes: 60, conditions: [], actions: [{ type: "add_tags", tags: [] }] };
 const input = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
 function defaultsFor(type: string): Act {
@@ -114,6 +118,7 @@ function fromRule(r: { id: string; name: string; enabled: boolean; trigger: unkn
     eventName: String(t.name ?? ""),
     channel: String(t.channel ?? ""),
     actor: String(t.actor ?? ""),
+    sentiment: String(t.sentiment ?? ""),
     minutes: Number(t.minutes ?? 60),
     conditions: conds.map((c) => ({ field: c.field, op: c.op, value: Array.isArray(c.value) ? c.value.join(", ") : c.value === undefined ? "" : String(c.value) })),
     actions: (Array.isArray(r.actions) ? r.actions : []) as Act[],
@@ -124,7 +129,7 @@ function toInput(f: Form) {
   const trigger =
     f.triggerType === "timer"
       ? { timer: "no_reply", minutes: f.minutes }
-      : Object.fromEntries(Object.entries({ kind: f.kind, name: f.eventName.trim(), channel: f.channel, actor: f.actor }).filter(([, v]) => v));
+      : Object.fromEntries(Object.entries({ kind: f.kind, name: f.eventName.trim(), channel: f.channel, actor: f.actor, sentiment: f.sentiment }).filter(([, v]) => v));
   return {
     name: f.name,
     enabled: f.enabled,
@@ -137,7 +142,7 @@ function toInput(f: Form) {
 function describeTrigger(t: unknown): string {
   const x = (t ?? {}) as Record<string, unknown>;
   if (typeof x.timer === "string") return `No reply for ${x.minutes} min`;
-  const parts = [x.kind ? String(x.kind).replace("_", " ") : "any event", x.name ? `“${x.name}”` : null, x.channel ? `on ${x.channel}` : null, x.actor ? `by ${x.actor}` : null];
+  const parts = [x.kind ? String(x.kind).replace("_", " ") : "any event", x.name ? `“${x.name}”` : null, x.channel ? `on ${x.channel}` : null, x.actor ? `by ${x.actor}` : null, x.sentiment === "turned_negative" ? "where the customer's sentiment turned negative" : x.sentiment === "negative" ? "with negative sentiment" : null];
   return parts.filter(Boolean).join(" ");
 }
 
@@ -289,6 +294,7 @@ function RuleForm({ form, setForm, options, saving, error, onSubmit, onCancel }:
               <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Name<input className={`${input} w-40`} value={form.eventName} onChange={(e) => setForm({ ...form, eventName: e.target.value })} placeholder="purchase, status…" /></label>
               <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Channel<select className={input} value={form.channel} onChange={(e) => setForm({ ...form, channel: e.target.value })}><option value="">any</option>{CHANNELS.map((c) => <option key={c}>{c}</option>)}</select></label>
               <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">By<select className={input} value={form.actor} onChange={(e) => setForm({ ...form, actor: e.target.value })}><option value="">anyone</option><option value="customer">customer</option><option value="agent">agent</option><option value="system">system</option></select></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Customer sentiment<select className={input} value={form.sentiment} onChange={(e) => setForm({ ...form, sentiment: e.target.value })}><option value="">any</option><option value="negative">negative</option><option value="turned_negative">turned negative (sharp drop)</option></select></label>
             </>
           )}
         </div>
@@ -308,7 +314,7 @@ function RuleForm({ form, setForm, options, saving, error, onSubmit, onCancel }:
           ))}
         </ul>
         <button type="button" className="mt-2 text-sm font-medium text-brand-700 hover:underline" onClick={() => setForm({ ...form, conditions: [...form.conditions, { field: "", op: "eq", value: "" }] })}>+ Add condition</button>
-        <p className="mt-1 text-xs text-slate-400">Fields: payload.* (event data), customer.* (name, attributes.*, journeyStage, lifetimeValue), friction, priority, status, tags, waitingMinutes…</p>
+        <p className="mt-1 text-xs text-slate-400">Fields: payload.* (event data), customer.* (name, attributes.*, journeyStage, lifetimeValue), friction, sentiment (label), sentiment.score, sentiment.cues, priority, status, tags, waitingMinutes…</p>
       </fieldset>
 
       <fieldset className="rounded-lg border border-slate-200 p-3">

@@ -15,6 +15,7 @@ const SIGNAL_LABEL: Record<string, string> = {
   channel_switch: "Channel switches",
   reopen: "Reopened tickets",
   failed_self_service: "Self-service that failed",
+  negative_turn: "Mood turned negative",
 };
 
 function duration(from: string, to: string) {
