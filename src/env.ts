@@ -81,7 +81,62 @@ export const envSchema = z.object({
   /** Internal (tests shorten it): how long a widget visitor's previous token still works after a renewal. */
   WIDGET_TOKEN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   OUTBOUND_ALLOWLIST: z.string().optional().refine((v) => invalidAllowlistEntries(v).length === 0, { error: (i) => `not a CIDR, address or host name: ${invalidAllowlistEntries(String(i.input)).join(", ")}` }),
+  /** OpenID Connect single sign-on (docs/sso.md): issuer, client id and secret go together; unset = passwords only. */
+  OIDC_ISSUER: url.optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  /** The login button says "Sign in with <this>". */
+  OIDC_DISPLAY_NAME: z.string().trim().min(1).max(60, "must be at most 60 characters").default("Single sign-on"),
+  OIDC_SCOPES: z
+    .string()
+    .trim()
+    .default("openid email profile")
+    .refine((v) => v.split(/\s+/).includes("openid"), "must include openid"),
+  /** Email domains single sign-on accepts (comma list); empty = any verified email. */
+  OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const domains = (v ?? "").split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean);
+      const bad = domains.filter((d) => !DOMAIN.test(d));
+      if (bad.length) ctx.issues.push({ code: "custom", message: `not a domain: ${bad.join(", ")}`, input: v });
+      return domains;
+    }),
+  /** The claim carrying the user's groups or roles; a dotted path reaches into objects ("realm_access.roles"). */
+  OIDC_ROLE_CLAIM: z.string().trim().min(1).optional(),
+  /** "value=role" pairs, first match wins, "*" matches any value: "helpdesk-admins=admin,*=agent". */
+  OIDC_ROLE_MAP: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const rules: OidcRoleRule[] = [];
+      for (const pair of (v ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+        const i = pair.lastIndexOf("=");
+        const value = i > 0 ? pair.slice(0, i).trim() : "";
+        const role = i > 0 ? pair.slice(i + 1).trim() : "";
+        if (!value || !ROLES.includes(role as OidcRoleRule["role"])) {
+          ctx.issues.push({ code: "custom", message: `"${pair}" is not value=admin|supervisor|agent`, input: v });
+          return z.NEVER;
+        }
+        rules.push({ value, role: role as OidcRoleRule["role"] });
+      }
+      return rules;
+    }),
+  /** First sign-in of an unknown (allowed, verified) email creates an agent; false = only existing users may sign in. */
+  OIDC_AUTO_CREATE: bool.default(true),
+  /** The assistant's provider (docs/assistant.md): any OpenAI chat-completions server; unset = the local fallback answers. */
+  LLM_BASE_URL: url.optional(),
+  /** Optional: local servers (Ollama, llama.cpp) take none. Never logged. */
+  LLM_API_KEY: z.string().optional(),
+  /** Required with LLM_BASE_URL: the model (or Azure deployment) name. */
+  LLM_MODEL: z.string().trim().min(1).max(200).optional(),
+  /** How long the assistant waits for the provider before answering from the fallback. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8000),
 });
+
+export type OidcRoleRule = { value: string; role: "admin" | "supervisor" | "agent" };
+const ROLES: readonly string[] = ["admin", "supervisor", "agent"];
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -103,7 +158,50 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) throw new EnvError(formatEnvError(result.error, cleaned));
+  const oidcProblem = oidcSettingsProblem(result.data);
+  if (oidcProblem) throw new EnvError(oidcProblem);
+  if (result.data.LLM_BASE_URL && !result.data.LLM_MODEL) throw new EnvError("Missing required environment variable LLM_MODEL: the assistant's provider (LLM_BASE_URL) needs the model to ask (see docs/assistant.md)");
   return result.data;
+}
+
+const OIDC_TRIO = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+
+// Half a single sign-on configuration is a mistake, not "off": say which part is missing.
+function oidcSettingsProblem(e: Env): string | null {
+  const missing = OIDC_TRIO.filter((name) => !e[name]);
+  if (missing.length > 0 && missing.length < OIDC_TRIO.length) return `Missing required environment variable ${missing.join(", ")}: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together (see docs/sso.md)`;
+  if (e.OIDC_ROLE_MAP.length > 0 && !e.OIDC_ROLE_CLAIM) return "Missing required environment variable OIDC_ROLE_CLAIM: OIDC_ROLE_MAP maps the values of that claim (see docs/sso.md)";
+  return null;
+}
+
+export type OidcSettings = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  displayName: string;
+  scopes: string;
+  allowedDomains: string[];
+  roleClaim: string | undefined;
+  /** Without OIDC_ROLE_MAP, a claim value that is a role's own name is that role. */
+  roleMap: OidcRoleRule[];
+  autoCreate: boolean;
+};
+
+/** Single sign-on's settings, or null when it is not configured. */
+export function oidcSettings(): OidcSettings | null {
+  const e = env();
+  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return null;
+  return {
+    issuer: e.OIDC_ISSUER.replace(/\/$/, ""),
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    displayName: e.OIDC_DISPLAY_NAME,
+    scopes: e.OIDC_SCOPES,
+    allowedDomains: e.OIDC_ALLOWED_DOMAINS,
+    roleClaim: e.OIDC_ROLE_CLAIM,
+    roleMap: e.OIDC_ROLE_MAP.length > 0 ? e.OIDC_ROLE_MAP : ROLES.map((role) => ({ value: role, role: role as OidcRoleRule["role"] })),
+    autoCreate: e.OIDC_AUTO_CREATE,
+  };
 }
 
 const cache = globalThis as unknown as { __throughlineEnv?: Env };

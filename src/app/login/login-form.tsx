@@ -2,9 +2,20 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 
-export function LoginForm({ next }: { next: string }) {
-  const [error, setError] = useState<string | null>(null);
+/** ssoLabel: the single sign-on button's text, null when it is not configured. initialError: why the last attempt came back here. */
+export function LoginForm({ next, ssoLabel, initialError }: { next: string; ssoLabel: string | null; initialError: string | null }) {
+  const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
+
+  function onSso() {
+    setPending(true);
+    setError(null);
+    // next-auth's client asks for the provider's URL and navigates there (the CSP allows no form post to another site).
+    void signIn("oidc", { callbackUrl: next }).catch(() => {
+      setPending(false);
+      setError("Single sign-on could not start. Try again.");
+    });
+  }
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -49,6 +60,19 @@ export function LoginForm({ next }: { next: string }) {
         className="w-full rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 disabled:opacity-60">
         {pending ? "Signing in…" : "Sign in"}
       </button>
+      {ssoLabel ? (
+        <>
+          <div className="flex items-center gap-3 text-xs text-slate-500" aria-hidden>
+            <span className="h-px flex-1 bg-slate-200" />
+            or
+            <span className="h-px flex-1 bg-slate-200" />
+          </div>
+          <button type="button" onClick={onSso} disabled={pending}
+            className="w-full rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-700 shadow-sm hover:bg-slate-50 disabled:opacity-60">
+            {ssoLabel}
+          </button>
+        </>
+      ) : null}
     </form>
   );
 }

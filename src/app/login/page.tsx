@@ -1,15 +1,18 @@
 import { redirect } from "next/navigation";
 import { db } from "@/server/db";
 import { currentViewer } from "@/server/auth/session";
+import { oidcSettings } from "@/env";
 import { LoginForm } from "./login-form";
+import { signInErrorMessage } from "./sign-in-errors";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
   if ((await db.user.count()) === 0) redirect("/setup");
   if (await currentViewer()) redirect("/inbox");
-  const { callbackUrl } = await searchParams;
+  const { callbackUrl, error } = await searchParams;
+  const sso = oidcSettings();
   // Only local paths: never bounce a fresh session to another site.
   const next = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/inbox";
   return (
@@ -22,7 +25,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold tracking-tight">Sign in to Throughline</h1>
           <p className="mt-1 text-sm text-slate-500">Every conversation, one customer, one timeline.</p>
         </div>
-        <LoginForm next={next} />
+        <LoginForm next={next} ssoLabel={sso ? `Sign in with ${sso.displayName}` : null} initialError={signInErrorMessage(error)} />
       </div>
     </main>
   );

@@ -1,11 +1,15 @@
-// next-auth configuration: email + password (Credentials). The cookie is a
+// next-auth configuration: email + password (Credentials) and, when
+// configured, OpenID Connect single sign-on (./sso.ts). The cookie is a
 // signed JWT naming a server-side session row (./sessions.ts), which every
 // request checks; signing out ends the row. The same cookie authenticates socket.io.
 import type { NextAuthOptions } from "next-auth";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import type { TokenSet } from "openid-client";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { publicUrl } from "@/env";
+import { oidcSettings, publicUrl, type OidcSettings } from "@/env";
 import { purposeSecret } from "@/server/security/secrets";
 import { verifyLogin } from "./login";
+import { resolveSsoUser, type SsoClaims } from "./sso";
 import { createSession, endSession, SESSION_IDLE_MS } from "./sessions";
 import type { Role } from "./viewer";
 
@@ -43,13 +47,50 @@ export function sessionCookieName(secure = useSecureCookies()): string {
   return `${secure ? "__Secure-" : ""}next-auth.session-token`;
 }
 
-export function authOptions(): NextAuthOptions {
+/** The provider id: the redirect URI is <PUBLIC_URL>/api/auth/callback/oidc. */
+export const OIDC_PROVIDER_ID = "oidc";
+
+function oidcProvider(settings: OidcSettings): OAuthConfig<SsoClaims> {
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: settings.displayName,
+    type: "oauth",
+    wellKnown: `${settings.issuer}/.well-known/openid-configuration`,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    client: { token_endpoint_auth_method: "client_secret_basic" },
+    authorization: { params: { scope: settings.scopes } },
+    idToken: true,
+    checks: ["pkce", "state"],
+    userinfo: {
+      // A conforming provider leaves email and profile claims out of the ID
+      // token when it also issues an access token (they are at userinfo), so
+      // both are read. The ID token's own claims (iss, sub: verified) win.
+      async request({ tokens, client }) {
+        // A TokenSet at run time (next-auth's type says only its fields).
+        const set = tokens as TokenSet;
+        const idClaims = set.claims() as SsoClaims;
+        const info = (await client.userinfo(set)) as SsoClaims;
+        return { ...info, ...idClaims };
+      },
+    },
+    // Placeholders: the signIn callback below replaces them with the user resolveSsoUser finds.
+    profile: (claims) => ({ id: String(claims.sub), name: null, email: null, role: "agent", teamIds: [], sessionId: "" }),
+  };
+}
+
+/** The request's client (for the session row): x-throughline-client-ip is computed by the server, never taken from the caller. */
+export type AuthRequestContext = { clientIp?: string | null; userAgent?: string | null };
+
+export function authOptions(request: AuthRequestContext = {}): NextAuthOptions {
+  const oidc = oidcSettings();
   return {
     secret: purposeSecret("sessions"),
     useSecureCookies: useSecureCookies(),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/login", error: "/login" },
     providers: [
+      ...(oidc ? [oidcProvider(oidc)] : []),
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
@@ -75,6 +116,18 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        const claims = profile as SsoClaims;
+        // openid-client has checked the ID token's iss against the discovered issuer.
+        const result = await resolveSsoUser(claims, String(claims.iss ?? oidc?.issuer));
+        if (!result.ok) return `/login?error=sso_${result.reason}`;
+        const v = result.viewer;
+        const sessionId = await createSession(v.userId, { userAgent: request.userAgent, ip: request.clientIp });
+        // next-auth hands this same object to the jwt callback: the cookie then names the row, as for passwords.
+        Object.assign(user, { id: v.userId, name: v.name, email: v.email, role: v.role, teamIds: v.teamIds, sessionId });
+        return true;
+      },
       async jwt({ token, user }) {
         if (user) {
           token.uid = user.id;

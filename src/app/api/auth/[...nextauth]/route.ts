@@ -34,6 +34,7 @@ async function handler(req: NextRequest, ctx: Ctx) {
     const token = await tokenFromCookieHeader(cookie);
     if (token && !(await viewerFromSession(token.sid, token.uid))) return Response.json({}, { headers: { "set-cookie": clearedSessionCookie(), "cache-control": "no-store" } });
   }
-  return NextAuth(req as never, ctx as never, authOptions());
+  // Single sign-on creates its session row in a callback that never sees the request: hand it the client here.
+  return NextAuth(req as never, ctx as never, authOptions({ clientIp: req.headers.get("x-throughline-client-ip"), userAgent: req.headers.get("user-agent") }));
 }
 export { handler as GET, handler as POST };
