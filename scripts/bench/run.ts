@@ -6,7 +6,7 @@
 //      SQL over pg (and raw SQL behind a bare node:http server, to show what HTTP
 //      itself costs), for customers with 1k, 100k and 1M events;
 //   2. ingest throughput: ingestion service (batched), HTTP events API (batch and
-//      single) vs raw batched INSERT;
+//      single), the SDK (src/sdk: track() + close()) vs raw batched INSERT;
 //   3. live latency ingest → socket.io agent client, p50/p99 at 1, 100, 500 and
 //      1000 ev/s offered (open loop), with the rate achieved and the errors (HTTP
 //      failures plus accepted events not delivered to the socket within 5 s);
@@ -290,6 +290,23 @@ async function main() {
   for (let done = 0; done < N_BATCH; done += 1000) await httpBatch(done, "run");
   const httpBatchRate = N_BATCH / ((performance.now() - start) / 1000);
 
+  // The same events through the SDK (src/sdk): track() each, then close(); it
+  // cuts the queue into batches of batchSize and sends them one after another,
+  // as the loop above does by hand. At 1,000 per batch (the API's maximum) and
+  // at the SDK's default of 100. One uncounted round first.
+  const { createThroughline } = await import("../../src/sdk/index.ts");
+  const sdkRun = async (batchSize: number, total: number, tag: string) => {
+    const sdk = createThroughline({ baseUrl: app.url, apiKey: API_KEY, batchSize, flushIntervalMs: 60_000, onError: (e) => console.error(`SDK: ${e.message}`) });
+    const begin = performance.now();
+    for (let k = 0; k < total; k++) sdk.track({ customer: { email: emails[k % emails.length]! }, name: "page_view", properties: { url: `/sdk/${tag}` } });
+    const { stored, errors } = await sdk.close();
+    if (errors.length || stored.length !== total) throw new Error(`SDK ${tag}: ${stored.length}/${total} stored, ${errors.length} errors`);
+    return total / ((performance.now() - begin) / 1000);
+  };
+  await sdkRun(1000, 1000, "warm");
+  const sdkBatchRate = await sdkRun(1000, N_BATCH, "b1000");
+  const sdkDefaultRate = await sdkRun(100, N_BATCH, "b100");
+
   // HTTP events API, one event per request, exactly 32 requests in flight (closed
   // loop: 32 workers, each sends its next request when the previous one is answered),
   // after 256 uncounted warm-up requests. Bounded by count and by 60 s.
@@ -330,12 +347,14 @@ async function main() {
   console.log(`raw batched INSERT (1,000/statement):      ${rawRate.toFixed(0).padStart(8)} events/s`);
   console.log(`ingestion service, batched (1,000/call):   ${serviceRate.toFixed(0).padStart(8)} events/s  = ${((serviceRate / rawRate) * 100).toFixed(0)}% of raw (target ≥ 50%)`);
   console.log(`HTTP events API, batched (1,000/request):  ${httpBatchRate.toFixed(0).padStart(8)} events/s  = ${((httpBatchRate / rawRate) * 100).toFixed(0)}% of raw`);
+  console.log(`SDK track() + close(), batchSize 1,000:    ${sdkBatchRate.toFixed(0).padStart(8)} events/s  = ${((sdkBatchRate / httpBatchRate) * 100).toFixed(0)}% of the HTTP batch figure`);
+  console.log(`SDK track() + close(), batchSize 100:      ${sdkDefaultRate.toFixed(0).padStart(8)} events/s  = ${((sdkDefaultRate / httpBatchRate) * 100).toFixed(0)}% of the HTTP batch figure`);
   console.log(
     `HTTP events API, single (${IN_FLIGHT} in flight):    ${single.rate.toFixed(0).padStart(8)} messages/s (target ≥ 1,000) · ${single.accepted}/${single.sent} accepted, ${single.errors} errors, max in flight ${single.maxInFlight}, request p50 ${ms(single.p50)} / p99 ${ms(single.p99)}`,
   );
   target(`POST /api/v1/events single, ${IN_FLIGHT} in flight`, single.rate, "msg/s", `${int(single.rate)} msg/s${single.errors ? ` (${single.errors} errors)` : ""}`, ">=", 1000, "≥ 1,000 msg/s");
   target("ingestion service batched ÷ raw batched INSERT", serviceRate / rawRate, "ratio", `${((serviceRate / rawRate) * 100).toFixed(0)} % (${int(serviceRate)} / ${int(rawRate)} ev/s)`, ">=", 0.5, "≥ 50 %");
-  results.ingest = { batchEvents: N_BATCH, rawRate, serviceRate, httpBatchRate, serviceShareOfRaw: serviceRate / rawRate, httpBatchShareOfRaw: httpBatchRate / rawRate, single: { inFlight: IN_FLIGHT, ...single } };
+  results.ingest = { batchEvents: N_BATCH, rawRate, serviceRate, httpBatchRate, serviceShareOfRaw: serviceRate / rawRate, httpBatchShareOfRaw: httpBatchRate / rawRate, sdk: { batch1000Rate: sdkBatchRate, batch100Rate: sdkDefaultRate }, single: { inFlight: IN_FLIGHT, ...single } };
 
   // ---------------------------------------------------------------- 3. live latency
   // Open loop: event k is sent at begin + k/rate whatever the earlier requests are
