@@ -7,13 +7,20 @@ import { ThroughlineError } from "./errors.js";
 import { randomId } from "./ids.js";
 import { cutBatches, serialise, type Queued } from "./queue.js";
 import { sendBatch, type SendPolicy } from "./send.js";
-import type { Customer, FlushResult, SentEvent, ThroughlineOptions, TrackEvent } from "./types.js";
+import { sendIdentify } from "./identify.js";
+import type { Attributes, Customer, FlushResult, IdentifyResult, SentEvent, ThroughlineOptions, TrackEvent } from "./types.js";
 
 export type Throughline = {
   /** Queues a product event; its customer defaults to the identified one. Throws TypeError for an event that cannot be sent at all. */
   track(event: TrackEvent): void;
-  /** Sets the customer of later track() calls that name none (REST v1 has no customer write: the customer is created or found by its first event). */
-  identify(customer: Customer): void;
+  /**
+   * Says who the customer is: POST /api/v1/identify finds (or creates) them,
+   * sets the name and merges `attributes` (null removes a key); later track()
+   * calls that name no customer are theirs. Resolves with the stored customer,
+   * or null when the call failed (reported through onError, retried first).
+   * Never rejects; throws TypeError for a customer without an identity.
+   */
+  identify(customer: Customer, attributes?: Attributes): Promise<IdentifyResult | null>;
   /** Sends everything queued; resolves once every event tracked before the call is sent, with what this call sent. Never rejects. */
   flush(): Promise<FlushResult>;
   /** Stops the timer, sends what is queued (as flush()); track() afterwards throws. */
@@ -104,9 +111,16 @@ export function createThroughline(options: ThroughlineOptions): Throughline {
 
   return {
     api,
-    identify(customer) {
+    identify(customer, attributes) {
+      // Checked now (a programming error throws at the call), sent after.
       if (!hasIdentity(customer)) throw new TypeError("identify(): the customer needs at least one of email, externalId, phone");
+      if (closed) throw new Error("identify(): this client is closed");
       identified = { ...customer };
+      return sendIdentify(api, { customer, ...(attributes ? { attributes } : {}) }, policy).then((result) => {
+        if (!(result instanceof ThroughlineError)) return result;
+        report(result);
+        return null;
+      });
     },
     track(input) {
       if (closed) throw new Error("track(): this client is closed");

@@ -4,5 +4,5 @@ export { createThroughline, type Throughline } from "./client.js";
 export { createApiClient, type ThroughlineApi } from "./api.js";
 export { ThroughlineError } from "./errors.js";
 export { isRetryableStatus, retryAfterMs, retryDelayMs } from "./retry.js";
-export type { Customer, FetchFn, FlushResult, SentEvent, StoredEvent, ThroughlineOptions, TrackEvent } from "./types.js";
+export type { Attributes, Customer, FetchFn, FlushResult, IdentifyRequest, IdentifyResult, SentEvent, StoredEvent, ThroughlineOptions, TrackEvent } from "./types.js";
 export type { components, operations, paths } from "./schema.js";

@@ -61,6 +61,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Identify a customer
+         * @description What your system knows about a customer: finds them by email, externalId or phone (creating them when unknown), links the identities given, sets the name and merges `attributes` key by key (null removes one). Idempotent: the same call twice changes nothing the second time. Scope: `events:write` (the key that sends a customer's events may say who they are).
+         */
+        post: operations["identifyCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -420,6 +440,39 @@ export interface components {
                 index: number;
                 message: string;
             }[];
+        };
+        IdentifyRequest: {
+            /** @description Who: at least one of email, externalId, phone. Unknown customers are created. */
+            customer: {
+                email?: string;
+                externalId?: string;
+                phone?: string;
+                name?: string;
+            } & ({
+                email: string;
+            } | {
+                externalId: string;
+            } | {
+                phone: string;
+            });
+            /**
+             * @description Merged into the customer's attributes key by key (shown in the single view; rules read them as customer.attributes.*). null removes a key.
+             * @example {
+             *       "plan": "Business",
+             *       "seats": 12,
+             *       "beta": true
+             *     }
+             */
+            attributes?: {
+                [key: string]: string | number | boolean | null | (string | number | boolean)[];
+            };
+        };
+        IdentifyAnswer: {
+            customer: components["schemas"]["Customer"];
+            /** @description true (and status 201) when this call created the customer. */
+            created: boolean;
+            /** @description Other customers an identity in the call already belongs to: never merged automatically (an agent can merge them). */
+            possibleDuplicates: string[];
         };
         /** @description The customer as it is when the event is processed. */
         WebhookCustomer: {
@@ -951,6 +1004,61 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    identifyCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentifyRequest"];
+            };
+        };
+        responses: {
+            /** @description The customer was known; name and attributes are updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentifyAnswer"];
+                };
+            };
+            /** @description The customer was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentifyAnswer"];
+                };
+            };
+            /** @description The body is not valid (no identity, a malformed email or phone, an attribute name or value not accepted); nothing stored. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A body over 1 MB; nothing stored. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };

@@ -21,6 +21,12 @@ export type StoredEvent = {
 
 export type FlushResult = { stored: StoredEvent[]; errors: ThroughlineError[] };
 
+/** What POST /api/v1/identify takes: who (at least one of email, externalId, phone; name) and attributes to merge (null removes a key). */
+export type IdentifyRequest = components["schemas"]["IdentifyRequest"];
+/** The customer as stored after the call, whether it created them, and other customers an identity already belongs to (never merged). */
+export type IdentifyResult = components["schemas"]["IdentifyAnswer"];
+export type Attributes = NonNullable<IdentifyRequest["attributes"]>;
+
 /** The request function the SDK calls (globalThis.fetch fits). */
 export type FetchFn = (request: Request) => Promise<Response>;
 

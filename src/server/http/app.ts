@@ -21,7 +21,7 @@ import { exportMetrics } from "./routes/metrics";
 import { getApiReferenceScript, getOpenApiDocument } from "./routes/openapi";
 import { getPrometheusMetrics } from "./routes/prometheus";
 import { getSurvey, postSurveyAnswer } from "./routes/surveys";
-import { getCustomer, getTimeline, listCustomers, postEvents } from "./routes/v1";
+import { getCustomer, getTimeline, listCustomers, postEvents, postIdentify } from "./routes/v1";
 import { meta, telegram, whatsapp, x } from "./routes/webhooks";
 import { getConfig, getWidgetArticle, getWidgetAttachment, postArticleView, preflight, searchWidgetArticles } from "./routes/widget";
 
@@ -45,6 +45,7 @@ export const ROUTES: readonly LeanRoute[] = [
   route("GET", "/api/v1/customers/:id", getCustomer),
   route("GET", "/api/v1/customers/:id/timeline", getTimeline),
   route("POST", "/api/v1/events", postEvents),
+  route("POST", "/api/v1/identify", postIdentify),
   route("GET", "/api/v1/openapi.json", getOpenApiDocument),
   route("GET", "/api/webhooks/meta", meta.GET),
   route("POST", "/api/webhooks/meta", meta.POST),

@@ -188,6 +188,14 @@ const ROUTES: Record<string, Entry> = {
       return post("/api/v1/events", { ...h, ...apiKey(c, keys.write) }, body);
     },
   },
+  "POST /api/v1/identify": {
+    guard: { kind: "apiKey", scope: "events:write" },
+    ok: 200,
+    probe: (c) => {
+      const { body, ...h } = json({ customer: { email: customerEmail } });
+      return post("/api/v1/identify", { ...h, ...apiKey(c, keys.write) }, body);
+    },
+  },
   "GET /api/v1/openapi.json": { guard: { kind: "public", reason: "the REST API's OpenAPI document: integrators read it before they have a key" }, ok: 200, probe: () => req("/api/v1/openapi.json") },
   "GET /api/docs/reference.js": { guard: { kind: "public", reason: "the API reference's renderer script (a vendored static bundle, no data)" }, ok: 200, probe: () => req("/api/docs/reference.js") },
   "GET /api/webhooks/meta": { guard: { kind: "webhook-handshake" }, ok: 200, probe: metaHandshake("/api/webhooks/meta") },

@@ -94,7 +94,14 @@ describe("track and identify", () => {
     const email = uniqueEmail("identify");
     const { fetch, bodies } = recordingFetch();
     const { sdk, reported } = client({ fetch });
-    sdk.identify({ email, name: "Ada Lovelace" });
+    // identify() itself stores the customer (POST /api/v1/identify), with attributes.
+    const who = await sdk.identify({ email, name: "Ada Lovelace" }, { plan: "trial", seats: 3 });
+    expect(who).toMatchObject({ created: true, customer: { name: "Ada Lovelace", attributes: { plan: "trial", seats: 3 } } });
+    expect(bodies).toHaveLength(1);
+    bodies.splice(0);
+    const again = await sdk.identify({ email, name: "Ada Lovelace" }, { seats: null });
+    expect(again).toMatchObject({ created: false, customer: { id: who!.customer.id, attributes: { plan: "trial" } } });
+    bodies.splice(0);
     sdk.track({ name: "signed_up", properties: { plan: "trial" } });
     sdk.track({ name: "page_view", properties: { url: "/pricing" } });
     sdk.track({ name: "purchase", properties: { amount: 42.5, currency: "EUR" }, occurredAt: new Date("2026-11-30T12:00:00Z") });
@@ -323,7 +330,8 @@ describe("the built bundle", () => {
       `import { createThroughline } from ${JSON.stringify(pathToFileURL(path.join(dir, "sdk/throughline.mjs")).href)};
 const [baseUrl, apiKey, email] = process.argv.slice(2);
 const sdk = createThroughline({ baseUrl, apiKey, flushIntervalMs: 600000, onError: (e) => console.error(e.message) });
-sdk.identify({ email, name: "Bundle Customer" });
+const who = await sdk.identify({ email, name: "Bundle Customer" });
+if (!who || !who.created) throw new Error("identify failed");
 sdk.track({ name: "bundle_one" });
 sdk.track({ name: "bundle_two", properties: { ok: true } });
 const result = await sdk.flush();
@@ -354,7 +362,7 @@ sdk.track({ name: "bundle_unsent" });
       const statuses = await page.evaluate(`(async () => {
         const { createThroughline } = await import("/sdk-test/throughline.mjs");
         const sdk = createThroughline({ baseUrl: location.origin, apiKey: ${JSON.stringify(KEY)} });
-        sdk.identify({ email: ${JSON.stringify(email)} });
+        await sdk.identify({ email: ${JSON.stringify(email)} });
         sdk.track({ name: "browser_view", properties: { path: location.pathname } });
         const result = await sdk.close();
         return { stored: result.stored.map((s) => s.status), errors: result.errors.map((e) => e.message), node: typeof globalThis.process };

@@ -16,6 +16,8 @@ import {
   eventsAcceptedSchema,
   eventsRejectedSchema,
   eventsRequestSchema,
+  identifyAnswerSchema,
+  identifyRequestSchema,
   MAX_EVENTS,
   timelinePageSchema,
   timelineQuery,
@@ -36,6 +38,8 @@ const COMPONENT_SCHEMAS = {
   EventsRequest: eventsRequestSchema,
   EventsAccepted: eventsAcceptedSchema,
   EventsRejected: eventsRejectedSchema,
+  IdentifyRequest: identifyRequestSchema,
+  IdentifyAnswer: identifyAnswerSchema,
 } satisfies Record<string, z.ZodType>;
 type SchemaName = keyof typeof COMPONENT_SCHEMAS;
 
@@ -240,6 +244,29 @@ function buildDocument() {
               cursor: errorExample("invalid_cursor", "cursor is not valid: pass back nextCursor exactly as received"),
             }),
             ...guarded("NotFound"),
+          },
+        },
+      },
+      "/api/v1/identify": {
+        post: {
+          operationId: "identifyCustomer",
+          tags: ["Customers"],
+          summary: "Identify a customer",
+          description:
+            "What your system knows about a customer: finds them by email, externalId or phone (creating them when unknown), links the identities given, sets the name and merges `attributes` key by key (null removes one). Idempotent: the same call twice changes nothing the second time. Scope: `events:write` (the key that sends a customer's events may say who they are).",
+          security: [{ apiKey: ["events:write"] }],
+          requestBody: {
+            required: true,
+            content: json(ref("IdentifyRequest"), { identify: { customer: { email: "ada@example.com", externalId: "usr_42", name: "Ada Lovelace" }, attributes: { plan: "Business", seats: 12 } } }),
+          },
+          responses: {
+            200: { description: "The customer was known; name and attributes are updated.", content: json(ref("IdentifyAnswer")) },
+            201: { description: "The customer was created.", content: json(ref("IdentifyAnswer")) },
+            400: badRequest("The body is not valid (no identity, a malformed email or phone, an attribute name or value not accepted); nothing stored.", {
+              identity: errorExample("invalid_request", "customer: needs at least one of email, externalId, phone"),
+            }),
+            413: badRequest("A body over 1 MB; nothing stored.", { size: errorExample("payload_too_large", "Request body is larger than 1048576 bytes.") }),
+            ...guarded(),
           },
         },
       },

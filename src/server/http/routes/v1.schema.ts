@@ -42,6 +42,44 @@ export const timelineQuery = z.object({
   to: timelineDateParam.optional().meta({ description: "Only events at or before this time (not before from).", examples: ["2026-01-31"] }),
 });
 
+// ---- POST /api/v1/identify ----------------------------------------------------------------------
+
+/** Who a customer is: at least one of email, externalId, phone (shared by events and identify). */
+export const customerRefSchema = z
+  .object({
+    email: z.string().max(320).optional(),
+    externalId: z.string().trim().min(1).max(256).optional(),
+    phone: z.string().max(40).optional(),
+    name: z.string().trim().max(200).optional(),
+  })
+  .refine((c) => c.email || c.externalId || c.phone, { message: "needs at least one of email, externalId, phone" })
+  .meta({
+    description: "Who: at least one of email, externalId, phone. Unknown customers are created.",
+    // The refine above, for JSON Schema readers.
+    anyOf: [{ required: ["email"] }, { required: ["externalId"] }, { required: ["phone"] }],
+  });
+
+const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+export const MAX_ATTRIBUTES = 50;
+
+export const identifyRequestSchema = z
+  .object({
+    customer: customerRefSchema,
+    attributes: z
+      .record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean(), z.null(), z.array(z.union([z.string().max(200), z.number(), z.boolean()])).max(50)]))
+      .optional()
+      .refine((a) => !a || Object.keys(a).length <= MAX_ATTRIBUTES, `at most ${MAX_ATTRIBUTES} attributes per call`)
+      .superRefine((a, ctx) => {
+        const bad = Object.keys(a ?? {}).find((k) => !ATTRIBUTE_KEY.test(k));
+        if (bad !== undefined) ctx.addIssue({ code: "custom", path: [bad], message: `"${bad.slice(0, 40)}" is not an attribute name: use 1–64 letters, digits, _ . - (starting with a letter or _)` });
+      })
+      .meta({ description: "Merged into the customer's attributes key by key (shown in the single view; rules read them as customer.attributes.*). null removes a key.", examples: [{ plan: "Business", seats: 12, beta: true }] }),
+  })
+  .superRefine((b, ctx) => {
+    const bad = unstorablePath(b);
+    if (bad) ctx.addIssue({ code: "custom", path: bad, message: "must not contain NUL characters or unpaired UTF-16 surrogates" });
+  });
+
 // ---- POST /api/v1/events ------------------------------------------------------------------------
 
 export const MAX_EVENTS = 1000;
@@ -53,19 +91,7 @@ const MIN_OCCURRED_AT = Date.parse("0001-01-01T00:00:00Z");
 /** One product event; each item of a batch is validated with this on its own. */
 export const eventSchema = z
   .object({
-    customer: z
-      .object({
-        email: z.string().max(320).optional(),
-        externalId: z.string().trim().min(1).max(256).optional(),
-        phone: z.string().max(40).optional(),
-        name: z.string().trim().max(200).optional(),
-      })
-      .refine((c) => c.email || c.externalId || c.phone, { message: "needs at least one of email, externalId, phone" })
-      .meta({
-        description: "Who did it: at least one of email, externalId, phone. Unknown customers are created.",
-        // The refine above, for JSON Schema readers.
-        anyOf: [{ required: ["email"] }, { required: ["externalId"] }, { required: ["phone"] }],
-      }),
+    customer: customerRefSchema.meta({ description: "Who did it: at least one of email, externalId, phone. Unknown customers are created." }),
     name: z.string().trim().min(1, "must not be empty").max(100).meta({ description: "The event's name. `purchase` with a numeric properties.amount adds to the customer's lifetime value.", examples: ["purchase"] }),
     occurredAt: z.iso
       .datetime({ offset: true, message: "must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z" })
@@ -117,6 +143,12 @@ export const customerSchema = z.object({
   mergedIntoId: z.uuid().nullable().meta({ description: "Set when this customer was merged into another: follow it to the survivor." }),
   lastSeenAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
+});
+
+export const identifyAnswerSchema = z.object({
+  customer: customerSchema,
+  created: z.boolean().meta({ description: "true (and status 201) when this call created the customer." }),
+  possibleDuplicates: z.array(z.uuid()).meta({ description: "Other customers an identity in the call already belongs to: never merged automatically (an agent can merge them)." }),
 });
 
 export const customerListSchema = z.object({ items: z.array(customerSchema).max(1).meta({ description: "Zero or one: an identity belongs to one customer." }) });

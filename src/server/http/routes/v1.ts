@@ -7,6 +7,9 @@
 //   GET  /api/v1/customers/:id/timeline?limit=50&cursor=…&channel=email,chat&kind=message&conversationId=&from=&to=
 //        → { items: [...], nextCursor } newest first by (occurredAt, id), keyset-paged
 //        (see the timeline page contract in docs).
+//   POST /api/v1/identify — what your system knows about a customer: finds (or
+//        creates) them by email / externalId / phone, sets the name, merges
+//        attributes. 200 (201 when created) { customer, created, possibleDuplicates }.
 //   POST /api/v1/events — product events (purchases, sign-ups, page views...) from
 //        the company's own systems. One event object or an array of up to 1,000.
 //        Each item is validated on its own: invalid items are reported by index and
@@ -26,7 +29,9 @@ import { recordTouchpoints, type TouchpointInput } from "@/server/ingest/record"
 import { productEventTouchpoint } from "@/server/timeline/product-events";
 import { listCustomerTimeline, MAX_PAGE, TIMELINE_CHANNELS, TIMELINE_KINDS } from "@/server/timeline/query";
 import type { RouteContext } from "../route-context";
-import { CUSTOMER_FILTERS as FILTERS, eventSchema, MAX_EVENTS, TIMELINE_DEFAULT_LIMIT, timelineDateParam } from "./v1.schema";
+import { CUSTOMER_FILTERS as FILTERS, eventSchema, identifyRequestSchema, MAX_EVENTS, TIMELINE_DEFAULT_LIMIT, timelineDateParam } from "./v1.schema";
+import { identifyCustomer } from "@/server/customers/identify";
+import type { IdentityClaim } from "@/server/customers/identity";
 
 // ---- GET /api/v1/customers -------------------------------------------------------------------
 
@@ -120,6 +125,29 @@ export async function getTimeline(req: Request, ctx: RouteContext<"id">): Promis
     const page = await listCustomerTimeline({ customerId: id, limit, cursor, channels, kinds, conversationId, from, to, inboxScope: "all" });
     if (!page) throw new HttpError(404, "not_found", "No customer with this id.");
     return json({ items: page.items.map(toApiItem), nextCursor: page.nextCursor });
+  });
+}
+
+// ---- POST /api/v1/identify ----------------------------------------------------------------------
+
+export async function postIdentify(req: Request): Promise<Response> {
+  return handleApi(async () => {
+    // The key that sends a customer's events may say who they are (as analytics SDKs' write keys do).
+    await requireApiKey(req, "events:write");
+    const parsed = identifyRequestSchema.safeParse(await readJsonBody(req, ONE_MB, BATCH_JSON_LIMITS));
+    if (!parsed.success) throw new HttpError(400, "invalid_request", formatZodError(parsed.error));
+    const { customer, attributes } = parsed.data;
+    const claims: IdentityClaim[] = [];
+    try {
+      if (customer.externalId) claims.push({ kind: "external_id", value: customer.externalId, verified: true, source: "api" });
+      if (customer.email) claims.push({ kind: "email", value: normalizeEmail(customer.email), verified: true, source: "api" });
+      if (customer.phone) claims.push({ kind: "phone", value: normalizePhone(customer.phone), verified: true, source: "api" });
+    } catch (error) {
+      if (!(error instanceof InvalidIdentityError)) throw error;
+      throw new HttpError(400, "invalid_request", `customer.${error.kind === "email" ? "email" : "phone"}: ${error.message}`);
+    }
+    const r = await identifyCustomer({ claims, name: customer.name || null, attributes });
+    return json({ customer: r.customer, created: r.created, possibleDuplicates: r.conflicts }, r.created ? 201 : 200);
   });
 }
 
