@@ -151,6 +151,10 @@ describe("journey map, funnel and metrics", () => {
     expect(await map.locator('[data-kind="survey_response"]').count()).toBeGreaterThan(0);
     expect(await map.locator('[data-kind="product_event"]').count()).toBeGreaterThan(10);
     expect(await page.getByTestId("stage-history").locator("li").count()).toBeGreaterThan(3);
+    // The emotion curve through the customer's scored messages and survey answers, points coloured by label.
+    await map.getByTestId("emotion-curve").waitFor();
+    expect(await map.locator('[data-kind="emotion"]').count()).toBeGreaterThan(3);
+    expect(await map.locator('[data-kind="emotion"][data-label="negative"]').count()).toBeGreaterThan(0);
     await page.getByRole("heading", { name: /Journey of Aaliyah Mensah/ }).waitFor();
     await shot(page, "journey-map.png");
     // Hovering a touchpoint explains it.
