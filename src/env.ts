@@ -125,7 +125,7 @@ export const envSchema = z.object({
   /** First sign-in of an unknown (allowed, verified) email creates an agent; false = only existing users may sign in. */
   OIDC_AUTO_CREATE: bool.default(true),
   /** The assistant's provider (docs/assistant.md): any OpenAI chat-completions server; unset = the local fallback answers. */
-  LLM_BASE_URL: url.optional(),
+  LLM_BASE_URL: url.regex(/^https?:\/\//i, "must be an http:// or https:// URL").optional(),
   /** Optional: local servers (Ollama, llama.cpp) take none. Never logged. */
   LLM_API_KEY: z.string().optional(),
   /** Required with LLM_BASE_URL: the model (or Azure deployment) name. */

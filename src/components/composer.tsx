@@ -13,6 +13,7 @@ import { useTRPC } from "@/trpc/react";
 import { ConfirmDialog } from "./dialog";
 import { relativeTime } from "./ui";
 import { useSocketEvent } from "./use-realtime";
+import { SuggestReply } from "./assistant/suggest-reply";
 
 export type ComposerHandle = { focus: (mode: "reply" | "note") => void };
 type Mode = "reply" | "note";
@@ -308,6 +309,11 @@ export function Composer({
           </select>
         </div>
       </div>
+      {mode === "reply" ? (
+        <div className="px-3 pt-2">
+          <SuggestReply conversationId={conversation.id} onDraft={(text) => { setBody(text); textRef.current?.focus(); }} />
+        </div>
+      ) : null}
       {mode === "reply" && windowQuery.data?.message ? (
         <p role="alert" className={`mx-3 mt-2 rounded-lg px-3 py-2 text-sm ${windowQuery.data.canSend ? "bg-amber-50 text-amber-900" : "bg-red-50 text-red-800"}`} data-testid="send-window">
           {windowQuery.data.message}

@@ -11,6 +11,7 @@ import { ChannelBadge } from "./channel";
 import { ConfirmDialog } from "./dialog";
 import { ErrorState, Skeleton, formatDateTime, initials, relativeTime } from "./ui";
 import { useSubscription } from "./use-realtime";
+import { SummaryCard } from "./assistant/summary-card";
 
 export const IDENTITY_LABELS: Record<string, string> = {
   email: "Email",
@@ -128,6 +129,8 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
           <dd className="font-semibold">{c.lastSeenAt ? relativeTime(c.lastSeenAt) : "—"}</dd>
         </div>
       </dl>
+
+      <SummaryCard customerId={customerId} conversationId={currentConversationId} />
 
       <Section title="Identities" count={c.identities.length}>
         <ul className="space-y-1.5 text-sm">

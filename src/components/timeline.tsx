@@ -308,7 +308,7 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
       {here}
     </div>
   );
-  const dataProps = { "data-kind": item.kind, "data-channel": item.channel, "data-conversation": item.conversationId ?? undefined, "data-highlight": highlight ? "true" : undefined };
+  const dataProps = { "data-event-id": item.id, "data-kind": item.kind, "data-channel": item.channel, "data-conversation": item.conversationId ?? undefined, "data-highlight": highlight ? "true" : undefined };
 
   if (item.kind === "message" || item.kind === "note") {
     const outbound = item.direction === "outbound";
@@ -420,6 +420,8 @@ function EmailBody({ html, remoteImages }: { html: string; remoteImages: number 
 
 function actorLabel(item: TimelineItem) {
   if (item.actor === "agent") return item.actorName ?? "Agent";
+  // The widget answer bot's turns (src/server/assistant/bot.ts).
+  if ((item.payload as { bot?: unknown } | null)?.bot === true) return "Bot";
   if (item.actor === "system") return "System";
   return item.direction === "outbound" ? "Agent" : "Customer";
 }

@@ -19,6 +19,7 @@ import { privacyRouter } from "./routers/privacy";
 import { peopleRouter } from "./routers/people";
 import { apiKeysRouter } from "./routers/apiKeys";
 import { webhooksRouter } from "./routers/webhooks";
+import { assistantRouter } from "./routers/assistant";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -39,6 +40,7 @@ export const appRouter = createTRPCRouter({
   people: peopleRouter,
   apiKeys: apiKeysRouter,
   webhooks: webhooksRouter,
+  assistant: assistantRouter,
 });
 
 export type AppRouter = typeof appRouter;

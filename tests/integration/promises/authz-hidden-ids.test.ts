@@ -22,7 +22,7 @@ import { recordTouchpoint, type TouchpointInput } from "@/server/ingest/record";
 import { mergeCustomers, undoMerge } from "@/server/customers/merge";
 
 /** What an id field names. */
-const KINDS = ["customer", "conversation", "message", "merge", "inbox", "notification", "session", "user", "team", "macro", "article", "rule", "slaPolicy", "apiKey"] as const;
+const KINDS = ["customer", "conversation", "message", "merge", "inbox", "notification", "session", "user", "team", "macro", "article", "rule", "slaPolicy", "apiKey", "webhookEndpoint", "webhookDelivery"] as const;
 type Kind = (typeof KINDS)[number];
 /** Kinds an agent may be unable to see: the hidden-vs-random subjects. */
 const SCOPED: readonly Kind[] = ["customer", "conversation", "message", "merge", "inbox", "notification", "session"];
@@ -45,6 +45,8 @@ const BY_FIELD: Record<string, Kind> = {
   teamIds: "team",
   macroId: "macro",
   ruleId: "rule",
+  endpointId: "webhookEndpoint",
+  deliveryId: "webhookDelivery",
 };
 /** A bare `id` / `ids` names the router's own thing. */
 const BY_PROCEDURE: [RegExp, Kind][] = [
@@ -57,6 +59,7 @@ const BY_PROCEDURE: [RegExp, Kind][] = [
   [/^rules\./, "rule"],
   [/^sla\./, "slaPolicy"],
   [/^apiKeys\./, "apiKey"],
+  [/^webhooks\./, "webhookEndpoint"],
 ];
 /** Values the generic filler cannot guess, by field name. */
 const VALUE_BY_FIELD: Record<string, () => unknown> = {
@@ -239,6 +242,9 @@ beforeAll(async () => {
   visible.rule = (await db.automationRule.findFirst())?.id ?? randomUUID();
   visible.slaPolicy = (await db.slaPolicy.findFirst())?.id ?? randomUUID();
   visible.apiKey = (await db.apiKey.findFirst())?.id ?? randomUUID();
+  const endpoint = await db.webhookEndpoint.create({ data: { url: "https://hooks.example.com/throughline", events: ["message.created"], secret: "whsec_dGVzdA==" } });
+  visible.webhookEndpoint = endpoint.id;
+  visible.webhookDelivery = (await db.webhookDelivery.create({ data: { endpointId: endpoint.id, eventId: randomUUID(), eventType: "ping", payload: {} } })).id;
 
   // Hidden from Sam: everything of Billing's inbox, and another agent's notification.
   const b = await recordTouchpoint(email(billing.id, `hidden-${tag}@example.test`, "Invoice 42 is wrong"));

@@ -11,6 +11,7 @@ const ITEMS = [
   { href: "/settings/rules", label: "Automation rules" },
   { href: "/settings/surveys", label: "Surveys" },
   { href: "/settings/help-center", label: "Help-center articles" },
+  { href: "/settings/assistant", label: "Assistant" },
   { href: "/settings/channels", label: "Social channels" },
 ];
 

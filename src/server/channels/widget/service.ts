@@ -53,7 +53,7 @@ function clientIdOf(platformMessageId: string | null): string | null {
 
 export function toWidgetMessage(m: MessageRow): WidgetMessage | null {
   if (m.isNote || m.deletedAt) return null;
-  const meta = (m.meta ?? {}) as { context?: { articleId?: unknown; title?: unknown } };
+  const meta = (m.meta ?? {}) as { context?: { articleId?: unknown; title?: unknown }; bot?: unknown };
   const ctx = meta.context && typeof meta.context.articleId === "string" ? { articleId: meta.context.articleId, title: String(meta.context.title ?? "") } : null;
   const fromVisitor = m.direction === "inbound";
   return {
@@ -63,7 +63,8 @@ export function toWidgetMessage(m: MessageRow): WidgetMessage | null {
     text: m.bodyText,
     createdAt: m.createdAt.toISOString(),
     status: m.readAt ? "read" : "delivered",
-    agent: fromVisitor ? null : { name: m.author?.name?.split(/\s+/)[0] ?? "Support", avatarUrl: m.author?.avatarUrl ?? null },
+    // The answer bot's turns (src/server/assistant/bot.ts) are marked as such.
+    agent: fromVisitor ? null : meta.bot === true ? { name: "Bot", avatarUrl: null } : { name: m.author?.name?.split(/\s+/)[0] ?? "Support", avatarUrl: m.author?.avatarUrl ?? null },
     attachments: m.attachments.map((a) => ({ ...a, url: attachmentPath(a.id) })),
     context: ctx,
   };
