@@ -19,6 +19,7 @@ import { privacyRouter } from "./routers/privacy";
 import { peopleRouter } from "./routers/people";
 import { apiKeysRouter } from "./routers/apiKeys";
 import { webhooksRouter } from "./routers/webhooks";
+import { auditRouter } from "./routers/audit";
 import { assistantRouter } from "./routers/assistant";
 
 export const appRouter = createTRPCRouter({
@@ -40,6 +41,7 @@ export const appRouter = createTRPCRouter({
   people: peopleRouter,
   apiKeys: apiKeysRouter,
   webhooks: webhooksRouter,
+  audit: auditRouter,
   assistant: assistantRouter,
 });
 

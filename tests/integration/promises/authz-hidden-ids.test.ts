@@ -46,6 +46,7 @@ const BY_FIELD: Record<string, Kind> = {
   macroId: "macro",
   ruleId: "rule",
   endpointId: "webhookEndpoint",
+  actor: "user",
   deliveryId: "webhookDelivery",
 };
 /** A bare `id` / `ids` names the router's own thing. */
