@@ -35,13 +35,17 @@ export async function listPeople() {
       deactivatedAt: true,
       lockedUntil: true,
       createdAt: true,
+      // How they sign in (only whether: the hash never leaves this function).
+      passwordHash: true,
+      ssoIssuer: true,
       teams: { select: { team: { select: { id: true, name: true } } } },
       // Organisation keys outlive their creator: the console says so before a deactivation.
       _count: { select: { apiKeys: { where: { revokedAt: null } } } },
     },
   });
-  return users.map(({ teams, onlineUntil, lockedUntil, _count, ...u }) => ({
+  return users.map(({ teams, onlineUntil, lockedUntil, _count, passwordHash, ssoIssuer, ...u }) => ({
     ...u,
+    signIn: { password: !!passwordHash, sso: !!ssoIssuer },
     activeApiKeys: _count.apiKeys,
     online: !u.deactivatedAt && !!onlineUntil && onlineUntil.getTime() > now,
     locked: !!lockedUntil && lockedUntil.getTime() > now,

@@ -106,7 +106,11 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
                               {inactive ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium text-slate-700">Deactivated</span> : null}
                               {p.locked && !inactive ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900" title={p.lockedUntil ? `Too many wrong passwords from at least one address; ends ${new Date(p.lockedUntil).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}` : undefined}>Locked out</span> : null}
                             </p>
-                            <p className="truncate text-xs text-slate-600">{p.email}</p>
+                            <p className="truncate text-xs text-slate-600">
+                              {p.email}
+                              {p.signIn.sso ? <span className="ml-1.5 rounded bg-sky-50 px-1 py-0.5 text-[11px] font-medium text-sky-800 ring-1 ring-sky-200" title="Linked to the single sign-on account (docs/sso.md)">SSO</span> : null}
+                              {!p.signIn.password ? <span className="ml-1 rounded bg-slate-100 px-1 py-0.5 text-[11px] text-slate-700" title="No password: signs in through single sign-on only">no password</span> : null}
+                            </p>
                           </div>
                         </div>
                       </td>
