@@ -1,5 +1,10 @@
 // Next.js configuration. Served by our own Node server (server.ts), which also
 // hosts socket.io and the SMTP server on the same process.
+import createNextIntlPlugin from "next-intl/plugin";
+
+// next-intl reads its per-request configuration (locale, messages) from here.
+const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // A second build directory lets one checkout hold two builds (parallel work on one machine).
@@ -48,4 +53,4 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

@@ -1,5 +1,10 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
+import { cookies } from "next/headers";
 import { connection } from "next/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getMessages } from "next-intl/server";
+import { direction, isLocale, DEFAULT_LOCALE } from "@/i18n/locales";
+import { isTheme, THEME_COOKIE } from "@/i18n/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,13 +12,29 @@ export const metadata: Metadata = {
   description: "The helpdesk built around the single view of the customer.",
 };
 
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#0f172a" },
+  ],
+};
+
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // Every page renders per request, so Next can stamp the request's CSP nonce
   // (src/proxy.ts) on its scripts; a prerendered page would carry none.
   await connection();
+  const found = await getLocale();
+  const locale = isLocale(found) ? found : DEFAULT_LOCALE;
+  const theme = (await cookies()).get(THEME_COOKIE)?.value;
   return (
-    <html lang="en">
-      <body>{children}</body>
+    <html lang={locale} dir={direction(locale)} data-theme={isTheme(theme) ? theme : "system"}>
+      <body>
+        <NextIntlClientProvider locale={locale} messages={await getMessages()}>
+          {children}
+        </NextIntlClientProvider>
+      </body>
     </html>
   );
 }

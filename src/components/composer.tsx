@@ -262,7 +262,7 @@ export function Composer({
 
   const note_ = mode === "note";
   return (
-    <section aria-label="Composer" className={`rounded-xl border bg-white shadow-sm ${note_ ? "border-amber-300" : "border-slate-200"}`} data-testid="composer">
+    <section aria-label="Composer" className={`rounded-xl border bg-surface shadow-sm ${note_ ? "border-amber-300" : "border-slate-200"}`} data-testid="composer">
       <div className="flex flex-wrap items-center gap-1 border-b border-slate-100 px-3 pt-2">
         {(["reply", "note"] as const).map((m) => (
           <button
@@ -298,7 +298,7 @@ export function Composer({
                 setError((err as Error).message);
               }
             }}
-            className="w-full min-w-0 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs sm:w-auto sm:max-w-40"
+            className="w-full min-w-0 rounded-md border border-slate-300 bg-surface px-2 py-1 text-xs sm:w-auto sm:max-w-40"
           >
             <option value="">{macros.isError ? "Macros unavailable" : "Insert macro…"}</option>
             {macros.data?.map((m) => (
@@ -359,7 +359,7 @@ export function Composer({
           className={`block w-full resize-y rounded-lg border px-3 py-2 text-sm focus:outline-none focus:ring-2 ${note_ ? "border-amber-200 bg-amber-50/50 focus:ring-amber-200" : "border-slate-200 focus:ring-brand-100"}`}
         />
         {mentionQuery !== null && candidates.length ? (
-          <ul id={ids.mentions} role="listbox" aria-label="Mention an agent" className="absolute left-3 top-full z-30 mt-1 w-64 rounded-lg border border-slate-200 bg-white p-1 shadow-lg">
+          <ul id={ids.mentions} role="listbox" aria-label="Mention an agent" className="absolute left-3 top-full z-30 mt-1 w-64 rounded-lg border border-slate-200 bg-surface p-1 shadow-lg">
             {candidates.map((a, i) => (
               <li
                 key={a.id}

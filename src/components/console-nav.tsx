@@ -43,7 +43,7 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
   });
 
   return (
-    <nav aria-label="Main" className="sticky top-0 flex h-screen w-16 shrink-0 flex-col border-r border-slate-200 bg-white xl:w-56">
+    <nav aria-label="Main" className="sticky top-0 flex h-screen w-16 shrink-0 flex-col border-r border-slate-200 bg-surface xl:w-56">
       <a href="#main" className="sr-only focus:not-sr-only focus:m-2 focus:rounded focus:bg-brand-50 focus:p-2">Skip to content</a>
       <div className="flex items-center gap-2 px-4 py-4">
         <div className="flex h-8 w-8 shrink-0 items-center justify-center rounded-lg bg-brand-600 font-bold text-white" aria-hidden>T</div>

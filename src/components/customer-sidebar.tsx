@@ -300,7 +300,7 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
                       <button
                         type="button"
                         onClick={() => setConfirm({ kind: "merge", otherId: d.customerId, otherName: d.name })}
-                        className="shrink-0 rounded-md bg-white px-2 py-0.5 text-xs font-semibold text-brand-700 ring-1 ring-brand-100 hover:bg-brand-50"
+                        className="shrink-0 rounded-md bg-surface px-2 py-0.5 text-xs font-semibold text-brand-700 ring-1 ring-brand-100 hover:bg-brand-50"
                         aria-label={`Merge ${d.name ?? "this customer"} into ${c.name ?? "this customer"}`}
                       >
                         Merge
@@ -334,7 +334,7 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
                       <button
                         type="button"
                         onClick={() => setConfirm({ kind: "undo", mergeId: m.id, otherName: m.otherName })}
-                        className="shrink-0 rounded-md bg-white px-2 py-0.5 text-xs font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"
+                        className="shrink-0 rounded-md bg-surface px-2 py-0.5 text-xs font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"
                       >
                         Undo
                       </button>

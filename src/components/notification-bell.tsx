@@ -125,7 +125,7 @@ export function NotificationBell({ compact }: { compact?: boolean }) {
           role="region"
           aria-labelledby={headingId}
           onKeyDown={onPanelKey}
-          className="absolute bottom-0 left-full z-40 ml-2 w-96 max-w-[calc(100vw-5rem)] rounded-xl border border-slate-200 bg-white p-2 shadow-xl"
+          className="absolute bottom-0 left-full z-40 ml-2 w-96 max-w-[calc(100vw-5rem)] rounded-xl border border-slate-200 bg-surface p-2 shadow-xl"
           data-testid="notification-panel"
         >
           <div className="flex items-center justify-between gap-2 px-2 py-1">

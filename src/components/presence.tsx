@@ -89,8 +89,8 @@ export function PresenceAvatars({ viewers, label = "Also viewing" }: { viewers: 
       <ul className="flex -space-x-1.5" aria-hidden>
         {viewers.slice(0, 5).map((v) => (
           <li key={v.userId} className="relative" title={`${v.name}${v.typing ? " is typing…" : " is viewing"}`}>
-            <span className={`flex h-7 w-7 items-center justify-center rounded-full text-[11px] font-semibold ring-2 ring-white ${colorFor(v.userId)}`}>{initials(v.name)}</span>
-            {v.typing ? <span className="absolute -bottom-0.5 -right-0.5 h-2.5 w-2.5 animate-pulse rounded-full bg-emerald-500 ring-2 ring-white" /> : null}
+            <span className={`flex h-7 w-7 items-center justify-center rounded-full text-[11px] font-semibold ring-2 ring-surface ${colorFor(v.userId)}`}>{initials(v.name)}</span>
+            {v.typing ? <span className="absolute -bottom-0.5 -right-0.5 h-2.5 w-2.5 animate-pulse rounded-full bg-emerald-500 ring-2 ring-surface" /> : null}
           </li>
         ))}
       </ul>

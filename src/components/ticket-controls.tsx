@@ -85,7 +85,7 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
               apply({ status: v });
             }
           }}
-          className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm"
+          className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1.5 text-sm"
         >
           {Object.entries(STATUS_LABEL).map(([v, l]) => (
             <option key={v} value={v}>
@@ -107,7 +107,7 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
             <label htmlFor={ids.snooze} className="block text-xs font-medium text-slate-600">
               Snooze until
             </label>
-            <input id={ids.snooze} type="datetime-local" required value={snoozeAt} min={localInputValue(new Date())} onChange={(e) => setSnoozeAt(e.target.value)} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm" />
+            <input id={ids.snooze} type="datetime-local" required value={snoozeAt} min={localInputValue(new Date())} onChange={(e) => setSnoozeAt(e.target.value)} className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm" />
           </div>
           <button type="submit" className="rounded-lg bg-brand-600 px-2.5 py-1.5 text-sm font-semibold text-white hover:bg-brand-700">
             Snooze
@@ -123,7 +123,7 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
         <label htmlFor={ids.priority} className="block text-xs font-medium text-slate-600">
           Priority
         </label>
-        <select id={ids.priority} value={ticket.priority} disabled={update.isPending} onChange={(e) => apply({ priority: e.target.value as TicketState["priority"] })} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm">
+        <select id={ids.priority} value={ticket.priority} disabled={update.isPending} onChange={(e) => apply({ priority: e.target.value as TicketState["priority"] })} className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1.5 text-sm">
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
               {PRIORITY_LABELS[p]}
@@ -145,7 +145,7 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
             else if (kind === "user") apply({ assigneeId: id });
             else apply({ teamId: id, assigneeId: null });
           }}
-          className="mt-0.5 max-w-48 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm"
+          className="mt-0.5 max-w-48 rounded-lg border border-slate-300 bg-surface px-2 py-1.5 text-sm"
         >
           <option value="">Unassigned</option>
           {ticket.assignee && !agentsForInbox.some((a) => a.id === ticket.assignee!.id) ? <option value={`user:${ticket.assignee.id}`}>{ticket.assignee.name}</option> : null}
@@ -188,7 +188,7 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
             <label htmlFor={ids.tag} className="sr-only">
               Add a tag
             </label>
-            <input id={ids.tag} list={`${ids.tag}-list`} value={tag} onChange={(e) => setTag(e.target.value)} placeholder="+ tag" className="w-20 rounded-full border border-dashed border-slate-300 bg-white px-2 py-0.5 text-xs" />
+            <input id={ids.tag} list={`${ids.tag}-list`} value={tag} onChange={(e) => setTag(e.target.value)} placeholder="+ tag" className="w-20 rounded-full border border-dashed border-slate-300 bg-surface px-2 py-0.5 text-xs" />
             <datalist id={`${ids.tag}-list`}>
               {knownTags.data?.filter((t) => !ticket.tags.includes(t)).map((t) => <option key={t} value={t} />)}
             </datalist>

@@ -159,7 +159,7 @@ export function Timeline({
             value={jumpDate}
             max={new Date().toISOString().slice(0, 10)}
             onChange={(e) => setJumpDate(e.target.value)}
-            className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs"
+            className="rounded-md border border-slate-300 bg-surface px-2 py-1 text-xs"
           />
           {jumpDate ? (
             <button type="button" onClick={() => setJumpDate("")} className="rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-brand-50">
@@ -181,7 +181,7 @@ export function Timeline({
                 type="button"
                 aria-pressed={on}
                 onClick={() => toggle(setChannels, c)}
-                className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
+                className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-surface text-slate-700 hover:bg-slate-50"}`}
               >
                 {channelInfo(c).label}
               </button>
@@ -200,7 +200,7 @@ export function Timeline({
                 type="button"
                 aria-pressed={on}
                 onClick={() => toggle(setKinds, k.id)}
-                className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-slate-800 bg-slate-800 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
+                className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-slate-800 bg-slate-800 text-white" : "border-slate-300 bg-surface text-slate-700 hover:bg-slate-50"}`}
               >
                 {k.label}
               </button>
@@ -277,7 +277,7 @@ function DeliveryStatus({ item }: { item: TimelineItem }) {
           type="button"
           disabled={retry.isPending}
           onClick={() => retry.mutate({ messageId: item.messageId! })}
-          className="rounded-md bg-white px-2 py-0.5 font-semibold text-red-800 ring-1 ring-red-200 hover:bg-red-50 disabled:opacity-60"
+          className="rounded-md bg-surface px-2 py-0.5 font-semibold text-red-800 ring-1 ring-red-200 hover:bg-red-50 disabled:opacity-60"
         >
           {retry.isPending ? "Retrying…" : "Retry"}
         </button>
@@ -293,7 +293,7 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
       {formatDateTime(item.occurredAt)}
     </time>
   );
-  const marker = <span className={`absolute -left-[26px] mt-1.5 h-2.5 w-2.5 rounded-full border-2 border-white ${highlight ? "bg-brand-600" : "bg-slate-400"}`} aria-hidden />;
+  const marker = <span className={`absolute -left-[26px] mt-1.5 h-2.5 w-2.5 rounded-full border-2 border-surface ${highlight ? "bg-brand-600" : "bg-slate-400"}`} aria-hidden />;
   const here = highlight ? <span className="sr-only">(this conversation)</span> : null;
   const conv = item.conversationNumber ? (
     <span className={`text-xs ${highlight ? "font-semibold text-brand-700" : "text-slate-500"}`}>#{item.conversationNumber}</span>
@@ -318,7 +318,7 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
         {marker}
         {meta}
         <div
-          className={`max-w-3xl rounded-xl px-4 py-3 text-sm shadow-sm ${note ? "border border-amber-200 bg-amber-50" : outbound ? "bg-brand-50 ring-1 ring-brand-100" : "bg-white ring-1 ring-slate-200"} ${highlight && !note ? "ring-2 ring-brand-200" : ""}`}
+          className={`max-w-3xl rounded-xl px-4 py-3 text-sm shadow-sm ${note ? "border border-amber-200 bg-amber-50" : outbound ? "bg-brand-50 ring-1 ring-brand-100" : "bg-surface ring-1 ring-slate-200"} ${highlight && !note ? "ring-2 ring-brand-200" : ""}`}
         >
           {note ? <p className="mb-1 text-xs font-semibold text-amber-900">Internal note</p> : null}
           {item.subject ? <p className="mb-1 font-medium">{item.subject}</p> : null}
@@ -333,7 +333,7 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
             <ul className="mt-2 flex flex-wrap gap-2" aria-label="Attachments">
               {item.attachments.map((a) => (
                 <li key={a.id}>
-                  <a href={`/api/attachments/${a.id}`} download={a.filename} className="inline-flex items-center gap-1 rounded-md bg-white px-2 py-1 text-xs ring-1 ring-slate-200 hover:bg-slate-50">
+                  <a href={`/api/attachments/${a.id}`} download={a.filename} className="inline-flex items-center gap-1 rounded-md bg-surface px-2 py-1 text-xs ring-1 ring-slate-200 hover:bg-slate-50">
                     <span aria-hidden>📎</span> {a.filename} <span className="text-slate-600">({Math.max(1, Math.ceil(a.size / 1024))} KB)</span>
                   </a>
                 </li>

@@ -12,7 +12,7 @@ export function Skeleton({ lines = 3 }: { lines?: number }) {
 
 export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
   return (
-    <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
+    <div className="rounded-xl border border-dashed border-slate-300 bg-surface px-6 py-10 text-center">
       <p className="font-medium text-slate-800">{title}</p>
       {children ? <div className="mt-1 text-sm text-slate-500">{children}</div> : null}
     </div>
@@ -38,7 +38,7 @@ export function isNotFoundError(error: ShownError | undefined): boolean {
 /** The calm "Not found" notice (unknown, hidden or malformed ids): nothing to retry. */
 export function NotFoundNotice({ message }: { message: string }) {
   return (
-    <div role="status" className="rounded-xl border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700" data-testid="not-found">
+    <div role="status" className="rounded-xl border border-slate-200 bg-surface px-4 py-3 text-sm text-slate-700" data-testid="not-found">
       <p className="font-medium text-slate-900">Not found</p>
       <p className="mt-0.5">{message}</p>
       <p className="mt-1 text-slate-500">It may have been removed or merged, or it belongs to a team you are not on. A supervisor or an admin can check.</p>
@@ -58,7 +58,7 @@ export function ErrorState({ error, retry }: { error: ShownError; retry?: () => 
       <p className="font-medium">Something went wrong</p>
       <p className="mt-0.5">{error?.message ?? "Unknown error"}</p>
       {retry ? (
-        <button type="button" onClick={retry} className="mt-2 rounded-md bg-white px-3 py-1 text-xs font-semibold text-red-800 ring-1 ring-red-200 hover:bg-red-100">
+        <button type="button" onClick={retry} className="mt-2 rounded-md bg-surface px-3 py-1 text-xs font-semibold text-red-800 ring-1 ring-red-200 hover:bg-red-100">
           Try again
         </button>
       ) : null}

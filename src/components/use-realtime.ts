@@ -64,7 +64,7 @@ function showSessionEnded() {
   text.textContent = "Your session ended. Live updates have stopped.";
   const link = document.createElement("a");
   link.href = `/login?callbackUrl=${encodeURIComponent(location.pathname + location.search)}`;
-  link.className = "rounded-md bg-white px-3 py-1 font-semibold text-slate-900 hover:bg-slate-100";
+  link.className = "rounded-md bg-surface px-3 py-1 font-semibold text-slate-900 hover:bg-slate-100";
   link.textContent = "Sign in again";
   box.append(text, link);
   document.body.append(box);

@@ -47,7 +47,7 @@ export default async function HelpCenter({ searchParams }: { searchParams: Promi
             {hits.length === 0 ? <p className="mt-2 text-sm text-slate-600">Try other words, or <Link className="text-brand-700 underline" href="/help">browse all articles</Link>.</p> : null}
             <ol className="mt-4 space-y-3" data-testid="help-results">
               {hits.map((h) => (
-                <li key={h.id} className="rounded-xl bg-white p-4 ring-1 ring-slate-200 hover:ring-brand-300">
+                <li key={h.id} className="rounded-xl bg-surface p-4 ring-1 ring-slate-200 hover:ring-brand-300">
                   <Link href={articleHref(h)} className="text-base font-semibold text-brand-700 hover:underline">{h.title}</Link>
                   <p className="text-xs text-slate-500">{h.category}</p>
                   <p className="mt-1 text-sm text-slate-700">
@@ -62,7 +62,7 @@ export default async function HelpCenter({ searchParams }: { searchParams: Promi
             <div className="grid gap-5 md:grid-cols-2">
               {groups.length === 0 ? <p className="text-slate-500">No articles published yet.</p> : null}
               {groups.map((g) => (
-                <section key={g.category} className="rounded-xl bg-white p-5 ring-1 ring-slate-200">
+                <section key={g.category} className="rounded-xl bg-surface p-5 ring-1 ring-slate-200">
                   <h2 className="font-semibold">{g.category}</h2>
                   <ul className="mt-3 space-y-3">
                     {g.articles.map((a) => (
@@ -76,7 +76,7 @@ export default async function HelpCenter({ searchParams }: { searchParams: Promi
               ))}
             </div>
             {popular.length ? (
-              <aside aria-labelledby="popular-h" className="h-fit rounded-xl bg-white p-5 ring-1 ring-slate-200">
+              <aside aria-labelledby="popular-h" className="h-fit rounded-xl bg-surface p-5 ring-1 ring-slate-200">
                 <h2 id="popular-h" className="font-semibold">Popular right now</h2>
                 <ol className="mt-3 space-y-2 text-sm">
                   {popular.map((a, i) => (

@@ -11,7 +11,7 @@ export function SearchBox({ q, locale, big = false }: { q?: string; locale?: str
         name="q"
         defaultValue={q}
         placeholder="Search for answers — e.g. “refund”, “custom domain”, “2FA”"
-        className={`w-full rounded-xl border border-slate-300 bg-white pr-24 shadow-sm focus:border-brand-500 focus:outline-none ${big ? "px-5 py-4 text-base" : "px-4 py-2.5 text-sm"}`}
+        className={`w-full rounded-xl border border-slate-300 bg-surface pr-24 shadow-sm focus:border-brand-500 focus:outline-none ${big ? "px-5 py-4 text-base" : "px-4 py-2.5 text-sm"}`}
       />
       {locale && locale !== "en" ? <input type="hidden" name="locale" value={locale} /> : null}
       <button type="submit" className={`absolute top-1/2 right-2 -translate-y-1/2 rounded-lg bg-brand-600 font-medium text-white hover:bg-brand-700 ${big ? "px-4 py-2.5" : "px-3 py-1.5 text-sm"}`}>

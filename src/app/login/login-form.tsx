@@ -36,7 +36,7 @@ export function LoginForm({ next, ssoLabel, initialError }: { next: string; ssoL
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
+    <form onSubmit={onSubmit} className="space-y-4 rounded-2xl border border-slate-200 bg-surface p-6 shadow-sm" noValidate>
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email
@@ -68,7 +68,7 @@ export function LoginForm({ next, ssoLabel, initialError }: { next: string; ssoL
             <span className="h-px flex-1 bg-slate-200" />
           </div>
           <button type="button" onClick={onSso} disabled={pending}
-            className="w-full rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-700 shadow-sm hover:bg-slate-50 disabled:opacity-60">
+            className="w-full rounded-lg border border-slate-300 bg-surface px-4 py-2 text-sm font-semibold text-slate-700 shadow-sm hover:bg-slate-50 disabled:opacity-60">
             {ssoLabel}
           </button>
         </>

@@ -7,7 +7,7 @@ const field = "mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 te
 export function SetupForm() {
   const [state, action, pending] = useActionState<SetupState, FormData>(setupAction, {});
   return (
-    <form action={action} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
+    <form action={action} className="space-y-4 rounded-2xl border border-slate-200 bg-surface p-6 shadow-sm">
       <div>
         <label htmlFor="name" className="block text-sm font-medium">Your name</label>
         <input id="name" name="name" required className={field} />

@@ -16,7 +16,7 @@ export function SuggestReply({ conversationId, onDraft }: { conversationId: stri
         type="button"
         disabled={suggest.isPending}
         onClick={() => suggest.mutate({ conversationId })}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+        className="rounded-md border border-slate-300 bg-surface px-2 py-1 font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
       >
         {suggest.isPending ? "Drafting…" : "Suggest reply"}
       </button>

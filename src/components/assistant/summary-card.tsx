@@ -106,7 +106,7 @@ function ClaimLine({ text, refs }: { text: string; refs: Ref[] }) {
           data-event-ref={r.eventId}
           title={`${formatDateTime(r.occurredAt)} · ${r.channel}: ${r.excerpt}`}
           aria-label={`Source ${k + 1}: ${r.channel}, ${formatDateTime(r.occurredAt)}`}
-          className="ml-0.5 rounded bg-white px-1 text-[10px] font-semibold text-brand-700 ring-1 ring-slate-200 hover:bg-brand-50"
+          className="ml-0.5 rounded bg-surface px-1 text-[10px] font-semibold text-brand-700 ring-1 ring-slate-200 hover:bg-brand-50"
           onClick={() => {
             setShown((prev) => (prev?.eventId === r.eventId ? null : r));
             showInTimeline(r.eventId);
@@ -116,7 +116,7 @@ function ClaimLine({ text, refs }: { text: string; refs: Ref[] }) {
         </button>
       ))}
       {shown ? (
-        <span className="mt-1 block rounded border-l-2 border-brand-300 bg-white px-2 py-1 text-xs text-slate-700" data-testid="assistant-claim-source">
+        <span className="mt-1 block rounded border-l-2 border-brand-300 bg-surface px-2 py-1 text-xs text-slate-700" data-testid="assistant-claim-source">
           {formatDateTime(shown.occurredAt)} · {shown.channel} · {shown.kind.replace("_", " ")}: {shown.excerpt}
         </span>
       ) : null}

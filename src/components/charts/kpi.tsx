@@ -1,6 +1,6 @@
 // A headline number with a label and an optional note (the "KPI card").
 export function Kpi({ label, value, note, tone = "default", onClick, testId }: { label: string; value: string; note?: string; tone?: "default" | "good" | "warn" | "bad"; onClick?: () => void; testId?: string }) {
-  const ring = tone === "bad" ? "ring-red-200 bg-red-50/60" : tone === "warn" ? "ring-amber-200 bg-amber-50/60" : tone === "good" ? "ring-emerald-200 bg-emerald-50/50" : "ring-slate-200 bg-white";
+  const ring = tone === "bad" ? "ring-red-200 bg-red-50/60" : tone === "warn" ? "ring-amber-200 bg-amber-50/60" : tone === "good" ? "ring-emerald-200 bg-emerald-50/50" : "ring-slate-200 bg-surface";
   const valueColor = tone === "bad" ? "text-red-700" : tone === "warn" ? "text-amber-700" : tone === "good" ? "text-emerald-700" : "text-slate-900";
   const body = (
     <>
@@ -21,7 +21,7 @@ export function Kpi({ label, value, note, tone = "default", onClick, testId }: {
 
 export function Panel({ title, actions, children, className = "" }: { title: string; actions?: React.ReactNode; children: React.ReactNode; className?: string }) {
   return (
-    <section className={`rounded-xl bg-white p-4 ring-1 ring-slate-200 ${className}`} aria-label={title}>
+    <section className={`rounded-xl bg-surface p-4 ring-1 ring-slate-200 ${className}`} aria-label={title}>
       <div className="mb-3 flex items-center justify-between gap-2">
         <h2 className="text-sm font-semibold text-slate-800">{title}</h2>
         {actions}

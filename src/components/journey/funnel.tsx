@@ -76,7 +76,7 @@ export function FunnelChart({ funnel }: { funnel: Funnel }) {
             {fmtNum(risk.reached)} customers were ever at risk; {fmtPct(risk.conversion)} of the {fmtNum(funnel.purchased)} who purchased were at risk at some point. Median {days(risk.medianDaysInStage)} before they moved on.
           </p>
         </div>
-        <div className="rounded-xl bg-white p-4 text-xs text-slate-600 ring-1 ring-slate-200">
+        <div className="rounded-xl bg-surface p-4 text-xs text-slate-600 ring-1 ring-slate-200">
           <p>
             <span className="font-semibold text-slate-800">{fmtNum(funnel.customers)}</span> customers · {fmtNum(funnel.withoutStage)} without a stage yet.
           </p>

@@ -22,7 +22,7 @@ export function CustomerDirectory() {
       <label htmlFor="customer-search" className="sr-only">Search customers</label>
       <input id="customer-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)}
         placeholder="Search name, email, phone, any identity…"
-        className="mb-4 w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100" />
+        className="mb-4 w-full rounded-lg border border-slate-300 bg-surface px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100" />
       {query.isPending ? (
         <Skeleton lines={6} />
       ) : query.isError ? (
@@ -32,7 +32,7 @@ export function CustomerDirectory() {
           {deferred ? "Try part of an email address or a phone number." : "Customers appear here when they write to any of your inboxes."}
         </EmptyState>
       ) : (
-        <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white" aria-label="Customers">
+        <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-surface" aria-label="Customers">
           {items.map((c) => (
             <li key={c.id}>
               <Link href={`/customers/${c.id}`} className="flex items-center gap-3 px-4 py-3 hover:bg-slate-50">
@@ -58,7 +58,7 @@ export function CustomerDirectory() {
       )}
       {query.hasNextPage ? (
         <button type="button" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}
-          className="mt-4 w-full rounded-lg border border-slate-300 bg-white py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">
+          className="mt-4 w-full rounded-lg border border-slate-300 bg-surface py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">
           {query.isFetchingNextPage ? "Loading…" : "Load more"}
         </button>
       ) : null}

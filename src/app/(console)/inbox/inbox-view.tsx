@@ -175,7 +175,7 @@ export function InboxView() {
 
   return (
     <div className="flex min-h-screen">
-      <aside aria-label="Inboxes" className="hidden w-56 shrink-0 border-r border-slate-200 bg-white p-3 lg:block">
+      <aside aria-label="Inboxes" className="hidden w-56 shrink-0 border-r border-slate-200 bg-surface p-3 lg:block">
         <h2 className="px-2 pb-2 pt-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Inboxes</h2>
         <ul className="space-y-0.5">
           <li>
@@ -196,12 +196,12 @@ export function InboxView() {
         </ul>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="border-b border-slate-200 bg-white px-3 pt-4 sm:px-5">
+        <header className="border-b border-slate-200 bg-surface px-3 pt-4 sm:px-5">
           <div className="flex items-center gap-3">
             <h1 className="shrink-0 text-xl font-semibold">Inbox</h1>
             <div className="min-w-0 flex-1 lg:hidden">
               <label htmlFor={ids.inbox} className="sr-only">Inbox</label>
-              <select id={ids.inbox} value={settings.inboxId} onChange={(e) => set({ inboxId: e.target.value })} className="w-full max-w-xs rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+              <select id={ids.inbox} value={settings.inboxId} onChange={(e) => set({ inboxId: e.target.value })} className="w-full max-w-xs rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm">
                 <option value="">All my inboxes</option>
                 {inboxes.data?.map((i) => (
                   <option key={i.id} value={i.id}>
@@ -225,7 +225,7 @@ export function InboxView() {
             ))}
           </div>
         </header>
-        <div className="grid grid-cols-2 items-end gap-2 border-b border-slate-200 bg-white px-3 py-2.5 sm:flex sm:flex-wrap sm:px-5 [&_select]:w-full sm:[&_select]:w-auto" role="group" aria-label="Filters and sort">
+        <div className="grid grid-cols-2 items-end gap-2 border-b border-slate-200 bg-surface px-3 py-2.5 sm:flex sm:flex-wrap sm:px-5 [&_select]:w-full sm:[&_select]:w-auto" role="group" aria-label="Filters and sort">
           <Filter id={ids.status} label="Status" value={settings.status} onChange={(v) => set({ status: v as Settings["status"] })} options={STATUS_OPTIONS.map((o) => [o.id, o.label])} />
           <Filter id={ids.priority} label="Priority" value={settings.priority} onChange={(v) => set({ priority: v })} options={[["", "Any"], ["urgent", "Urgent"], ["high", "High"], ["normal", "Normal"], ["low", "Low"]]} />
           <Filter id={ids.channel} label="Channel" value={settings.channel} onChange={(v) => set({ channel: v })} options={[["", "Any"], ...CHANNELS.map((c) => [c, channelInfo(c).label] as [string, string])]} />
@@ -246,7 +246,7 @@ export function InboxView() {
             <p className="pb-1.5 text-sm font-medium text-brand-800">{selected.size} selected</p>
             <div>
               <label htmlFor={ids.bulkAssign} className="block text-xs font-medium text-slate-700">Assign to</label>
-              <select id={ids.bulkAssign} value="" disabled={bulk.isPending} onChange={(e) => e.target.value && bulk.mutate({ ids: selectedIds, changes: { assigneeId: e.target.value === "none" ? null : e.target.value } })} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+              <select id={ids.bulkAssign} value="" disabled={bulk.isPending} onChange={(e) => e.target.value && bulk.mutate({ ids: selectedIds, changes: { assigneeId: e.target.value === "none" ? null : e.target.value } })} className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm">
                 <option value="">Choose…</option>
                 {me.data ? <option value={me.data.userId}>Me</option> : null}
                 <option value="none">Nobody (unassign)</option>
@@ -255,7 +255,7 @@ export function InboxView() {
             </div>
             <div>
               <label htmlFor={ids.bulkStatus} className="block text-xs font-medium text-slate-700">Set status</label>
-              <select id={ids.bulkStatus} value="" disabled={bulk.isPending} onChange={(e) => e.target.value && bulk.mutate({ ids: selectedIds, changes: { status: e.target.value as "open" } })} className="mt-0.5 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+              <select id={ids.bulkStatus} value="" disabled={bulk.isPending} onChange={(e) => e.target.value && bulk.mutate({ ids: selectedIds, changes: { status: e.target.value as "open" } })} className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm">
                 <option value="">Choose…</option>
                 <option value="open">Open</option>
                 <option value="pending">Pending</option>
@@ -273,7 +273,7 @@ export function InboxView() {
             >
               <div>
                 <label htmlFor={ids.bulkTag} className="block text-xs font-medium text-slate-700">Add tag</label>
-                <input id={ids.bulkTag} value={bulkTag} onChange={(e) => setBulkTag(e.target.value)} list={`${ids.bulkTag}-list`} className="mt-0.5 w-32 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm" />
+                <input id={ids.bulkTag} value={bulkTag} onChange={(e) => setBulkTag(e.target.value)} list={`${ids.bulkTag}-list`} className="mt-0.5 w-32 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm" />
                 <datalist id={`${ids.bulkTag}-list`}>{tags.data?.map((t) => <option key={t} value={t} />)}</datalist>
               </div>
               <button type="submit" disabled={bulk.isPending} className="rounded-lg bg-brand-600 px-2.5 py-1 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">Add</button>
@@ -309,7 +309,7 @@ export function InboxView() {
                 />
                 <label htmlFor="select-all" className="text-xs text-slate-600">Select all shown ({items.length})</label>
               </div>
-              <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white" aria-label="Conversations">
+              <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-surface" aria-label="Conversations">
                 {items.map((c, index) => {
                   const overdue = c.slaDueAt && new Date(c.slaDueAt).getTime() < now;
                   return (
@@ -369,7 +369,7 @@ export function InboxView() {
             </>
           )}
           {queue.hasNextPage ? (
-            <button type="button" onClick={() => void queue.fetchNextPage()} className="mt-4 w-full rounded-lg border border-slate-300 bg-white py-2 text-sm font-medium hover:bg-slate-50">
+            <button type="button" onClick={() => void queue.fetchNextPage()} className="mt-4 w-full rounded-lg border border-slate-300 bg-surface py-2 text-sm font-medium hover:bg-slate-50">
               {queue.isFetchingNextPage ? "Loading…" : "Load more"}
             </button>
           ) : null}
@@ -385,7 +385,7 @@ function Filter({ id, label, value, onChange, options }: { id: string; label: st
       <label htmlFor={id} className="block text-xs font-medium text-slate-600">
         {label}
       </label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} className="mt-0.5 max-w-44 rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm">
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} className="mt-0.5 max-w-44 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm">
         {options.map(([v, l]) => (
           <option key={v || "any"} value={v}>
             {l}

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import { EmptyState, ErrorState, Skeleton, type ShownError } from "@/components/ui";
 
-export const inputClass = "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 placeholder:text-slate-400 focus:border-brand-500";
+export const inputClass = "rounded-md border border-slate-300 bg-surface px-2.5 py-1.5 text-sm text-slate-900 placeholder:text-slate-400 focus:border-brand-500";
 export const primaryButton = "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
 export const secondaryButton = "rounded-md px-3 py-1.5 text-sm text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50";
 export const linkButton = "text-sm font-medium text-brand-700 hover:underline disabled:opacity-50";

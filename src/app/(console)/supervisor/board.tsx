@@ -133,7 +133,7 @@ export function SupervisorBoard() {
                     role="radio"
                     aria-checked={grouping === g}
                     onClick={() => setGrouping(g)}
-                    className={`rounded-md px-2.5 py-1 font-medium ${grouping === g ? "bg-white shadow-sm" : "text-slate-600"}`}
+                    className={`rounded-md px-2.5 py-1 font-medium ${grouping === g ? "bg-surface shadow-sm" : "text-slate-600"}`}
                   >
                     {g === "inboxes" ? "By inbox" : g === "channels" ? "By channel" : "By team"}
                   </button>
@@ -230,7 +230,7 @@ function AgentList({ agents, onDrill }: { agents: Board["agents"]; onDrill: (a: 
             <button type="button" onClick={() => onDrill(a)} className="flex w-full items-center gap-3 rounded-lg px-2 py-2 text-left hover:bg-slate-50" data-testid={`agent-${a.email}`}>
               <span className="relative flex h-8 w-8 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold text-slate-600" aria-hidden>
                 {a.name.split(/\s+/).map((s) => s[0]).slice(0, 2).join("")}
-                <span className={`absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full ring-2 ring-white ${p.dot}`} />
+                <span className={`absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full ring-2 ring-surface ${p.dot}`} />
               </span>
               <span className="min-w-0 flex-1">
                 <span className="flex items-baseline justify-between gap-2">
@@ -333,7 +333,7 @@ function DrillPanel({ drill, agents, onClose, now }: { drill: Drill; agents: Boa
         aria-modal="true"
         aria-label={title}
         data-testid="drill-panel"
-        className="flex h-full w-full max-w-2xl flex-col bg-white shadow-2xl"
+        className="flex h-full w-full max-w-2xl flex-col bg-surface shadow-2xl"
         onClick={(e) => e.stopPropagation()}
       >
         <div className="flex items-center justify-between border-b border-slate-200 px-5 py-4">
@@ -391,7 +391,7 @@ function DrillPanel({ drill, agents, onClose, now }: { drill: Drill; agents: Boa
                       <span className="sr-only">Assignee of #{c.number}</span>
                       <select
                         data-testid="reassign-select"
-                        className="mt-0.5 w-44 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-800"
+                        className="mt-0.5 w-44 rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm text-slate-800"
                         value={c.assignee?.id ?? ""}
                         disabled={reassign.isPending}
                         onChange={(e) => reassign.mutate({ conversationId: c.id, assigneeId: e.target.value || null })}

@@ -10,7 +10,7 @@ export const metadata = { title: "Your feedback", robots: { index: false } };
 function Shell({ children }: { children: React.ReactNode }) {
   return (
     <main className="flex min-h-screen items-start justify-center bg-gradient-to-b from-brand-50 to-slate-50 px-4 py-12 sm:items-center">
-      <div className="w-full max-w-xl rounded-2xl bg-white p-6 shadow-xl shadow-brand-100/60 ring-1 ring-slate-200 sm:p-8">{children}</div>
+      <div className="w-full max-w-xl rounded-2xl bg-surface p-6 shadow-xl shadow-brand-100/60 ring-1 ring-slate-200 sm:p-8">{children}</div>
     </main>
   );
 }

@@ -111,7 +111,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
   return (
     <div className="flex min-h-screen">
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="border-b border-slate-200 bg-white px-3 py-3 sm:px-5">
+        <header className="border-b border-slate-200 bg-surface px-3 py-3 sm:px-5">
           {/* On a phone the actions get their own line, so the subject and its Edit keep theirs. */}
           <div className="flex flex-wrap items-center gap-x-3 gap-y-2 sm:flex-nowrap">
             <ChannelBadge channel={c.channel} />
@@ -161,7 +161,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
           </section>
         </div>
       </div>
-      <aside aria-label="Customer" className="hidden w-80 shrink-0 border-l border-slate-200 bg-white p-4 lg:block">
+      <aside aria-label="Customer" className="hidden w-80 shrink-0 border-l border-slate-200 bg-surface p-4 lg:block">
         <CustomerSidebar customerId={c.customer.id} currentConversationId={c.id} />
       </aside>
     </div>

@@ -42,7 +42,7 @@ export function CustomerSingleView({ customerId }: { customerId: string }) {
   const c = profile.data;
   return (
     <div className="grid min-h-screen lg:grid-cols-[20rem_1fr]">
-      <aside aria-label="Customer profile" className="border-b border-slate-200 bg-white p-5 lg:border-b-0 lg:border-r">
+      <aside aria-label="Customer profile" className="border-b border-slate-200 bg-surface p-5 lg:border-b-0 lg:border-r">
         <CustomerSidebar customerId={customerId} headingLevel={1} />
       </aside>
       <div className="min-w-0 p-5">
@@ -115,7 +115,7 @@ function NewConversationDialog({ open, onClose, customer }: { open: boolean; onC
           <label htmlFor={ids.inbox} className="block text-sm font-medium">
             Inbox
           </label>
-          <select id={ids.inbox} required value={inboxId} onChange={(e) => setInboxId(e.target.value)} className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <select id={ids.inbox} required value={inboxId} onChange={(e) => setInboxId(e.target.value)} className="mt-1 w-full rounded-lg border border-slate-300 bg-surface px-2 py-1.5 text-sm">
             <option value="">{inboxes.isPending ? "Loading inboxes…" : "Choose an inbox…"}</option>
             {inboxes.data?.map((i) => (
               <option key={i.id} value={i.id}>
@@ -155,7 +155,7 @@ function NewConversationDialog({ open, onClose, customer }: { open: boolean; onC
           </p>
         ) : null}
         <div className="flex justify-end gap-2 pt-2">
-          <button type="button" onClick={onClose} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+          <button type="button" onClick={onClose} className="rounded-lg border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
             Cancel
           </button>
           <button type="submit" disabled={create.isPending || !inboxId || (withMessage && !reachable)} className="rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">

@@ -28,7 +28,7 @@ export function AssistantSettings() {
   const { switches, provider, inboxes } = settings.data;
   return (
     <div className="space-y-6">
-      <section aria-labelledby="assistant-provider-h" className="rounded-xl bg-white p-4 ring-1 ring-slate-200" data-testid="assistant-provider">
+      <section aria-labelledby="assistant-provider-h" className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" data-testid="assistant-provider">
         <h2 id="assistant-provider-h" className="font-semibold">Provider</h2>
         {provider.configured ? (
           <p className="mt-1 text-sm text-slate-700">
@@ -39,7 +39,7 @@ export function AssistantSettings() {
         )}
       </section>
 
-      <section aria-labelledby="assistant-features-h" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+      <section aria-labelledby="assistant-features-h" className="rounded-xl bg-surface p-4 ring-1 ring-slate-200">
         <h2 id="assistant-features-h" className="font-semibold">Features</h2>
         <div className="mt-2 space-y-2">
           {SWITCHES.map((s) => (
@@ -55,7 +55,7 @@ export function AssistantSettings() {
         </div>
       </section>
 
-      <section aria-labelledby="assistant-bot-h" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+      <section aria-labelledby="assistant-bot-h" className="rounded-xl bg-surface p-4 ring-1 ring-slate-200">
         <h2 id="assistant-bot-h" className="font-semibold">Answer bot per website-chat inbox</h2>
         {inboxes.length === 0 ? <p className="mt-1 text-sm text-slate-600">No website-chat inbox yet.</p> : null}
         <div className="mt-2 space-y-1.5">
@@ -79,7 +79,7 @@ function RequestLog() {
   const log = useQuery(trpc.assistant.requests.queryOptions({ limit: 50 }));
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <section aria-labelledby="assistant-log-h" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+    <section aria-labelledby="assistant-log-h" className="rounded-xl bg-surface p-4 ring-1 ring-slate-200">
       <h2 id="assistant-log-h" className="font-semibold">Recent requests</h2>
       <p className="text-xs text-slate-500">What was sent (never the API key), what came back, tokens and latency. Kept 90 days.</p>
       {log.isPending ? (

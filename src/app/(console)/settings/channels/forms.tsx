@@ -18,7 +18,7 @@ export function EditChannelForm({ inbox }: { inbox: { id: string; name: string; 
       <label className="text-xs font-medium text-slate-600">Name<input name="name" defaultValue={inbox.name} className={input} /></label>
       <label className="text-xs font-medium text-slate-600">Platform account id<input name="publicId" defaultValue={inbox.publicId} inputMode="numeric" className={input} /></label>
       <label className="text-xs font-medium text-slate-600">Token env variable<input name="tokenEnv" defaultValue={inbox.tokenEnv} className={`${input} font-mono`} /></label>
-      <button type="submit" disabled={pending} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">{pending ? "Saving…" : "Save"}</button>
+      <button type="submit" disabled={pending} className="rounded-lg border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">{pending ? "Saving…" : "Save"}</button>
       <div className="sm:col-span-4"><Feedback state={state} /></div>
     </form>
   );

@@ -21,7 +21,7 @@ export default async function ChannelsSettings() {
     <div className="space-y-8">
       <section aria-labelledby="hooks-h">
         <h2 id="hooks-h" className="mb-2 font-semibold">Webhooks</h2>
-        <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm">
+        <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-surface text-sm">
           <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
             <tr><th className="px-4 py-2">Endpoint</th><th className="px-4 py-2">URL to give the platform</th><th className="px-4 py-2">Secret</th><th className="px-4 py-2">Last verified</th><th className="px-4 py-2">Last delivery</th></tr>
           </thead>
@@ -42,7 +42,7 @@ export default async function ChannelsSettings() {
       <section aria-labelledby="widgets-h" className="space-y-3">
         <h2 id="widgets-h" className="font-semibold">Website widgets</h2>
         {widgets.map((w) => (
-          <article key={w.id} className="rounded-xl border border-slate-200 bg-white p-4" aria-label={w.name}>
+          <article key={w.id} className="rounded-xl border border-slate-200 bg-surface p-4" aria-label={w.name}>
             <div className="mb-3 flex flex-wrap items-center gap-2">
               <ChannelBadge channel="chat" />
               <h3 className="font-medium">{w.name}</h3>
@@ -57,7 +57,7 @@ export default async function ChannelsSettings() {
       <section aria-labelledby="email-h" className="space-y-3">
         <h2 id="email-h" className="font-semibold">Email inboxes</h2>
         {allInboxes.filter((i) => i.channel === "email").map((i) => (
-          <article key={i.id} className="rounded-xl border border-slate-200 bg-white p-4" aria-label={i.name}>
+          <article key={i.id} className="rounded-xl border border-slate-200 bg-surface p-4" aria-label={i.name}>
             <div className="flex flex-wrap items-center gap-2">
               <ChannelBadge channel="email" />
               <h3 className="font-medium">{i.name}</h3>
@@ -72,7 +72,7 @@ export default async function ChannelsSettings() {
         <h2 id="inboxes-h" className="font-semibold">Social inboxes</h2>
         {inboxes.length === 0 ? <EmptyState title="No social inboxes yet">Create one below.</EmptyState> : null}
         {inboxes.map((i) => (
-          <article key={i.id} className="rounded-xl border border-slate-200 bg-white p-4" aria-label={i.name}>
+          <article key={i.id} className="rounded-xl border border-slate-200 bg-surface p-4" aria-label={i.name}>
             <div className="mb-3 flex flex-wrap items-center gap-2">
               <ChannelBadge channel={i.channel} />
               <h3 className="font-medium">{i.name}</h3>
@@ -97,7 +97,7 @@ export default async function ChannelsSettings() {
         ))}
       </section>
 
-      <section aria-labelledby="new-h" className="rounded-xl border border-slate-200 bg-white p-4">
+      <section aria-labelledby="new-h" className="rounded-xl border border-slate-200 bg-surface p-4">
         <h2 id="new-h" className="mb-3 font-semibold">Add a social inbox</h2>
         <CreateChannelForm teams={teams} />
       </section>

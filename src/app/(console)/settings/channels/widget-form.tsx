@@ -26,7 +26,7 @@ export function WidgetOriginsForm({ inbox }: { inbox: { id: string; name: string
         />
       </label>
       <div className="flex items-center gap-3">
-        <button type="submit" disabled={pending} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">{pending ? "Saving…" : "Save origins"}</button>
+        <button type="submit" disabled={pending} className="rounded-lg border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">{pending ? "Saving…" : "Save origins"}</button>
         {state.error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{state.error}</p> : null}
         {state.ok ? <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{state.ok}</p> : null}
       </div>

@@ -7,7 +7,7 @@ import { ErrorState, Skeleton, relativeTime } from "@/components/ui";
 
 type Draft = { id: string | null; title: string; slug: string; locale: string; category: string; status: "draft" | "published"; body: string };
 const NEW: Draft = { id: null, title: "", slug: "", locale: "en", category: "", status: "draft", body: "" };
-const input = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+const input = "rounded-md border border-slate-300 bg-surface px-2 py-1.5 text-sm";
 
 function useDebounced<T>(value: T, ms: number) {
   const [v, setV] = useState(value);
@@ -42,7 +42,7 @@ export function HelpCenterEditor() {
 
   return (
     <div className="grid gap-5 lg:grid-cols-[300px_minmax(0,1fr)]">
-      <aside className="rounded-xl bg-white p-3 ring-1 ring-slate-200">
+      <aside className="rounded-xl bg-surface p-3 ring-1 ring-slate-200">
         <div className="flex items-center gap-2">
           <input className={`${input} flex-1`} placeholder="Filter articles" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter articles" />
           <button type="button" onClick={() => { setSelected(null); setDraft(NEW); }} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">New</button>
@@ -64,7 +64,7 @@ export function HelpCenterEditor() {
         )}
       </aside>
 
-      <section className="rounded-xl bg-white p-4 ring-1 ring-slate-200" aria-label="Article editor">
+      <section className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" aria-label="Article editor">
         {!draft ? (
           <p className="py-16 text-center text-sm text-slate-500">Pick an article to edit, or create a new one.</p>
         ) : (

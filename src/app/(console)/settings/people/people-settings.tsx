@@ -97,7 +97,7 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
                         <div className="flex items-center gap-3">
                           <span className="relative shrink-0">
                             <span aria-hidden className={`flex h-8 w-8 items-center justify-center rounded-full text-xs font-semibold ${inactive ? "bg-slate-200 text-slate-500" : "bg-brand-100 text-brand-700"}`}>{initials(p.name)}</span>
-                            {p.online ? <span aria-hidden className="absolute -bottom-0.5 -right-0.5 h-2.5 w-2.5 rounded-full bg-emerald-500 ring-2 ring-white" /> : null}
+                            {p.online ? <span aria-hidden className="absolute -bottom-0.5 -right-0.5 h-2.5 w-2.5 rounded-full bg-emerald-500 ring-2 ring-surface" /> : null}
                           </span>
                           <div className="min-w-0">
                             <p className={`font-medium ${inactive ? "text-slate-500" : "text-slate-900"}`}>

@@ -74,7 +74,7 @@ type Form = {
 };
 
 const EMPTY: Form = { id: null, name: "", enabled: true, triggerType: "event", kind: "product_event", eventName: "purchase", channel: "", actor: "", sentiment: "", minutes: 60, conditions: [], actions: [{ type: "add_tags", tags: [] }] };
-const input = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+const input = "rounded-md border border-slate-300 bg-surface px-2 py-1.5 text-sm";
 
 function defaultsFor(type: string): Act {
   switch (type) {

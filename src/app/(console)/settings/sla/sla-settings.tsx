@@ -25,7 +25,7 @@ type PolicyForm = {
 };
 const EMPTY: PolicyForm = { id: null, name: "", priority: "normal", channel: null, teamId: null, firstResponseMinutes: 240, resolutionMinutes: 1440, businessHoursOnly: true };
 
-const input = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+const input = "rounded-md border border-slate-300 bg-surface px-2 py-1.5 text-sm";
 
 export function SlaSettings() {
   const trpc = useTRPC();

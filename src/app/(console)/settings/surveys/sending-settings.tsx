@@ -20,7 +20,7 @@ export function SurveySendingSettings() {
     }),
   );
   return (
-    <section aria-labelledby="survey-sending-h" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+    <section aria-labelledby="survey-sending-h" className="rounded-xl bg-surface p-4 ring-1 ring-slate-200">
       <h2 id="survey-sending-h" className="font-semibold">Sending</h2>
       {settings.isPending ? (
         <Skeleton lines={1} />

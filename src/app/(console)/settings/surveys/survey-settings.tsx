@@ -26,7 +26,7 @@ export function SurveySettings() {
           const a = ABOUT[s.kind]!;
           const st = s as { kind: string; sent?: number; answered?: number; responseRate?: number | null };
           return (
-            <section key={s.kind} className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+            <section key={s.kind} className="rounded-xl bg-surface p-4 ring-1 ring-slate-200">
               <div className="flex items-baseline justify-between">
                 <h2 className="font-semibold">{a.title} <span className="text-xs font-normal text-slate-500">scale {a.scale}</span></h2>
                 <span className="text-xs text-slate-500">last 30 days</span>

@@ -27,7 +27,7 @@ export function FunnelView() {
         </div>
         <label className="text-xs text-slate-500">
           Cohort
-          <select value={cohort} onChange={(e) => setCohort(e.target.value as typeof cohort)} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-800">
+          <select value={cohort} onChange={(e) => setCohort(e.target.value as typeof cohort)} className="ml-2 rounded-md border border-slate-300 bg-surface px-2 py-1 text-sm text-slate-800">
             {COHORTS.map((c) => (
               <option key={c.key} value={c.key}>
                 {c.label}

@@ -54,7 +54,7 @@ export function MetricsView() {
                   setPeriod(p);
                   setDraft(p);
                 }}
-                className={`rounded-md px-2.5 py-1 font-medium ${activePreset === d ? "bg-white shadow-sm" : "text-slate-600"}`}
+                className={`rounded-md px-2.5 py-1 font-medium ${activePreset === d ? "bg-surface shadow-sm" : "text-slate-600"}`}
               >
                 {d === 365 ? "12 months" : `${d} days`}
               </button>
@@ -79,7 +79,7 @@ export function MetricsView() {
               Apply
             </button>
           </form>
-          <a href={exportHref} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" download>
+          <a href={exportHref} className="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" download>
             Export CSV
           </a>
         </div>

@@ -58,14 +58,14 @@ export function JourneyView({ customerId }: { customerId: string }) {
         </div>
         <div className="flex gap-1 rounded-lg bg-slate-100 p-0.5 text-xs" role="group" aria-label="Time range">
           {RANGES.map((r) => (
-            <button key={r.key} type="button" onClick={() => setRange(r.key)} className={`rounded-md px-2.5 py-1 font-medium ${range === r.key ? "bg-white shadow-sm" : "text-slate-600"}`}>
+            <button key={r.key} type="button" onClick={() => setRange(r.key)} className={`rounded-md px-2.5 py-1 font-medium ${range === r.key ? "bg-surface shadow-sm" : "text-slate-600"}`}>
               {r.label}
             </button>
           ))}
         </div>
       </header>
 
-      <section className="rounded-xl bg-white p-4 ring-1 ring-slate-200" aria-label="Journey map">
+      <section className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" aria-label="Journey map">
         <JourneyMapChart data={d} range={range} />
         <div className="mt-3 border-t border-slate-100 pt-3">
           <JourneyLegend />
@@ -74,7 +74,7 @@ export function JourneyView({ customerId }: { customerId: string }) {
 
       <div className="grid gap-5 lg:grid-cols-3">
         <StageCard customerId={customerId} data={d} />
-        <section className="rounded-xl bg-white p-4 ring-1 ring-slate-200" aria-label="Friction">
+        <section className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" aria-label="Friction">
           <div className="flex items-center justify-between">
             <h2 className="text-sm font-semibold">Friction (last 90 days)</h2>
             <span data-testid="friction-score" className={`rounded-lg px-2.5 py-1 text-lg font-bold tabular-nums ${d.friction.score >= 50 ? "bg-red-100 text-red-700" : d.friction.score >= 25 ? "bg-amber-100 text-amber-800" : "bg-emerald-50 text-emerald-700"}`}>
@@ -101,7 +101,7 @@ export function JourneyView({ customerId }: { customerId: string }) {
           )}
           <p className="mt-3 text-xs text-slate-400">{d.frictionPoints.length} friction points over the whole journey are marked on the map.</p>
         </section>
-        <section className="rounded-xl bg-white p-4 ring-1 ring-slate-200" aria-label="Stage history">
+        <section className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" aria-label="Stage history">
           <h2 className="text-sm font-semibold">Stage history</h2>
           <ol className="mt-3 space-y-2.5" data-testid="stage-history">
             {[...d.segments].reverse().map((s, i) => (
@@ -137,7 +137,7 @@ function StageCard({ customerId, data }: { customerId: string; data: { customer:
   const set = useMutation(trpc.journey.setStage.mutationOptions({ onSuccess: done }));
   const clear = useMutation(trpc.journey.clearOverride.mutationOptions({ onSuccess: done }));
   return (
-    <section className="rounded-xl bg-white p-4 ring-1 ring-slate-200" aria-label="Stage">
+    <section className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" aria-label="Stage">
       <h2 className="text-sm font-semibold">Current stage</h2>
       <div className="mt-2 flex items-center gap-2">
         <StageBadge stage={data.customer.stage} className="text-sm" />
@@ -156,7 +156,7 @@ function StageCard({ customerId, data }: { customerId: string; data: { customer:
       >
         <label className="block text-xs font-medium text-slate-600">
           Correct the stage
-          <select value={stage} onChange={(e) => setStage(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <select value={stage} onChange={(e) => setStage(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 bg-surface px-2 py-1.5 text-sm">
             {STAGE_ORDER.map((s) => (
               <option key={s} value={s}>{stageLabel(s)}</option>
             ))}

@@ -73,7 +73,7 @@ export function ApiReference({ nonce }: { nonce?: string }) {
   }, [nonce]);
 
   return (
-    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+    <div className="overflow-hidden rounded-lg border border-slate-200 bg-surface">
       {failed ? (
         <p role="alert" className="p-4 text-sm text-red-700">
           The API reference could not be shown ({failed}). The document itself is at <a className="underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a>.
