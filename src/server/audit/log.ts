@@ -6,6 +6,7 @@ import { z } from "zod";
 import { db, Prisma } from "@/server/db";
 import { isUuid } from "@/server/db/ids";
 import { DomainError } from "@/server/lib/domain-error";
+import { decodeKeysetCursor, encodeKeysetCursor } from "@/server/lib/keyset-cursor";
 
 export class AuditQueryError extends DomainError {
   constructor(message: string) {
@@ -44,12 +45,11 @@ function where(f: AuditFilter): Prisma.Sql {
   return Prisma.join(parts, " AND ");
 }
 
-const encode = (r: { created_at: Date; id: string }) => Buffer.from(`${r.created_at.toISOString()}|${r.id}`).toString("base64url");
+const encode = (r: { created_at: Date; id: string }) => encodeKeysetCursor({ at: r.created_at, id: r.id });
 function decode(cursor: string) {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const date = new Date(at ?? "");
-  if (!id || !isUuid(id) || Number.isNaN(date.getTime())) throw new AuditQueryError("Not a valid cursor: pass back nextCursor as received.");
-  return { at: date, id };
+  const p = decodeKeysetCursor(cursor);
+  if (!p) throw new AuditQueryError("Not a valid cursor: pass back nextCursor as received.");
+  return p;
 }
 
 async function rows(f: AuditFilter, limit: number, after: { at: Date; id: string } | null): Promise<Row[]> {

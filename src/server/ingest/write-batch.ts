@@ -13,6 +13,7 @@ import { applyToConversation, conversationCache, obtainConversation, recordReope
 import { insertMessage } from "@/server/conversations/messages";
 import { eventRow, insertEventRows } from "@/server/timeline/events";
 import { plainTimelineItem } from "./fast";
+import { emotionFromColumns } from "@/server/emotion";
 import { touchpointEmotion } from "./emotion";
 import { assertUuids, purchaseAmount, TouchpointError, type CreatedEvent, type Prepared, type TouchpointResult } from "./touchpoint";
 
@@ -181,7 +182,7 @@ async function insertPlain(tx: Tx, plain: Prisma.TimelineEventCreateManyInput[],
       text: row.text,
       name: row.name ?? null,
       payload: s.payload,
-      emotion: row.sentimentLabel ? { score: row.sentimentScore ?? null, label: row.sentimentLabel, cues: (row.frustrationCues as string[] | undefined) ?? [] } : null,
+      emotion: emotionFromColumns(row.sentimentScore, row.sentimentLabel, row.frustrationCues as string[] | undefined),
     });
   }
 }

@@ -5,6 +5,7 @@ import { frictionForCustomer, frictionPoints } from "@/server/friction/score";
 import { isUuid } from "@/server/db/ids";
 import { JOURNEY_RULES, JOURNEY_STAGES, type Stage } from "./rules";
 import { countTouchpoints } from "./touchpoints";
+import { emotionFromColumns } from "@/server/emotion";
 
 const MAX_TOUCHPOINTS = 4000;
 
@@ -68,7 +69,7 @@ export async function journeyMap(customerId: string, inboxScope: "all" | string[
       conversationId: r.conversation_id,
       score: r.kind === "survey_response" && typeof p.score === "number" ? p.score : null,
       max: r.kind === "survey_response" && typeof p.max === "number" ? p.max : null,
-      emotion: r.sentiment_label ? { score: r.sentiment_score, label: r.sentiment_label, cues: r.frustration_cues ?? [] } : null,
+      emotion: emotionFromColumns(r.sentiment_score, r.sentiment_label, r.frustration_cues),
     });
   }
   const now = new Date().toISOString();

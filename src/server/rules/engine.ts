@@ -16,7 +16,7 @@ import { frictionForConversation, frictionForCustomer } from "@/server/friction/
 import { conditionsHold, needsFriction, triggerMatches, type RuleContext, type RuleEvent } from "./conditions";
 import { isTimerTrigger, parseStoredRule, type EventTrigger, type TimerTrigger } from "./schema";
 import { runAction, type Exec, type LoadedRule } from "./actions";
-import { isSharpNegativeTurn, type Emotion } from "@/server/emotion";
+import { emotionFromColumns, isSharpNegativeTurn, type Emotion } from "@/server/emotion";
 
 export { signWebhook } from "./actions";
 
@@ -145,7 +145,7 @@ export async function processTimelineEvent(eventId: string): Promise<RunSummary[
     text: row.text,
     payload: (row.payload && typeof row.payload === "object" ? row.payload : {}) as Record<string, unknown>,
     occurredAt: row.occurred_at.toISOString(),
-    sentiment: row.sentiment_label ? { score: row.sentiment_score, label: row.sentiment_label, cues: row.frustration_cues ?? [] } : null,
+    sentiment: emotionFromColumns(row.sentiment_score, row.sentiment_label, row.frustration_cues),
   };
   const all = await loadRules();
   if (event.sentiment?.label === "negative" && all.some((r) => (r.trigger as EventTrigger).sentiment === "turned_negative")) event.turnedNegative = await turnedNegative(row);
@@ -167,18 +167,13 @@ export async function processTimelineEvent(eventId: string): Promise<RunSummary[
 async function turnedNegative(row: EventRow): Promise<boolean> {
   const current: Emotion = { score: row.sentiment_score, label: row.sentiment_label!, cues: row.frustration_cues ?? [] };
   // The previous scored item of the conversation (its index), or of the customer's timeline outside conversations.
-  const [prev] = row.conversation_id
-    ? await db.$queryRaw<{ sentiment_score: number | null; sentiment_label: Emotion["label"]; frustration_cues: string[] }[]>`
-        SELECT sentiment_score, sentiment_label::text AS sentiment_label, frustration_cues FROM timeline_events
-        WHERE conversation_id = ${row.conversation_id}::uuid AND (occurred_at, id) < (${row.occurred_at}, ${row.id}::uuid)
-          AND sentiment_label IS NOT NULL AND sentiment_label <> 'unscored'
-        ORDER BY occurred_at DESC, id DESC LIMIT 1`
-    : await db.$queryRaw<{ sentiment_score: number | null; sentiment_label: Emotion["label"]; frustration_cues: string[] }[]>`
-        SELECT sentiment_score, sentiment_label::text AS sentiment_label, frustration_cues FROM timeline_events
-        WHERE customer_id = ${row.customer_id}::uuid AND (occurred_at, id) < (${row.occurred_at}, ${row.id}::uuid)
-          AND sentiment_label IS NOT NULL AND sentiment_label <> 'unscored'
-        ORDER BY occurred_at DESC, id DESC LIMIT 1`;
-  return isSharpNegativeTurn(prev ? { score: prev.sentiment_score, label: prev.sentiment_label, cues: prev.frustration_cues ?? [] } : null, current);
+  const scope = row.conversation_id ? Prisma.sql`conversation_id = ${row.conversation_id}::uuid` : Prisma.sql`customer_id = ${row.customer_id}::uuid`;
+  const [prev] = await db.$queryRaw<{ sentiment_score: number | null; sentiment_label: Emotion["label"]; frustration_cues: string[] }[]>`
+    SELECT sentiment_score, sentiment_label::text AS sentiment_label, frustration_cues FROM timeline_events
+    WHERE ${scope} AND (occurred_at, id) < (${row.occurred_at}, ${row.id}::uuid)
+      AND sentiment_label IS NOT NULL AND sentiment_label <> 'unscored'
+    ORDER BY occurred_at DESC, id DESC LIMIT 1`;
+  return isSharpNegativeTurn(prev ? emotionFromColumns(prev.sentiment_score, prev.sentiment_label, prev.frustration_cues) : null, current);
 }
 
 /** One pass over the timer rules ("no_reply"). */

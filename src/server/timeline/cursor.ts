@@ -1,19 +1,17 @@
-// Opaque keyset cursor over (occurred_at, id), newest first.
+// The timeline's keyset cursor over (occurred_at, id), newest first
+// (the token itself: src/server/lib/keyset-cursor.ts).
 import { DomainError } from "@/server/lib/domain-error";
+import { decodeKeysetCursor, encodeKeysetCursor } from "@/server/lib/keyset-cursor";
 export type TimelineCursor = { occurredAt: Date; id: string };
 
 export function encodeCursor(c: TimelineCursor): string {
-  return Buffer.from(`${c.occurredAt.toISOString()}|${c.id}`, "utf8").toString("base64url");
+  return encodeKeysetCursor({ at: c.occurredAt, id: c.id });
 }
 
 export class InvalidCursorError extends DomainError {}
 
 export function decodeCursor(raw: string): TimelineCursor {
-  const text = Buffer.from(raw, "base64url").toString("utf8");
-  const [iso, id] = text.split("|");
-  const occurredAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(occurredAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw new InvalidCursorError("invalid cursor");
-  }
-  return { occurredAt, id };
+  const p = decodeKeysetCursor(raw);
+  if (!p) throw new InvalidCursorError("invalid cursor");
+  return { occurredAt: p.at, id: p.id };
 }

@@ -6,6 +6,7 @@ import { db, Prisma } from "@/server/db";
 import { emailHtmlForDisplay } from "@/server/images/email-display";
 import { prepared } from "@/server/db/pg";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { emotionFromColumns } from "@/server/emotion";
 
 export const TIMELINE_CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x", "api", "system"] as const;
 export const TIMELINE_KINDS = ["message", "note", "ticket_event", "product_event", "survey_response", "article_view", "journey_stage"] as const;
@@ -316,6 +317,6 @@ export function toItem(r: Row): TimelineItem {
     subject: r.subject,
     attachments: r.attachments ?? [],
     payload: r.payload,
-    emotion: r.sentiment_label ? { score: r.sentiment_score, label: r.sentiment_label, cues: r.frustration_cues ?? [] } : null,
+    emotion: emotionFromColumns(r.sentiment_score, r.sentiment_label, r.frustration_cues),
   };
 }

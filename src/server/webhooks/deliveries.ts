@@ -12,6 +12,7 @@ import { buildWebhookEvents, planWebhookEvents, type BuiltEvent } from "./events
 import { WebhookError } from "./errors";
 import { WEBHOOK_PAYLOAD_VERSION, type WebhookEnvelope } from "./payloads";
 import { kickDeliveries } from "./worker";
+import { decodeKeysetCursor, encodeKeysetCursor } from "@/server/lib/keyset-cursor";
 
 type Subscriber = { id: string; events: string[] };
 
@@ -67,15 +68,12 @@ export const deliveryLogInput = z.object({
   status: z.enum(DELIVERY_STATUSES).nullish(),
 });
 
-function encodeCursor(at: Date, id: string) {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString("base64url");
-}
+const encodeCursor = (at: Date, id: string) => encodeKeysetCursor({ at, id });
 
 function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const date = new Date(at ?? "");
-  if (!id || !isUuid(id) || Number.isNaN(date.getTime())) throw new WebhookError("invalid_input", "Not a valid cursor: pass back nextCursor as received.");
-  return { at: date, id };
+  const p = decodeKeysetCursor(cursor);
+  if (!p) throw new WebhookError("invalid_input", "Not a valid cursor: pass back nextCursor as received.");
+  return p;
 }
 
 type DeliveryRow = {

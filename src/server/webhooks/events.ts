@@ -19,6 +19,7 @@ import type { DomainEvent } from "@/server/events/bus";
 import type { SentEventType, WebhookEventType } from "./event-types";
 import { webhookEventId } from "./ids";
 import { WEBHOOK_PAYLOAD_VERSION, type WebhookConversation, type WebhookCustomer, type WebhookEnvelope } from "./payloads";
+import { emotionFromColumns } from "@/server/emotion";
 
 /** A webhook event to build: its id, type, ordering key and where its data comes from. */
 export type PlannedEvent =
@@ -192,7 +193,7 @@ export async function buildWebhookEvents(planned: PlannedEvent[], now = new Date
       if (row.is_note || row.kind !== "message") continue;
       const direction = (row.direction ?? (row.actor === "customer" ? "inbound" : "outbound")) as "inbound" | "outbound";
       const author = row.author_id ? actorOf("agent", row.author_id, row.author_name) : actorOf(row.actor, row.actor_user_id, row.actor_name);
-      const emotion = row.sentiment_label ? { score: row.sentiment_score, label: row.sentiment_label, cues: row.frustration_cues ?? [] } : null;
+      const emotion = emotionFromColumns(row.sentiment_score, row.sentiment_label, row.frustration_cues);
       const message = { id: row.message_id ?? row.id, direction, channel: row.channel, text: row.body_text ?? row.text, subject: row.subject, author, createdAt: occurredAt, emotion };
       built.push({ eventId: p.eventId, type: p.type, orderingKey, envelope: envelope(p, row.occurred_at, { message, conversation, customer }) });
     } else if (p.type === "conversation.updated") {
