@@ -10,6 +10,7 @@ import { CommandPalette } from "./command-palette";
 import { Modal } from "./dialog";
 import { NotificationBell } from "./notification-bell";
 import { Kbd, SHORTCUT_HELP, useGlobalShortcutListener } from "./shortcuts";
+import { ThemeSwitch } from "./theme-switch";
 import { initials } from "./ui";
 
 const items = [
@@ -95,6 +96,9 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
         </button>
       </div>
       <div className="border-t border-slate-200 p-3">
+        <div className="mb-3">
+          <ThemeSwitch layout="rail" />
+        </div>
         <div className="flex items-center gap-2">
           <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700" aria-hidden title={viewer.name}>
             {initials(viewer.name)}

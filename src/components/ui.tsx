@@ -66,8 +66,16 @@ export function ErrorState({ error, retry }: { error: ShownError; retry?: () => 
   );
 }
 
-const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-export function relativeTime(date: Date | string, now = Date.now()): string {
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+function rtfFor(locale: string) {
+  let f = relativeFormats.get(locale);
+  if (!f) relativeFormats.set(locale, (f = new Intl.RelativeTimeFormat(locale, { numeric: "auto" })));
+  return f;
+}
+
+/** "3 minutes ago" / "in 2 hours" in the given locale (English by default). */
+export function relativeTime(date: Date | string, now = Date.now(), locale = "en"): string {
+  const rtf = rtfFor(locale);
   const d = typeof date === "string" ? new Date(date) : date;
   const diff = (d.getTime() - now) / 1000;
   const abs = Math.abs(diff);
@@ -79,9 +87,19 @@ export function relativeTime(date: Date | string, now = Date.now()): string {
   return rtf.format(Math.round(diff / (86400 * 365)), "year");
 }
 
-export function formatDateTime(date: Date | string) {
+/** A span of time without "ago": "5 minutes", "3 hours", "2 days" (for "waiting 5 minutes"). */
+export function shortDuration(ms: number, locale = "en"): string {
+  const abs = Math.abs(ms) / 1000;
+  const unit = (value: number, u: "second" | "minute" | "hour" | "day") => new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "long", maximumFractionDigits: 0 }).format(value);
+  if (abs < 60) return unit(Math.round(abs), "second");
+  if (abs < 3600) return unit(Math.round(abs / 60), "minute");
+  if (abs < 86400) return unit(Math.round(abs / 3600), "hour");
+  return unit(Math.round(abs / 86400), "day");
+}
+
+export function formatDateTime(date: Date | string, locale = "en-GB") {
   const d = typeof date === "string" ? new Date(date) : date;
-  return d.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  return d.toLocaleString(locale === "en" ? "en-GB" : locale, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
 export function initials(name: string | null | undefined) {

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ThemeSwitch } from "@/components/theme-switch";
 
 export default function HelpLayout({ children }: { children: React.ReactNode }) {
   return (
@@ -11,13 +12,16 @@ export default function HelpLayout({ children }: { children: React.ReactNode }) 
             </span>
             Help center
           </Link>
-          <nav aria-label="Help center" className="text-sm text-slate-600">
-            <Link href="/help" className="hover:text-slate-900">All articles</Link>
-          </nav>
+          <div className="flex items-center gap-4">
+            <nav aria-label="Help center" className="text-sm text-slate-600">
+              <Link href="/help" className="hover:text-slate-900">All articles</Link>
+            </nav>
+            <ThemeSwitch />
+          </div>
         </div>
       </header>
       {children}
-      <footer className="mx-auto max-w-5xl px-6 py-10 text-center text-xs text-slate-400">Can’t find what you need? Use the chat bubble or email us — a real person answers.</footer>
+      <footer className="mx-auto max-w-5xl px-6 py-10 text-center text-xs text-slate-600">Can’t find what you need? Use the chat bubble or email us — a real person answers.</footer>
     </div>
   );
 }

@@ -61,6 +61,7 @@ const BY_PROCEDURE: [RegExp, Kind][] = [
   [/^sla\./, "slaPolicy"],
   [/^apiKeys\./, "apiKey"],
   [/^webhooks\./, "webhookEndpoint"],
+  [/^macro\./, "macro"],
 ];
 /** Values the generic filler cannot guess, by field name. */
 const VALUE_BY_FIELD: Record<string, () => unknown> = {

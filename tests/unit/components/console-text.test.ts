@@ -1,7 +1,7 @@
 // Pure helpers of the console: @mention detection and macro placeholders.
 import { describe, expect, it } from "vitest";
 import { findMentions } from "@/server/conversations/notes";
-import { renderMacro } from "@/server/conversations/macros";
+import { renderMacro } from "@/server/macros/render";
 import { normalizeTags } from "@/server/conversations/ticket";
 
 const users = [

@@ -1,6 +1,6 @@
 // {{customer.first_name}}: greetings say "Hi Cooper," rather than "Hi Cooper Stewart,".
 import { describe, expect, it } from "vitest";
-import { firstName, MACRO_PLACEHOLDERS, renderMacro } from "@/server/conversations/macros";
+import { firstName, MACRO_PLACEHOLDERS, renderMacro } from "@/server/macros/render";
 import { MACROS } from "@/server/seed/catalog";
 
 const vars = (name: string | null) => ({ customer: { name }, agent: { name: "Sam Rivera" }, conversation: { number: 7, subject: null } });

@@ -8,34 +8,26 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import { ChannelBadge, ChannelIcon, channelInfo } from "@/components/channel";
 import { rememberQueue } from "@/components/queue-order";
 import { useShortcuts } from "@/components/shortcuts";
-import { EmptyState, ErrorState, Skeleton, relativeTime } from "@/components/ui";
+import { EmptyState, ErrorState, Skeleton, relativeTime as relativeTimeIn, shortDuration } from "@/components/ui";
 import { useSubscription } from "@/components/use-realtime";
 
-const VIEWS = [
-  { id: "mine", label: "Mine" },
-  { id: "unassigned", label: "Unassigned" },
-  { id: "teams", label: "My teams" },
-  { id: "all", label: "All" },
-] as const;
+// Labels come from the "inbox" messages (views.*, statusFilter.*, sorts.*).
+const VIEWS = [{ id: "mine" }, { id: "unassigned" }, { id: "teams" }, { id: "all" }] as const;
 type ViewId = (typeof VIEWS)[number]["id"];
 const STATUS_OPTIONS = [
-  { id: "active", label: "Open & pending", statuses: ["open", "pending"] },
-  { id: "open", label: "Open", statuses: ["open"] },
-  { id: "pending", label: "Pending", statuses: ["pending"] },
-  { id: "snoozed", label: "Snoozed", statuses: ["snoozed"] },
-  { id: "resolved", label: "Resolved", statuses: ["resolved"] },
-  { id: "closed", label: "Closed", statuses: ["closed"] },
+  { id: "active", statuses: ["open", "pending"] },
+  { id: "open", statuses: ["open"] },
+  { id: "pending", statuses: ["pending"] },
+  { id: "snoozed", statuses: ["snoozed"] },
+  { id: "resolved", statuses: ["resolved"] },
+  { id: "closed", statuses: ["closed"] },
 ] as const;
-const SORTS = [
-  { id: "activity", label: "Last activity" },
-  { id: "waiting", label: "Waiting longest" },
-  { id: "priority", label: "Priority" },
-  { id: "sla", label: "SLA due soonest" },
-] as const;
+const SORTS = [{ id: "activity" }, { id: "waiting" }, { id: "priority" }, { id: "sla" }] as const;
 const CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x"] as const;
 const PRIORITY_STYLE: Record<string, string> = {
   urgent: "bg-red-100 text-red-800",
@@ -66,6 +58,10 @@ function loadSettings(): Settings {
 }
 
 export function InboxView() {
+  const t = useTranslations("inbox");
+  const locale = useLocale();
+  const relativeTime = (d: Date | string) => relativeTimeIn(d, Date.now(), locale);
+  const waited = (since: Date | string) => t("waiting", { duration: shortDuration(Date.now() - new Date(since).getTime(), locale) });
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -158,7 +154,7 @@ export function InboxView() {
   const bulk = useMutation(
     trpc.conversation.bulkUpdate.mutationOptions({
       onSuccess: (r) => {
-        setBulkResult(`Updated ${r.updated.length} conversation${r.updated.length === 1 ? "" : "s"}${r.failed.length ? `; ${r.failed.length} could not be changed (${r.failed[0]!.reason})` : ""}.`);
+        setBulkResult(r.failed.length ? t("bulk.updatedWithFailures", { count: r.updated.length, failed: r.failed.length, reason: r.failed[0]!.reason }) : t("bulk.updated", { count: r.updated.length }));
         setSelected(new Set());
         setFresh(0);
         void queue.refetch();
@@ -175,18 +171,18 @@ export function InboxView() {
 
   return (
     <div className="flex min-h-screen">
-      <aside aria-label="Inboxes" className="hidden w-56 shrink-0 border-r border-slate-200 bg-surface p-3 lg:block">
-        <h2 className="px-2 pb-2 pt-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Inboxes</h2>
+      <aside aria-label={t("inboxes")} className="hidden w-56 shrink-0 border-e border-slate-200 bg-surface p-3 lg:block">
+        <h2 className="px-2 pb-2 pt-1 text-xs font-semibold uppercase tracking-wide text-slate-600">{t("inboxes")}</h2>
         <ul className="space-y-0.5">
           <li>
-            <button type="button" aria-pressed={!settings.inboxId} onClick={() => set({ inboxId: "" })} className={`flex w-full items-center justify-between rounded-lg px-2 py-1.5 text-left text-sm ${!settings.inboxId ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}>
-              All my inboxes
+            <button type="button" aria-pressed={!settings.inboxId} onClick={() => set({ inboxId: "" })} className={`flex w-full items-center justify-between rounded-lg px-2 py-1.5 text-start text-sm ${!settings.inboxId ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}>
+              {t("allMyInboxes")}
               <span className="text-xs text-slate-600">{counts.data ? Object.values(perInbox).reduce((a, b) => a + b, 0) : ""}</span>
             </button>
           </li>
           {inboxes.data?.map((i) => (
             <li key={i.id}>
-              <button type="button" aria-pressed={settings.inboxId === i.id} onClick={() => set({ inboxId: i.id })} className={`flex w-full items-center gap-2 rounded-lg px-2 py-1.5 text-left text-sm ${settings.inboxId === i.id ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}>
+              <button type="button" aria-pressed={settings.inboxId === i.id} onClick={() => set({ inboxId: i.id })} className={`flex w-full items-center gap-2 rounded-lg px-2 py-1.5 text-start text-sm ${settings.inboxId === i.id ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}>
                 <ChannelIcon channel={i.channel} className="h-3.5 w-3.5 text-slate-500" />
                 <span className="min-w-0 flex-1 truncate">{i.name}</span>
                 <span className="text-xs text-slate-600">{perInbox[i.id] ?? 0}</span>
@@ -198,11 +194,11 @@ export function InboxView() {
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="border-b border-slate-200 bg-surface px-3 pt-4 sm:px-5">
           <div className="flex items-center gap-3">
-            <h1 className="shrink-0 text-xl font-semibold">Inbox</h1>
+            <h1 className="shrink-0 text-xl font-semibold">{t("title")}</h1>
             <div className="min-w-0 flex-1 lg:hidden">
-              <label htmlFor={ids.inbox} className="sr-only">Inbox</label>
+              <label htmlFor={ids.inbox} className="sr-only">{t("inboxLabel")}</label>
               <select id={ids.inbox} value={settings.inboxId} onChange={(e) => set({ inboxId: e.target.value })} className="w-full max-w-xs rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm">
-                <option value="">All my inboxes</option>
+                <option value="">{t("allMyInboxes")}</option>
                 {inboxes.data?.map((i) => (
                   <option key={i.id} value={i.id}>
                     {i.name} ({perInbox[i.id] ?? 0})
@@ -210,57 +206,55 @@ export function InboxView() {
                 ))}
               </select>
             </div>
-            <p className="ml-auto hidden text-xs text-slate-600 md:block">
-              <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move · <kbd className="font-mono">Enter</kbd> open · <kbd className="font-mono">x</kbd> select · <kbd className="font-mono">?</kbd> all shortcuts
-            </p>
+            <p className="ms-auto hidden text-xs text-slate-600 md:block">{t.rich("shortcutsHint", { k: (chunks) => <kbd className="font-mono">{chunks}</kbd> })}</p>
           </div>
-          <div role="tablist" aria-label="Views" className="-mx-3 mt-2 flex gap-1 overflow-x-auto px-3 sm:mx-0 sm:px-0">
+          <div role="tablist" aria-label={t("views.label")} className="-mx-3 mt-2 flex gap-1 overflow-x-auto px-3 sm:mx-0 sm:px-0">
             {VIEWS.map((v) => (
               <button key={v.id} role="tab" type="button" aria-selected={settings.view === v.id} onClick={() => set({ view: v.id })} className={`shrink-0 whitespace-nowrap rounded-t-lg border-b-2 px-3 py-2 text-sm font-medium ${settings.view === v.id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
-                {v.label}
-                <span className="ml-1.5 rounded-full bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700" data-testid={`count-${v.id}`}>
+                {t(`views.${v.id}`)}
+                <span className="ms-1.5 rounded-full bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700" data-testid={`count-${v.id}`}>
                   {viewCount(v.id) ?? "…"}
                 </span>
               </button>
             ))}
           </div>
         </header>
-        <div className="grid grid-cols-2 items-end gap-2 border-b border-slate-200 bg-surface px-3 py-2.5 sm:flex sm:flex-wrap sm:px-5 [&_select]:w-full sm:[&_select]:w-auto" role="group" aria-label="Filters and sort">
-          <Filter id={ids.status} label="Status" value={settings.status} onChange={(v) => set({ status: v as Settings["status"] })} options={STATUS_OPTIONS.map((o) => [o.id, o.label])} />
-          <Filter id={ids.priority} label="Priority" value={settings.priority} onChange={(v) => set({ priority: v })} options={[["", "Any"], ["urgent", "Urgent"], ["high", "High"], ["normal", "Normal"], ["low", "Low"]]} />
-          <Filter id={ids.channel} label="Channel" value={settings.channel} onChange={(v) => set({ channel: v })} options={[["", "Any"], ...CHANNELS.map((c) => [c, channelInfo(c).label] as [string, string])]} />
-          <Filter id={ids.tag} label="Tag" value={settings.tag} onChange={(v) => set({ tag: v })} options={[["", "Any"], ...(tags.data ?? []).map((t) => [t, t] as [string, string])]} />
+        <div className="grid grid-cols-2 items-end gap-2 border-b border-slate-200 bg-surface px-3 py-2.5 sm:flex sm:flex-wrap sm:px-5 [&_select]:w-full sm:[&_select]:w-auto" role="group" aria-label={t("filtersLabel")}>
+          <Filter id={ids.status} label={t("filter.status")} value={settings.status} onChange={(v) => set({ status: v as Settings["status"] })} options={STATUS_OPTIONS.map((o) => [o.id, t(`statusFilter.${o.id}`)])} />
+          <Filter id={ids.priority} label={t("filter.priority")} value={settings.priority} onChange={(v) => set({ priority: v })} options={[["", t("filter.any")], ...(["urgent", "high", "normal", "low"] as const).map((p) => [p, t(`priority.${p}`)] as [string, string])]} />
+          <Filter id={ids.channel} label={t("filter.channel")} value={settings.channel} onChange={(v) => set({ channel: v })} options={[["", t("filter.any")], ...CHANNELS.map((c) => [c, channelInfo(c).label] as [string, string])]} />
+          <Filter id={ids.tag} label={t("filter.tag")} value={settings.tag} onChange={(v) => set({ tag: v })} options={[["", t("filter.any")], ...(tags.data ?? []).map((tag) => [tag, tag] as [string, string])]} />
           <Filter
             id={ids.assignee}
-            label="Assignee"
+            label={t("filter.assignee")}
             value={settings.assigneeId}
             onChange={(v) => set({ assigneeId: v })}
-            options={[["", "Anyone"], ["none", "Unassigned"], ...(directory.data?.agents ?? []).map((a) => [a.id, a.id === me.data?.userId ? `${a.name} (me)` : a.name] as [string, string])]}
+            options={[["", t("filter.anyone")], ["none", t("filter.unassigned")], ...(directory.data?.agents ?? []).map((a) => [a.id, a.id === me.data?.userId ? t("filter.me", { name: a.name }) : a.name] as [string, string])]}
           />
-          <div className="sm:ml-auto">
-            <Filter id={ids.sort} label="Sort by" value={settings.sort} onChange={(v) => set({ sort: v as Settings["sort"] })} options={SORTS.map((s) => [s.id, s.label])} />
+          <div className="sm:ms-auto">
+            <Filter id={ids.sort} label={t("filter.sortBy")} value={settings.sort} onChange={(v) => set({ sort: v as Settings["sort"] })} options={SORTS.map((s) => [s.id, t(`sorts.${s.id}`)])} />
           </div>
         </div>
         {selected.size > 0 ? (
-          <div className="flex flex-wrap items-end gap-3 border-b border-brand-100 bg-brand-50 px-3 py-2.5 sm:px-5" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
-            <p className="pb-1.5 text-sm font-medium text-brand-800">{selected.size} selected</p>
+          <div className="flex flex-wrap items-end gap-3 border-b border-brand-100 bg-brand-50 px-3 py-2.5 sm:px-5" role="region" aria-label={t("bulk.label")} data-testid="bulk-bar">
+            <p className="pb-1.5 text-sm font-medium text-brand-800">{t("bulk.selected", { count: selected.size })}</p>
             <div>
-              <label htmlFor={ids.bulkAssign} className="block text-xs font-medium text-slate-700">Assign to</label>
+              <label htmlFor={ids.bulkAssign} className="block text-xs font-medium text-slate-700">{t("bulk.assignTo")}</label>
               <select id={ids.bulkAssign} value="" disabled={bulk.isPending} onChange={(e) => e.target.value && bulk.mutate({ ids: selectedIds, changes: { assigneeId: e.target.value === "none" ? null : e.target.value } })} className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm">
-                <option value="">Choose…</option>
-                {me.data ? <option value={me.data.userId}>Me</option> : null}
-                <option value="none">Nobody (unassign)</option>
+                <option value="">{t("bulk.choose")}</option>
+                {me.data ? <option value={me.data.userId}>{t("bulk.me")}</option> : null}
+                <option value="none">{t("bulk.nobody")}</option>
                 {directory.data?.agents.filter((a) => a.id !== me.data?.userId).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
               </select>
             </div>
             <div>
-              <label htmlFor={ids.bulkStatus} className="block text-xs font-medium text-slate-700">Set status</label>
+              <label htmlFor={ids.bulkStatus} className="block text-xs font-medium text-slate-700">{t("bulk.setStatus")}</label>
               <select id={ids.bulkStatus} value="" disabled={bulk.isPending} onChange={(e) => e.target.value && bulk.mutate({ ids: selectedIds, changes: { status: e.target.value as "open" } })} className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm">
-                <option value="">Choose…</option>
-                <option value="open">Open</option>
-                <option value="pending">Pending</option>
-                <option value="resolved">Resolved</option>
-                <option value="closed">Closed</option>
+                <option value="">{t("bulk.choose")}</option>
+                <option value="open">{t("status.open")}</option>
+                <option value="pending">{t("status.pending")}</option>
+                <option value="resolved">{t("status.resolved")}</option>
+                <option value="closed">{t("status.closed")}</option>
               </select>
             </div>
             <form
@@ -272,13 +266,13 @@ export function InboxView() {
               }}
             >
               <div>
-                <label htmlFor={ids.bulkTag} className="block text-xs font-medium text-slate-700">Add tag</label>
+                <label htmlFor={ids.bulkTag} className="block text-xs font-medium text-slate-700">{t("bulk.addTag")}</label>
                 <input id={ids.bulkTag} value={bulkTag} onChange={(e) => setBulkTag(e.target.value)} list={`${ids.bulkTag}-list`} className="mt-0.5 w-32 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm" />
-                <datalist id={`${ids.bulkTag}-list`}>{tags.data?.map((t) => <option key={t} value={t} />)}</datalist>
+                <datalist id={`${ids.bulkTag}-list`}>{tags.data?.map((tag) => <option key={tag} value={tag} />)}</datalist>
               </div>
-              <button type="submit" disabled={bulk.isPending} className="rounded-lg bg-brand-600 px-2.5 py-1 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">Add</button>
+              <button type="submit" disabled={bulk.isPending} className="rounded-lg bg-brand-600 px-2.5 py-1 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">{t("bulk.add")}</button>
             </form>
-            <button type="button" onClick={() => setSelected(new Set())} className="pb-1 text-sm text-slate-700 underline">Clear selection</button>
+            <button type="button" onClick={() => setSelected(new Set())} className="pb-1 text-sm text-slate-700 underline">{t("bulk.clear")}</button>
             {bulk.isError ? <p role="alert" className="w-full text-sm text-red-700">{bulk.error.message}</p> : null}
           </div>
         ) : null}
@@ -286,7 +280,7 @@ export function InboxView() {
           {bulkResult && selected.size === 0 ? <p className="mt-3 text-sm text-slate-700" role="status">{bulkResult}</p> : null}
           {fresh > 0 ? (
             <button type="button" onClick={showLatest} className="mt-3 rounded-full bg-brand-600 px-3 py-1 text-sm font-medium text-white shadow-sm hover:bg-brand-700" data-testid="new-activity">
-              New activity ({fresh}) — show latest
+              {t("newActivity", { count: fresh })}
             </button>
           ) : null}
         </div>
@@ -296,7 +290,7 @@ export function InboxView() {
           ) : queue.isError ? (
             <ErrorState error={queue.error} retry={() => void queue.refetch()} />
           ) : items.length === 0 ? (
-            <EmptyState title="All caught up">No conversations match this view and these filters.</EmptyState>
+            <EmptyState title={t("emptyTitle")}>{t("emptyBody")}</EmptyState>
           ) : (
             <>
               <div className="mb-2 flex items-center gap-2 px-1">
@@ -307,15 +301,15 @@ export function InboxView() {
                   onChange={() => setSelected(allOnPage ? new Set() : new Set(items.map((i) => i.id)))}
                   className="h-4 w-4 rounded border-slate-300"
                 />
-                <label htmlFor="select-all" className="text-xs text-slate-600">Select all shown ({items.length})</label>
+                <label htmlFor="select-all" className="text-xs text-slate-600">{t("selectAll", { count: items.length })}</label>
               </div>
-              <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-surface" aria-label="Conversations">
+              <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-surface" aria-label={t("conversationsLabel")}>
                 {items.map((c, index) => {
                   const overdue = c.slaDueAt && new Date(c.slaDueAt).getTime() < now;
                   return (
                     <li key={c.id} className={`flex items-stretch ${index === cursor ? "bg-brand-50/70" : ""} ${selected.has(c.id) ? "bg-brand-50" : ""}`} data-conversation-id={c.id}>
-                      <div className="flex items-start pl-2.5 pt-3.5 sm:pl-3">
-                        <input type="checkbox" checked={selected.has(c.id)} onChange={() => toggle(c.id)} aria-label={`Select #${c.number}`} className="h-4 w-4 rounded border-slate-300" />
+                      <div className="flex items-start ps-2.5 pt-3.5 sm:ps-3">
+                        <input type="checkbox" checked={selected.has(c.id)} onChange={() => toggle(c.id)} aria-label={t("selectOne", { number: c.number })} className="h-4 w-4 rounded border-slate-300" />
                       </div>
                       <Link
                         ref={(el) => {
@@ -332,34 +326,34 @@ export function InboxView() {
                         <div className="min-w-0 flex-1">
                           <p className="flex min-w-0 items-center gap-2">
                             <ChannelIcon channel={c.channel} className="h-3.5 w-3.5 shrink-0 text-slate-500 sm:hidden" />
-                            <span className="min-w-0 truncate font-medium" data-testid="row-customer">{c.customer.name ?? "Unnamed customer"}</span>
+                            <span className="min-w-0 truncate font-medium" data-testid="row-customer">{c.customer.name ?? t("unnamedCustomer")}</span>
                             <span className="shrink-0 text-xs text-slate-600">#{c.number}</span>
-                            <span className={`shrink-0 rounded-full px-1.5 py-0.5 text-[11px] font-medium capitalize ${PRIORITY_STYLE[c.priority] ?? ""}`}>{c.priority}</span>
+                            <span className={`shrink-0 rounded-full px-1.5 py-0.5 text-[11px] font-medium ${PRIORITY_STYLE[c.priority] ?? ""}`}>{t(`priority.${c.priority}`)}</span>
                           </p>
                           <p className="truncate text-sm text-slate-700" data-testid="row-preview">
                             {c.subject ? <span className="font-medium">{c.subject} — </span> : null}
                             {c.lastMessagePreview}
                           </p>
                           <p className="mt-0.5 truncate text-xs text-slate-600">
-                            {c.inbox.name} · {c.assignee ? c.assignee.name : c.team ? `${c.team.name} (team)` : "Unassigned"}
+                            {c.inbox.name} · {c.assignee ? c.assignee.name : c.team ? t("teamAssignee", { team: c.team.name }) : t("unassignedRow")}
                             {c.tags.length ? ` · ${c.tags.join(", ")}` : ""}
                           </p>
                           <p className="mt-0.5 truncate text-xs sm:hidden">
                             <span className="text-slate-600">{relativeTime(c.lastMessageAt)}</span>
-                            {c.waitingSince ? <span className="font-medium text-amber-800"> · waiting {relativeTime(c.waitingSince).replace(" ago", "")}</span> : null}
-                            {c.slaDueAt && c.status === "open" ? <span className={overdue ? "font-semibold text-red-700" : "text-slate-600"}> · SLA {overdue ? "overdue" : `due ${relativeTime(c.slaDueAt)}`}</span> : c.status === "pending" || c.status === "snoozed" ? <span className="text-slate-500"> · SLA paused</span> : null}
-                            <span className="capitalize text-slate-600"> · {c.status}</span>
+                            {c.waitingSince ? <span className="font-medium text-amber-800"> · {waited(c.waitingSince)}</span> : null}
+                            {c.slaDueAt && c.status === "open" ? <span className={overdue ? "font-semibold text-red-700" : "text-slate-600"}> · {overdue ? t("slaOverdue") : t("slaDue", { when: relativeTime(c.slaDueAt) })}</span> : c.status === "pending" || c.status === "snoozed" ? <span className="text-slate-500"> · {t("slaPaused")}</span> : null}
+                            <span className="text-slate-600"> · {t(`status.${c.status}`)}</span>
                           </p>
                         </div>
-                        <div className="hidden shrink-0 text-right text-xs sm:block">
+                        <div className="hidden shrink-0 text-end text-xs sm:block">
                           <p className="text-slate-600">{relativeTime(c.lastMessageAt)}</p>
-                          {c.waitingSince ? <p className="mt-1 font-medium text-amber-800">waiting {relativeTime(c.waitingSince).replace(" ago", "")}</p> : null}
+                          {c.waitingSince ? <p className="mt-1 font-medium text-amber-800">{waited(c.waitingSince)}</p> : null}
                           {c.slaDueAt && c.status === "open" ? (
-                            <p className={`mt-1 ${overdue ? "font-semibold text-red-700" : "text-slate-600"}`}>SLA {overdue ? "overdue" : `due ${relativeTime(c.slaDueAt)}`}</p>
+                            <p className={`mt-1 ${overdue ? "font-semibold text-red-700" : "text-slate-600"}`}>{overdue ? t("slaOverdue") : t("slaDue", { when: relativeTime(c.slaDueAt) })}</p>
                           ) : c.status === "pending" || c.status === "snoozed" ? (
-                            <p className="mt-1 text-slate-500" title="SLA clocks are paused while waiting on the customer or snoozed">SLA paused</p>
+                            <p className="mt-1 text-slate-500" title={t("slaPausedHint")}>{t("slaPaused")}</p>
                           ) : null}
-                          <p className="mt-1 capitalize text-slate-600">{c.status}</p>
+                          <p className="mt-1 text-slate-600">{t(`status.${c.status}`)}</p>
                         </div>
                       </Link>
                     </li>
@@ -370,7 +364,7 @@ export function InboxView() {
           )}
           {queue.hasNextPage ? (
             <button type="button" onClick={() => void queue.fetchNextPage()} className="mt-4 w-full rounded-lg border border-slate-300 bg-surface py-2 text-sm font-medium hover:bg-slate-50">
-              {queue.isFetchingNextPage ? "Loading…" : "Load more"}
+              {queue.isFetchingNextPage ? t("loading") : t("loadMore")}
             </button>
           ) : null}
         </div>

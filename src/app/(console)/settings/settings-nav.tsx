@@ -13,6 +13,7 @@ const ITEMS = [
   { href: "/settings/help-center", label: "Help-center articles" },
   { href: "/settings/assistant", label: "Assistant" },
   { href: "/settings/channels", label: "Social channels" },
+  { href: "/settings/macros", label: "Macros" },
   { href: "/settings/audit", label: "Audit log" },
 ];
 

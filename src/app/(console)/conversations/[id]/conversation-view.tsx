@@ -5,6 +5,7 @@
 // in the widget, and the customer sidebar. Keyboard: r reply, n note, e
 // resolve, a assign to me, j/k next or previous conversation of the queue the
 // agent came from.
+import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -23,6 +24,8 @@ import { useSubscription } from "@/components/use-realtime";
 import { VisitorTypingIndicator } from "@/components/visitor-typing";
 
 export function ConversationView({ conversationId }: { conversationId: string }) {
+  const t = useTranslations("inbox.conversation");
+  const format = useFormatter();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -101,7 +104,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
       <div className="p-6">
         <ErrorState error={conv.error} retry={conv.error.data?.code === "NOT_FOUND" ? undefined : () => void conv.refetch()} />
         <Link href="/inbox" className="mt-4 inline-block text-sm text-brand-700 underline">
-          Back to the inbox
+          {t("backToInbox")}
         </Link>
       </div>
     );
@@ -115,31 +118,32 @@ export function ConversationView({ conversationId }: { conversationId: string })
           {/* On a phone the actions get their own line, so the subject and its Edit keep theirs. */}
           <div className="flex flex-wrap items-center gap-x-3 gap-y-2 sm:flex-nowrap">
             <ChannelBadge channel={c.channel} />
-            <SubjectEditor conversationId={c.id} number={c.number} subject={c.subject} fallback={`Conversation with ${c.customer.name ?? "customer"}`} />
-            <div className="flex w-full shrink-0 items-center justify-end gap-3 sm:ml-auto sm:w-auto">
+            <SubjectEditor conversationId={c.id} number={c.number} subject={c.subject} fallback={c.customer.name ? t("conversationWith", { name: c.customer.name }) : t("conversationWithCustomer")} />
+            <div className="flex w-full shrink-0 items-center justify-end gap-3 sm:ms-auto sm:w-auto">
               {/* Website chat: the customer typing in the widget, shown beside the colleagues typing here. */}
               {c.channel === "chat" ? <VisitorTypingIndicator conversationId={c.id} name={c.customer.name} /> : null}
               <PresenceAvatars viewers={presence.conversationViewers} />
               {!isMine ? (
                 <button type="button" onClick={() => me.data && update.mutate({ id: c.id, changes: { assigneeId: me.data.userId } })} className="rounded-lg px-2.5 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" aria-keyshortcuts="a">
-                  Assign to me
+                  {t("assignToMe")}
                 </button>
               ) : null}
               {c.status !== "resolved" && c.status !== "closed" ? (
                 <button type="button" onClick={() => update.mutate({ id: c.id, changes: { status: "resolved" } })} className="rounded-lg bg-emerald-700 px-2.5 py-1.5 text-sm font-semibold text-white hover:bg-emerald-800" aria-keyshortcuts="e">
-                  Resolve
+                  {t("resolve")}
                 </button>
               ) : (
                 <button type="button" onClick={() => update.mutate({ id: c.id, changes: { status: "open" } })} className="rounded-lg px-2.5 py-1.5 text-sm font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50">
-                  Reopen
+                  {t("reopen")}
                 </button>
               )}
             </div>
           </div>
           <p className="mt-1 text-xs text-slate-600">
             {c.inbox.name}
-            {c.firstResponseAt ? ` · first reply ${new Date(c.firstResponseAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` : " · not answered yet"}
-            {c.resolvedAt ? ` · resolved ${new Date(c.resolvedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` : ""}
+            {" · "}
+            {c.firstResponseAt ? t("firstReply", { when: format.dateTime(new Date(c.firstResponseAt), { dateStyle: "medium", timeStyle: "short" }) }) : t("notAnswered")}
+            {c.resolvedAt ? ` · ${t("resolvedAt", { when: format.dateTime(new Date(c.resolvedAt), { dateStyle: "medium", timeStyle: "short" }) })}` : ""}
           </p>
           <div className="mt-3">
             <TicketControls ticket={{ id: c.id, inboxId: c.inboxId, status: c.status, priority: c.priority, assignee: c.assignee, team: c.team, tags: c.tags, snoozedUntil: c.snoozedUntil }} />
@@ -155,13 +159,13 @@ export function ConversationView({ conversationId }: { conversationId: string })
             onTyping={presence.typing}
             handleRef={composer}
           />
-          <section aria-label="Customer timeline">
+          <section aria-label={t("timelineLabel")}>
             {/* Not waiting for the profile: the chips fill in when it arrives, the items come first. */}
             <Timeline customerId={c.customer.id} channelsPresent={profile.data?.channels.map((x) => x.channel) ?? [c.channel]} highlightConversationId={c.id} onFirstItems={markFirstItems} />
           </section>
         </div>
       </div>
-      <aside aria-label="Customer" className="hidden w-80 shrink-0 border-l border-slate-200 bg-surface p-4 lg:block">
+      <aside aria-label={t("customerLabel")} className="hidden w-80 shrink-0 border-s border-slate-200 bg-surface p-4 lg:block">
         <CustomerSidebar customerId={c.customer.id} currentConversationId={c.id} />
       </aside>
     </div>
