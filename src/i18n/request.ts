@@ -5,6 +5,7 @@
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import { acceptLanguageTags, DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, matchLocale, type Locale } from "./locales";
+import { envValue } from "@/env";
 import { loadMessages } from "./messages";
 
 export async function requestLocale(): Promise<Locale> {
@@ -21,7 +22,7 @@ export default getRequestConfig(async () => {
     // A missing key in production shows its English text (merged in
     // loadMessages) or its path; it never throws a page away.
     onError(error) {
-      if (process.env.NODE_ENV !== "production") console.warn(`[i18n] ${error.message}`);
+      if (envValue("NODE_ENV") !== "production") console.warn(`[i18n] ${error.message}`);
     },
     getMessageFallback({ namespace, key }) {
       return [namespace, key].filter(Boolean).join(".");
