@@ -132,6 +132,15 @@ export const envSchema = z.object({
   LLM_MODEL: z.string().trim().min(1).max(200).optional(),
   /** How long the assistant waits for the provider before answering from the fallback. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8000),
+  /** Web Push (VAPID) key pair, base64url; unset = a pair is generated once and kept in instance_secrets. Set both or neither. */
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, "must be a base64url P-256 public key").optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{40,50}$/, "must be a base64url P-256 private key").optional(),
+  /** Who push services contact about this sender: a mailto: or https: URL; default mailto:notifications@<PUBLIC_URL host>. */
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, "must be a mailto: or https:// URL").optional(),
+  /** Seconds notification emails wait to be gathered into one digest per agent (0 = send at the next pass). */
+  NOTIFICATION_DIGEST_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
+  /** From address of notification emails; default "Throughline <notifications@<PUBLIC_URL host>>". */
+  NOTIFICATION_EMAIL_FROM: z.string().trim().min(3).optional(),
 });
 
 export type OidcRoleRule = { value: string; role: "admin" | "supervisor" | "agent" };
@@ -160,6 +169,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!result.success) throw new EnvError(formatEnvError(result.error, cleaned));
   const oidcProblem = oidcSettingsProblem(result.data);
   if (oidcProblem) throw new EnvError(oidcProblem);
+  if (!result.data.VAPID_PUBLIC_KEY !== !result.data.VAPID_PRIVATE_KEY) throw new EnvError(`Missing required environment variable ${result.data.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"}: Web Push needs VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together (unset both to use a generated pair)`);
   if (result.data.LLM_BASE_URL && !result.data.LLM_MODEL) throw new EnvError("Missing required environment variable LLM_MODEL: the assistant's provider (LLM_BASE_URL) needs the model to ask (see docs/assistant.md)");
   return result.data;
 }

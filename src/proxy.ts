@@ -28,6 +28,8 @@ export function contentSecurityPolicy(nonce: string, host: string | null, dev = 
     `img-src 'self' data: blob:${opts.httpsImages ? " https:" : ""}`,
     "font-src 'self'",
     `connect-src 'self'${sockets}`,
+    // The console's service worker (public/sw.js); with 'strict-dynamic' above, 'self' there does not cover it.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -71,6 +71,17 @@ export function describeNotification(n: StoredNotification): NotificationLine {
         tone: breached ? "danger" : "warning",
       });
     }
+    case "assigned": {
+      const d = n.data;
+      return line({ actor: d.byName ?? "Throughline", action: "assigned you", object: conversationLabel(d), detail: null, href: hrefOf(d), tone: "info" });
+    }
+    case "customer_message":
+    case "customer_reopened": {
+      const d = n.data;
+      const reopened = n.kind === "customer_reopened";
+      const object = conversationLabel({ ...d, customerName: null });
+      return line({ actor: d.customerName ?? "The customer", action: reopened ? "replied to resolved" : "wrote on", object, detail: d.excerpt || null, href: hrefOf(d), tone: reopened ? "warning" : "mention" });
+    }
     case "other": {
       const d = n.data;
       const object = conversationLabel(d);

@@ -18,6 +18,7 @@ import { createThread, type Thread } from "./thread";
 import type { Config, ServerEvents, ServerMessage, Settings } from "./types";
 import { upload } from "./uploads";
 import { contrastOn, h, load, save, uuid } from "./util";
+import { chooseLocale, chooseTheme, dir, locale, setLocale, t } from "./i18n";
 
 export class Widget {
   readonly host: HTMLElement;
@@ -47,16 +48,21 @@ export class Widget {
     settings: Settings,
   ) {
     this.online = config.online;
+    // Before any UI is built: every module reads its words through t().
+    // `locale` and `theme` are optional inbox settings (absent: follow the visitor's browser and page).
+    const prefs = config as Config & { locale?: unknown; theme?: unknown };
+    setLocale(chooseLocale(prefs.locale, navigator.languages?.length ? navigator.languages : [navigator.language]));
     this.host = h("div", { id: "throughline-widget", "data-throughline": "" });
     this.host.setAttribute(
       "style",
       "all:initial!important;position:fixed!important;right:0!important;bottom:0!important;width:0!important;height:0!important;z-index:2147483000!important;display:block!important",
     );
     const shadow = this.host.attachShadow({ mode: "open" });
-    this.root = h("div", { class: "root" });
+    this.root = h("div", { class: "root", lang: locale(), dir: dir() });
     this.root.style.setProperty("--c", config.color);
     this.root.style.setProperty("--on", contrastOn(config.color));
     shadow.append(h("style", {}, CSS), this.root);
+    this.followColorScheme(prefs.theme);
 
     const conn = (this.conn = new Connection(origin, config.inbox, settings, {
       connect: () => this.onConnect(),
@@ -106,6 +112,14 @@ export class Widget {
       if (document.visibilityState === "visible" && this.isOpen) this.markRead();
     });
     if (config.trackPageViews) this.pageViews.track();
+  }
+
+  /** Dark when the inbox pins it, or (unpinned) while the host page prefers dark; switches live. */
+  private followColorScheme(pinned: unknown) {
+    const query = typeof window.matchMedia === "function" ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    const apply = () => this.root.classList.toggle("dark", chooseTheme(pinned, !!query?.matches) === "dark");
+    apply();
+    if (query && pinned !== "light" && pinned !== "dark") query.addEventListener?.("change", apply);
   }
 
   // ------------------------------------------------------------------ rendering
@@ -211,7 +225,7 @@ export class Widget {
         else {
           this.unread++;
           this.renderChrome();
-          this.notifier.notify(`(${this.unread}) ${msg.agent?.name ?? "New message"}: ${msg.text.slice(0, 40) || "sent an image"}`);
+          this.notifier.notify(t("notify.title", { count: this.unread, name: msg.agent?.name ?? t("notify.newMessage"), text: msg.text.slice(0, 40) || t("notify.sentImage") }));
         }
       }
     }
@@ -274,7 +288,7 @@ export class Widget {
         const m = this.messages.find((x) => x.clientId === e.clientId);
         if (m) {
           m.status = "failed";
-          m.error = ack.message ?? "the message was refused";
+          m.error = ack.message ?? t("notify.refused");
         }
         this.renderAll();
       },
@@ -326,7 +340,7 @@ export class Widget {
       for (const f of files) ids.push(await upload(this.conn, f.file));
     } catch (error) {
       msg.status = "failed";
-      msg.error = (error as Error).message || "the image could not be uploaded";
+      msg.error = (error as Error).message || t("uploads.notUploaded");
       this.renderAll();
       return;
     }

@@ -7,6 +7,7 @@ import type { Msg } from "./messages";
 import { ICONS } from "./styles";
 import type { Article, ArticleHit, Settings } from "./types";
 import { h, icon } from "./util";
+import { t } from "./i18n";
 
 export type Articles = ReturnType<typeof createArticles>;
 
@@ -18,7 +19,7 @@ export function createArticles(
   on: { canSuggest: () => boolean; closed: () => void; chat: (context: Msg["context"]) => void },
 ) {
   const suggest = h("div", { class: "suggest", hidden: true });
-  const reader = h("div", { class: "reader", hidden: true, role: "document", "aria-label": "Help article" });
+  const reader = h("div", { class: "reader", hidden: true, role: "document", "aria-label": t("articles.reader") });
   let loading = false;
   let searchTimer = 0;
   let searchSeq = 0;
@@ -53,7 +54,7 @@ export function createArticles(
     }
     if (a.article?.id !== hit.id) return;
     loading = false;
-    a.article = article ?? { ...a.article, body: "Sorry, this article could not be loaded." };
+    a.article = article ?? { ...a.article, body: t("articles.notLoaded") };
     a.renderReader();
     (reader.querySelector(".back") as HTMLElement | null)?.focus();
   };
@@ -92,7 +93,7 @@ export function createArticles(
       suggest.hidden = !show;
       if (!show) return suggest.replaceChildren();
       suggest.replaceChildren(
-        h("h3", { id: "tl-sugg" }, "Suggested articles"),
+        h("h3", { id: "tl-sugg" }, t("articles.suggested")),
         h(
           "ul",
           { "aria-labelledby": "tl-sugg" },
@@ -106,9 +107,9 @@ export function createArticles(
       reader.hidden = !art;
       a.renderSuggest();
       if (!art) return reader.replaceChildren();
-      const back = h("button", { class: "back", type: "button", onclick: a.close }, icon(ICONS.back), "Back to chat");
+      const back = h("button", { class: "back", type: "button", onclick: a.close }, icon(ICONS.back), t("articles.back"));
       const body = h("div", { class: "md" });
-      if (loading) body.append(h("p", {}, "Loading…"));
+      if (loading) body.append(h("p", {}, t("articles.loading")));
       else body.append(renderMarkdown(art.body, origin));
       reader.replaceChildren(
         back,
@@ -118,7 +119,7 @@ export function createArticles(
         h(
           "div",
           { class: "still" },
-          h("p", {}, "Still need help?"),
+          h("p", {}, t("articles.stillNeedHelp")),
           h(
             "button",
             {
@@ -131,7 +132,7 @@ export function createArticles(
                 on.chat(cur ? { articleId: cur.id, title: cur.title } : null);
               },
             },
-            "Chat with us",
+            t("articles.chatWithUs"),
           ),
         ),
       );

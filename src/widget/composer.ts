@@ -5,6 +5,7 @@ import type { Msg } from "./messages";
 import { ICONS } from "./styles";
 import { IMAGE_TYPES, refusal } from "./uploads";
 import { h, icon, sizeLabel } from "./util";
+import { t } from "./i18n";
 
 type Picked = { file: File; url: string };
 export type Draft = { text: string; files: Picked[]; context: Msg["context"] };
@@ -22,7 +23,7 @@ export function createComposer(conn: Connection, on: { submit: () => void; text:
     conn.volatile("typing", { typing: false });
   };
 
-  const textarea = h("textarea", { rows: 1, placeholder: "Write a message…", "aria-label": "Message", maxlength: 10000 });
+  const textarea = h("textarea", { rows: 1, placeholder: t("composer.placeholder"), "aria-label": t("composer.message"), maxlength: 10000 });
   textarea.addEventListener("input", () => {
     const ta = textarea;
     ta.style.height = "auto";
@@ -58,17 +59,17 @@ export function createComposer(conn: Connection, on: { submit: () => void; text:
     on.change();
     textarea.focus();
   });
-  const attach = h("button", { class: "tool", type: "button", "aria-label": "Attach an image", title: "Attach an image (up to 5 MB)", onclick: () => fileInput.click() }, icon(ICONS.clip));
-  const sendBtn = h("button", { class: "tool send", type: "submit", "aria-label": "Send message" }, icon(ICONS.send));
+  const attach = h("button", { class: "tool", type: "button", "aria-label": t("composer.attach"), title: t("composer.attachHint"), onclick: () => fileInput.click() }, icon(ICONS.clip));
+  const sendBtn = h("button", { class: "tool send", type: "submit", "aria-label": t("composer.send") }, icon(ICONS.send));
   const chips = h("div", { class: "chips", hidden: true });
   const inlineErr = h("p", { class: "err-inline", role: "alert", hidden: true });
   const el = h(
     "form",
-    { class: "compose", "aria-label": "Send a message" },
+    { class: "compose", "aria-label": t("composer.form") },
     inlineErr,
     chips,
     h("div", { class: "bar" }, attach, fileInput, textarea, sendBtn),
-    h("p", { class: "hint" }, "Enter to send · Shift+Enter for a new line"),
+    h("p", { class: "hint" }, t("composer.hint")),
   );
   el.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -98,8 +99,8 @@ export function createComposer(conn: Connection, on: { submit: () => void; text:
             "span",
             { class: "chip" },
             icon(ICONS.doc),
-            h("span", {}, `About: ${c.context.title}`),
-            h("button", { type: "button", "aria-label": "Remove the article from this message", onclick: () => ((c.context = null), on.change()) }, icon(ICONS.x)),
+            h("span", {}, t("composer.about", { title: c.context.title })),
+            h("button", { type: "button", "aria-label": t("composer.removeArticle"), onclick: () => ((c.context = null), on.change()) }, icon(ICONS.x)),
           ),
         );
       }
@@ -110,7 +111,7 @@ export function createComposer(conn: Connection, on: { submit: () => void; text:
             { class: "chip" },
             h("img", { src: f.url, alt: "" }),
             h("span", {}, `${f.file.name} · ${sizeLabel(f.file.size)}`),
-            h("button", { type: "button", "aria-label": `Remove ${f.file.name}`, onclick: () => removeFile(i) }, icon(ICONS.x)),
+            h("button", { type: "button", "aria-label": t("composer.removeFile", { name: f.file.name }), onclick: () => removeFile(i) }, icon(ICONS.x)),
           ),
         ),
       );

@@ -11,6 +11,7 @@
 import { io, type Socket } from "socket.io-client";
 import type { Ack, ClientEvent, ClientEvents, Handshake, Refusal, RefusalCode, ServerEvents, Settings } from "./types";
 import { load, remove, save } from "./util";
+import { t } from "./i18n";
 
 export type Fatal = { code: string; message: string };
 
@@ -68,7 +69,7 @@ export class Connection {
         remove(`${this.keyBase}:visitor`);
         s.connect();
       } else if (FATAL.includes(code)) {
-        on.fatal({ code, message: err.data?.message ?? "The chat is unavailable." });
+        on.fatal({ code, message: err.data?.message ?? t("panel.fatal") });
       } else if (!s.active) {
         setTimeout(() => s.connect(), 5_000);
       }

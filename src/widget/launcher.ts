@@ -2,6 +2,7 @@
 // unread badge.
 import { ICONS } from "./styles";
 import { h, icon } from "./util";
+import { t } from "./i18n";
 
 export type Launcher = ReturnType<typeof createLauncher>;
 
@@ -16,7 +17,7 @@ export function createLauncher(toggle: () => void) {
       badge.textContent = unread > 9 ? "9+" : String(unread);
       el.replaceChildren(icon(open ? ICONS.down : ICONS.chat), badge);
       el.setAttribute("aria-expanded", String(open));
-      el.setAttribute("aria-label", open ? "Close chat" : `Open chat${unread ? `, ${unread} unread message${unread > 1 ? "s" : ""}` : ""}`);
+      el.setAttribute("aria-label", open ? t("launcher.close") : unread ? t("launcher.openUnread", { count: unread }) : t("launcher.open"));
     },
   };
 }

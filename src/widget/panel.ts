@@ -4,6 +4,7 @@
 import { ICONS } from "./styles";
 import type { Config, ServerMessage } from "./types";
 import { h, icon } from "./util";
+import { t } from "./i18n";
 
 export type NoticeState = {
   fatal: { message: string } | null;
@@ -18,7 +19,7 @@ export function createPanel(origin: string, config: Config, shadow: ShadowRoot, 
   const avatar = h("span", { class: "avatar", "aria-hidden": "true" });
   const title = h("h2", { id: "tl-title" });
   const subtitle = h("p");
-  const close = h("button", { class: "close", type: "button", "aria-label": "Close chat", onclick: on.close }, icon(ICONS.x));
+  const close = h("button", { class: "close", type: "button", "aria-label": t("panel.close"), onclick: on.close }, icon(ICONS.x));
   const head = h("div", { class: "head" }, avatar, h("div", { class: "who" }, title, subtitle), close);
   const notice = h("div", { class: "notice", hidden: true });
   const el = h("div", { class: "panel", id: "tl-panel", role: "dialog", "aria-modal": "true", "aria-labelledby": "tl-title", hidden: true });
@@ -55,8 +56,8 @@ export function createPanel(origin: string, config: Config, shadow: ShadowRoot, 
 
     renderHead(agent: ServerMessage["agent"], online: boolean, fatal: boolean) {
       title.textContent = agent ? agent.name : config.name;
-      const status = fatal ? "Chat unavailable" : online ? "Online · we typically reply in a few minutes" : "Away · we'll get back to you by email";
-      subtitle.replaceChildren(h("span", { class: `dot${online && !fatal ? "" : " off"}`, "aria-hidden": "true" }), agent ? `${config.name} · ${online ? "Online" : "Away"}` : status);
+      const status = fatal ? t("panel.unavailable") : online ? t("panel.onlineStatus") : t("panel.awayStatus");
+      subtitle.replaceChildren(h("span", { class: `dot${online && !fatal ? "" : " off"}`, "aria-hidden": "true" }), agent ? `${config.name} · ${online ? t("panel.online") : t("panel.away")}` : status);
       const avatarUrl = agent?.avatarUrl && /^(https:\/\/|\/)/.test(agent.avatarUrl) ? (agent.avatarUrl.startsWith("/") ? origin + agent.avatarUrl : agent.avatarUrl) : null;
       avatar.replaceChildren(avatarUrl ? h("img", { src: avatarUrl, alt: "" }) : (agent?.name ?? config.name).trim().charAt(0).toUpperCase() || "?");
     },
@@ -73,12 +74,12 @@ export function createPanel(origin: string, config: Config, shadow: ShadowRoot, 
       } else if (s.reconnecting) {
         n.className = "notice info";
         n.setAttribute("role", "status");
-        n.append("Reconnecting… your messages will be sent as soon as you're back online.");
+        n.append(t("panel.reconnecting"));
       } else if (s.away) {
         n.className = "notice warn";
         n.setAttribute("role", "status");
-        n.append(config.offlineMessage);
-        if (s.away.email) n.append(h("br"), `We'll reply to ${s.away.email}.`);
+        n.append(h("span", { dir: "auto" }, config.offlineMessage));
+        if (s.away.email) n.append(h("br"), t("panel.replyTo", { email: s.away.email }));
         else if (s.away.form) n.append(s.away.form());
       } else n.className = "notice";
       n.hidden = !n.firstChild;

@@ -1,8 +1,9 @@
 // Who to answer: the pre-chat form (name and email before the first message,
-// when the inbox asks for it) and the offline notice's "Notify me" email form.
+// when the inbox asks for it) and the offline notice's t("prechat.notify") email form.
 import type { Connection } from "./connection";
 import type { Config, Settings } from "./types";
 import { h } from "./util";
+import { t } from "./i18n";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -11,7 +12,7 @@ export type Prechat = ReturnType<typeof createPrechat>;
 export function createPrechat(config: Config, settings: Settings, conn: Connection, on: { saved: () => void; started: () => void }) {
   const stored = conn.get("prechat") as { email?: string; name?: string } | null;
   let done = !!stored;
-  const el = h("form", { class: "prechat", hidden: true, novalidate: true, "aria-label": "Before we start" });
+  const el = h("form", { class: "prechat", hidden: true, novalidate: true, "aria-label": t("prechat.form") });
 
   const send = async (input: { name?: string; email: string }): Promise<boolean> => {
     try {
@@ -36,13 +37,13 @@ export function createPrechat(config: Config, settings: Settings, conn: Connecti
     const err = el.querySelector(".err-inline") as HTMLElement;
     if (!name || !EMAIL.test(email)) {
       err.hidden = false;
-      err.textContent = "Please enter your name and a valid email address.";
+      err.textContent = t("prechat.invalid");
       (name ? emailEl : nameEl).focus();
       return;
     }
     if (!(await send({ name, email }))) {
       err.hidden = false;
-      err.textContent = conn.connected ? "That didn't work. Please check your email address." : "We can't connect right now. Please try again in a moment.";
+      err.textContent = conn.connected ? t("prechat.failed") : t("prechat.offline");
       return;
     }
     on.started();
@@ -65,21 +66,21 @@ export function createPrechat(config: Config, settings: Settings, conn: Connecti
         const name = h("input", { class: "field", id: "tl-name", name: "name", autocomplete: "name", required: true, maxlength: 200 });
         const email = h("input", { class: "field", id: "tl-email", name: "email", type: "email", autocomplete: "email", required: true, maxlength: 320 });
         el.append(
-          h("p", {}, "Tell us how to reach you, in case we get disconnected."),
-          h("label", { for: "tl-name" }, "Name"),
+          h("p", {}, t("prechat.intro")),
+          h("label", { for: "tl-name" }, t("prechat.name")),
           name,
-          h("label", { for: "tl-email" }, "Email"),
+          h("label", { for: "tl-email" }, t("prechat.email")),
           email,
           h("p", { class: "err-inline", role: "alert", hidden: true }),
-          h("button", { class: "btn", type: "submit" }, "Start the chat"),
+          h("button", { class: "btn", type: "submit" }, t("prechat.start")),
         );
       }
     },
 
     /** The offline notice's form: an email to reply to. */
     emailForm(): HTMLElement {
-      const input = h("input", { class: "field", type: "email", placeholder: "you@example.com", "aria-label": "Your email", autocomplete: "email", maxlength: 320 });
-      const form = h("form", { class: "row" }, input, h("button", { class: "btn", type: "submit" }, "Notify me"));
+      const input = h("input", { class: "field", type: "email", placeholder: t("prechat.emailPlaceholder"), "aria-label": t("prechat.yourEmail"), autocomplete: "email", maxlength: 320 });
+      const form = h("form", { class: "row" }, input, h("button", { class: "btn", type: "submit" }, t("prechat.notify")));
       form.addEventListener("submit", (e) => {
         e.preventDefault();
         const email = input.value.trim();

@@ -1,10 +1,11 @@
 // The conversation as shown: the greeting, day separators, message bubbles
-// with their images and delivery status, "Show earlier messages", and the
+// with their images and delivery status, t("thread.older"), and the
 // agent's typing indicator; it keeps the visitor at the newest message.
 import type { Connection } from "./connection";
 import type { Msg } from "./messages";
 import type { Config } from "./types";
 import { dayOf, h, linkify, timeOf } from "./util";
+import { t } from "./i18n";
 
 type Node_ = { sig: string; el: HTMLElement; meta: HTMLElement };
 
@@ -21,10 +22,12 @@ type Bubble = {
 };
 
 export function createThread(config: Config, conn: Connection, loadOlder: () => void) {
-  const older = h("button", { class: "older", type: "button", hidden: true, onclick: loadOlder }, "Show earlier messages");
-  const log = h("ol", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
+  const older = h("button", { class: "older", type: "button", hidden: true, onclick: loadOlder }, t("thread.older"));
+  // The live region wraps the list: role="log" on the <ol> itself would hide its items' list semantics.
+  const log = h("ol", { class: "log" });
+  const region = h("div", { role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": t("thread.conversation") }, log);
   const typingEl = h("div", { class: "typing", hidden: true, "aria-live": "polite" });
-  const el = h("div", { class: "scroll" }, older, log, typingEl);
+  const el = h("div", { class: "scroll" }, older, region, typingEl);
   const nodes = new Map<string, Node_>();
   /** The visitor is at the newest message (keep them there as content arrives). */
   let stick = true;
@@ -53,9 +56,9 @@ export function createThread(config: Config, conn: Connection, loadOlder: () => 
     const me = m.from === "visitor";
     const meta = h("div", { class: "meta" });
     const li = h("li", { class: `m ${me ? "me" : "them"}${m.cont ? " cont" : ""}${m.greet ? " greet" : ""}` });
-    if (!me && !m.cont) li.append(h("div", { class: "name" }, m.name ?? "Support"));
-    if (m.context) li.append(h("div", { class: "ctx" }, `About: ${m.context.title}`));
-    if (m.text) li.append(h("div", { class: "bubble" }, h("span", { class: "sr" }, me ? "You: " : `${m.name ?? "Support"}: `), ...linkify(m.text)));
+    if (!me && !m.cont) li.append(h("div", { class: "name" }, m.name ?? t("thread.support")));
+    if (m.context) li.append(h("div", { class: "ctx" }, t("thread.about", { title: m.context.title })));
+    if (m.text) li.append(h("div", { class: "bubble" }, h("span", { class: "sr" }, me ? t("thread.you") : `${m.name ?? t("thread.support")}: `), h("span", { dir: "auto" }, ...linkify(m.text))));
     const imgs = (m.attachments ?? []).filter((a) => a.url || a.local);
     if (imgs.length) {
       li.append(
@@ -75,33 +78,33 @@ export function createThread(config: Config, conn: Connection, loadOlder: () => 
   const statusText = (m: Msg): string => {
     switch (m.status) {
       case "pending":
-        return conn.connected ? "Sending…" : "Waiting for network…";
+        return conn.connected ? t("thread.sending") : t("thread.waitingForNetwork");
       case "failed":
-        return `Not sent: ${m.error ?? "please try again"}`;
+        return t("thread.notSent", { error: m.error ?? t("thread.tryAgain") });
       case "read":
-        return "Read";
+        return t("thread.read");
       default:
-        return "Delivered";
+        return t("thread.delivered");
     }
   };
 
-  const t = {
+  const thread = {
     el,
     agentTyping: null as { name: string } | null,
 
     /** An agent is (no longer) typing; the indicator goes by itself after 6 s. */
     typing(p: { typing: boolean; agent?: { name: string } }) {
       clearTimeout(typingTimer);
-      t.agentTyping = p.typing ? (p.agent ?? { name: "Support" }) : null;
-      if (p.typing) typingTimer = window.setTimeout(() => ((t.agentTyping = null), t.renderTyping()), 6_000);
-      t.renderTyping();
+      thread.agentTyping = p.typing ? (p.agent ?? { name: t("thread.support") }) : null;
+      if (p.typing) typingTimer = window.setTimeout(() => ((thread.agentTyping = null), thread.renderTyping()), 6_000);
+      thread.renderTyping();
     },
 
     renderTyping() {
-      const a = t.agentTyping;
+      const a = thread.agentTyping;
       typingEl.hidden = !a;
       if (a) {
-        typingEl.replaceChildren(h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), `${a.name} is typing…`);
+        typingEl.replaceChildren(h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), t("thread.typing", { name: a.name }));
         keepBottom();
       }
     },
@@ -147,5 +150,5 @@ export function createThread(config: Config, conn: Connection, loadOlder: () => 
       el.scrollTop = el.scrollHeight - fromBottom;
     },
   };
-  return t;
+  return thread;
 }

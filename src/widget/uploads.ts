@@ -3,6 +3,7 @@
 import type { Connection } from "./connection";
 import type { Ack, ImageType, MaxAttachments } from "./types";
 import { uuid } from "./util";
+import { t } from "./i18n";
 
 const MAX_BYTES = 5 * 1024 * 1024;
 const MAX_FILES: MaxAttachments = 5;
@@ -12,9 +13,9 @@ export const IMAGE_TYPES: string[] = ["image/png", "image/jpeg", "image/gif", "i
 
 /** Why this file cannot join a message that has `count` images already, or null. */
 export function refusal(file: File, count: number): string | null {
-  if (!IMAGE_TYPES.includes(file.type)) return "Only PNG, JPEG, GIF and WebP images can be sent.";
-  if (file.size > MAX_BYTES) return `${file.name} is larger than 5 MB.`;
-  if (count >= MAX_FILES) return `Up to ${MAX_FILES} images per message.`;
+  if (!IMAGE_TYPES.includes(file.type)) return t("uploads.onlyImages");
+  if (file.size > MAX_BYTES) return t("uploads.tooLarge", { name: file.name });
+  if (count >= MAX_FILES) return t("uploads.tooMany", { max: MAX_FILES });
   return null;
 }
 
@@ -29,7 +30,7 @@ export async function upload(conn: Connection, file: File): Promise<string> {
     try {
       res = await conn.request("attachment:chunk", { uploadId, filename: file.name, contentType: file.type, size: file.size, offset, data: buf.slice(offset, offset + CHUNK) }, 30_000);
     } catch {
-      if (++failures > 5) throw new Error("the upload failed, please check your connection");
+      if (++failures > 5) throw new Error(t("uploads.failed"));
       continue;
     }
     if (!res.ok) {
@@ -41,7 +42,7 @@ export async function upload(conn: Connection, file: File): Promise<string> {
         await new Promise((r) => setTimeout(r, Number(res.retryAfter) || 2_000));
         continue;
       }
-      throw new Error(res.message ?? "the image was refused");
+      throw new Error(res.message ?? t("uploads.refused"));
     }
     if (res.done) return String(res.attachmentId);
     offset = Number(res.received);
@@ -54,7 +55,7 @@ function connected(conn: Connection, timeoutMs: number): Promise<void> {
     const s = conn.socket;
     const timer = setTimeout(() => {
       s.off("connect", done);
-      reject(new Error("you seem to be offline"));
+      reject(new Error(t("uploads.offline")));
     }, timeoutMs);
     const done = () => {
       clearTimeout(timer);

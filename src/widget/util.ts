@@ -1,5 +1,6 @@
 // Small helpers: DOM building without innerHTML for anything untrusted,
 // storage that never throws (blocked third-party storage, private mode), ids.
+import { locale, t } from "./i18n";
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string | number | boolean | null | undefined | ((e: Event) => void)> = {},
@@ -91,7 +92,7 @@ export function contrastOn(hex: string): string {
 }
 
 export function timeOf(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
 }
 
 export function dayOf(iso: string): string {
@@ -99,9 +100,9 @@ export function dayOf(iso: string): string {
   const today = new Date();
   const y = new Date();
   y.setDate(today.getDate() - 1);
-  if (d.toDateString() === today.toDateString()) return "Today";
-  if (d.toDateString() === y.toDateString()) return "Yesterday";
-  return d.toLocaleDateString([], { weekday: "short", month: "short", day: "numeric" });
+  if (d.toDateString() === today.toDateString()) return t("thread.today");
+  if (d.toDateString() === y.toDateString()) return t("thread.yesterday");
+  return d.toLocaleDateString(locale(), { weekday: "short", month: "short", day: "numeric" });
 }
 
 /** Text with http(s) links made clickable; everything else stays text. */

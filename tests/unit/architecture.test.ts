@@ -84,6 +84,7 @@ const RAW_ENV_ALLOWED: Record<string, string> = {
   "src/server/app/start.ts": "the top: sets what Next, next-auth and the embedded PostgreSQL read (NEXTAUTH_URL, DATABASE_URL)",
   "src/server/app/worker.ts": "the top: sets DATABASE_URL for the worker role's libraries",
   "src/proxy.ts": "Next's edge proxy, where NODE_ENV is inlined at build time",
+  "src/components/service-worker.tsx": "a client component: Next inlines NODE_ENV into the browser bundle at build time",
 };
 
 describe("settings", () => {

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { currentViewer } from "@/server/auth/session";
 import { TRPCReactProvider } from "@/trpc/react";
 import { ConsoleNav } from "@/components/console-nav";
+import { ServiceWorker } from "@/components/service-worker";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +21,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           {children}
         </main>
       </div>
+      <ServiceWorker />
     </TRPCReactProvider>
   );
 }

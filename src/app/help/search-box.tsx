@@ -1,21 +1,25 @@
+import { getTranslations } from "next-intl/server";
+
 export function articleHref(a: { locale: string; slug: string }) {
   return a.locale === "en" ? `/help/${a.slug}` : `/help/${a.locale}/${a.slug}`;
 }
 
-export function SearchBox({ q, locale, big = false }: { q?: string; locale?: string; big?: boolean }) {
+/** locale: the articles' language (a hidden field), not the page's; the page's language picks the words. */
+export async function SearchBox({ q, locale, big = false }: { q?: string; locale?: string; big?: boolean }) {
+  const t = await getTranslations("help.search");
   return (
     <form action="/help" method="get" role="search" className="relative">
-      <label htmlFor="help-q" className="sr-only">Search the help center</label>
+      <label htmlFor="help-q" className="sr-only">{t("label")}</label>
       <input
         id="help-q"
         name="q"
         defaultValue={q}
-        placeholder="Search for answers — e.g. “refund”, “custom domain”, “2FA”"
-        className={`w-full rounded-xl border border-slate-300 bg-surface pr-24 shadow-sm focus:border-brand-500 focus:outline-none ${big ? "px-5 py-4 text-base" : "px-4 py-2.5 text-sm"}`}
+        placeholder={t("placeholder")}
+        className={`w-full rounded-xl border border-slate-300 bg-surface pe-24 shadow-sm focus:border-brand-500 focus:outline-none ${big ? "px-5 py-4 text-base" : "px-4 py-2.5 text-sm"}`}
       />
       {locale && locale !== "en" ? <input type="hidden" name="locale" value={locale} /> : null}
-      <button type="submit" className={`absolute top-1/2 right-2 -translate-y-1/2 rounded-lg bg-brand-600 font-medium text-white hover:bg-brand-700 ${big ? "px-4 py-2.5" : "px-3 py-1.5 text-sm"}`}>
-        Search
+      <button type="submit" className={`absolute top-1/2 end-2 -translate-y-1/2 rounded-lg bg-brand-600 font-medium text-white hover:bg-brand-700 ${big ? "px-4 py-2.5" : "px-3 py-1.5 text-sm"}`}>
+        {t("button")}
       </button>
     </form>
   );

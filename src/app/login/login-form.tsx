@@ -1,11 +1,14 @@
 "use client";
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { credentialsErrorMessage } from "./sign-in-errors";
 
 /** ssoLabel: the single sign-on button's text, null when it is not configured. initialError: why the last attempt came back here. */
 export function LoginForm({ next, ssoLabel, initialError }: { next: string; ssoLabel: string | null; initialError: string | null }) {
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
+  const t = useTranslations("pages.login");
 
   function onSso() {
     setPending(true);
@@ -13,7 +16,7 @@ export function LoginForm({ next, ssoLabel, initialError }: { next: string; ssoL
     // next-auth's client asks for the provider's URL and navigates there (the CSP allows no form post to another site).
     void signIn("oidc", { callbackUrl: next }).catch(() => {
       setPending(false);
-      setError("Single sign-on could not start. Try again.");
+      setError(t("errors.ssoCouldNotStart"));
     });
   }
 
@@ -29,7 +32,7 @@ export function LoginForm({ next, ssoLabel, initialError }: { next: string; ssoL
     });
     if (!result || result.error) {
       setPending(false);
-      setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.");
+      setError(credentialsErrorMessage(result?.error ?? "CredentialsSignin", (key, values) => t(`errors.${key}`, values)));
       return;
     }
     window.location.assign(next);
@@ -39,14 +42,14 @@ export function LoginForm({ next, ssoLabel, initialError }: { next: string; ssoL
     <form onSubmit={onSubmit} className="space-y-4 rounded-2xl border border-slate-200 bg-surface p-6 shadow-sm" noValidate>
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
-          Email
+          {t("email")}
         </label>
         <input id="email" name="email" type="email" autoComplete="username" required autoFocus
           className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100" />
       </div>
       <div>
         <label htmlFor="password" className="block text-sm font-medium text-slate-700">
-          Password
+          {t("password")}
         </label>
         <input id="password" name="password" type="password" autoComplete="current-password" required
           className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100" />
@@ -58,13 +61,13 @@ export function LoginForm({ next, ssoLabel, initialError }: { next: string; ssoL
       ) : null}
       <button type="submit" disabled={pending}
         className="w-full rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 disabled:opacity-60">
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("submitting") : t("submit")}
       </button>
       {ssoLabel ? (
         <>
           <div className="flex items-center gap-3 text-xs text-slate-500" aria-hidden>
             <span className="h-px flex-1 bg-slate-200" />
-            or
+            {t("or")}
             <span className="h-px flex-1 bg-slate-200" />
           </div>
           <button type="button" onClick={onSso} disabled={pending}

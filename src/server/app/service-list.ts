@@ -27,12 +27,13 @@ import { slaJobs } from "@/server/sla/register";
 import { surveyJobs } from "@/server/surveys/register";
 import { webhookJobs } from "@/server/webhooks/register";
 import { assistantJobs } from "@/server/assistant/register";
+import { notificationJobs } from "@/server/notifications/register";
 
 /** The services, in start order. Last: the job queue, which starts the workers of everything registered before it. */
 const SERVICES: BackgroundService[] = [...emailServices, ...agentPresence.services, jobQueueService];
 
 /** What the job queue runs, in registration order. */
-const JOBS: JobDefinitions[] = [outboxJobs, slaJobs, conversationJobs, surveyJobs, journeyJobs, rulesJobs, webhookJobs, assistantJobs];
+const JOBS: JobDefinitions[] = [outboxJobs, slaJobs, conversationJobs, surveyJobs, journeyJobs, rulesJobs, webhookJobs, assistantJobs, notificationJobs];
 
 /** Outbox senders registered at start (email's follows its relay setting: a service). */
 const SENDERS: Partial<Record<ChannelKind, Sender>>[] = [widgetChannel.senders, socialSenders];

@@ -126,7 +126,7 @@ export async function startConversation(args: {
     return { ...conv, event };
   });
   await publishTimelineCreated([created.event]);
-  bus.publish({ type: "conversation.updated", conversationId: created.id, customerId: customer.id, inboxId: inbox.id, changes: { created: true, status: "open", assigneeId: args.actor.userId } });
+  bus.publish({ type: "conversation.updated", conversationId: created.id, customerId: customer.id, inboxId: inbox.id, changes: { created: true, status: "open", assigneeId: args.actor.userId, byUserId: args.actor.userId } });
 
   let reply: ReplyResult | null = null;
   if (body || hasFiles) {

@@ -246,7 +246,7 @@ export async function reassign(conversationId: string, assigneeId: string | null
   });
   if (!out.changed) return { changed: false };
   await publishTimelineCreated([out.ev]);
-  bus.publish({ type: "conversation.updated", conversationId, customerId: out.conv.customer_id, inboxId: out.conv.inbox_id, changes: { assigneeId } });
+  bus.publish({ type: "conversation.updated", conversationId, customerId: out.conv.customer_id, inboxId: out.conv.inbox_id, changes: { assigneeId, byUserId: actorUserId } });
   return { changed: true, eventId: out.ev.eventId };
 }
 

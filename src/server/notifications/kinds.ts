@@ -6,7 +6,9 @@
 // kind "other" with the few fields a generic line can use.
 //
 // Producers: "mention" (conversations/notes.ts), "rule" (the rules engine's
-// notify action), "sla_at_risk" / "sla_breached" (sla/service.ts). Add a
+// notify action), "sla_at_risk" / "sla_breached" (sla/service.ts),
+// "assigned", "customer_message" and "customer_reopened" (the conversation
+// watch, notifications/conversation-watch.ts). Add a
 // kind here, in the union and in the bell's describeNotification.
 import { z } from "zod";
 import { isUuid, UUID_RE } from "@/server/db/ids";
@@ -56,11 +58,29 @@ export const slaData = z.object({
   eventId: id,
 });
 
+export const assignedData = z.object({
+  ...conversationRef,
+  /** Who assigned it; null when a rule or the system did. */
+  byUserId: id.nullable(),
+  byName: z.string().nullable(),
+  eventId: id.nullable(),
+});
+
+/** A customer's message on a conversation assigned to the recipient (reopened: it was resolved or closed). */
+export const customerMessageData = z.object({
+  ...conversationRef,
+  excerpt: z.string(),
+  eventId: id,
+});
+
 export const notificationSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("mention"), data: mentionData }),
   z.object({ kind: z.literal("rule"), data: ruleData }),
   z.object({ kind: z.literal("sla_at_risk"), data: slaData }),
   z.object({ kind: z.literal("sla_breached"), data: slaData }),
+  z.object({ kind: z.literal("assigned"), data: assignedData }),
+  z.object({ kind: z.literal("customer_message"), data: customerMessageData }),
+  z.object({ kind: z.literal("customer_reopened"), data: customerMessageData }),
 ]);
 
 /** What a producer writes. */

@@ -1,11 +1,16 @@
 // The public survey page: one question, one answer. No login — the signed,
 // expiring link is the key. The form posts to /api/surveys/<token> and comes
 // back here with ?result=thanks|already|expired|invalid|range.
+import { getTranslations } from "next-intl/server";
+import { pageDateFormatter } from "@/app/help/page-dates";
 import { surveyForPage } from "@/server/surveys/service";
 import { emotionColor } from "@/components/journey/palette";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Your feedback", robots: { index: false } };
+export async function generateMetadata() {
+  const t = await getTranslations("survey");
+  return { title: t("metaTitle"), robots: { index: false } };
+}
 
 function Shell({ children }: { children: React.ReactNode }) {
   return (
@@ -35,40 +40,49 @@ export default async function SurveyPage({ params, searchParams }: { params: Pro
   const { token } = await params;
   const sp = await searchParams;
   const s = await surveyForPage(token);
+  const t = await getTranslations("survey");
   if (s.status === "invalid" || sp.result === "invalid") {
-    return <Message title="This survey link is not valid" tone="bad">Please use the link from the message we sent you.</Message>;
+    return <Message title={t("invalid.title")} tone="bad">{t("invalid.body")}</Message>;
   }
   if (sp.result === "thanks" || (s.status === "answered" && sp.result !== "already")) {
     return (
-      <Message title="Thank you for your feedback!" tone="good">
+      <Message title={t("thanks.title")} tone="good">
         {s.response ? (
           <p>
-            You answered <strong>{s.response.score}</strong> out of {s.scale.max}
-            {s.response.comment ? <> — “{s.response.comment}”</> : null}. It goes straight to the team.
+            {t.rich("thanks.answered", {
+              score: s.response.score,
+              max: s.scale.max,
+              hasComment: s.response.comment ? "yes" : "no",
+              comment: s.response.comment ?? "",
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
           </p>
         ) : null}
       </Message>
     );
   }
   if (sp.result === "already" || s.status === "answered") {
-    return <Message title="You have already answered this survey">Thanks — we only record one answer per survey, and we have yours.</Message>;
+    return <Message title={t("already.title")}>{t("already.body")}</Message>;
   }
   if (s.status === "expired" || sp.result === "expired") {
-    return <Message title="This survey link has expired" tone="bad">Survey links are valid for 7 days. Thanks for wanting to tell us, though — just reply to our last message.</Message>;
+    return <Message title={t("expired.title")} tone="bad">{t("expired.body")}</Message>;
   }
   const scores = Array.from({ length: s.scale.max - s.scale.min + 1 }, (_, i) => s.scale.min + i);
   const preset = sp.score !== undefined ? Number(sp.score) : null;
+  // The scale's words in the page's language (the server's SURVEY_SCALES hold the English ones).
+  const words = { question: t(`scales.${s.kind}.question`), low: t(`scales.${s.kind}.low`), high: t(`scales.${s.kind}.high`) };
+  const format = await pageDateFormatter();
   return (
     <Shell>
-      <p className="text-sm font-medium text-brand-700">{s.customerFirstName ? `Hi ${s.customerFirstName},` : "Hi,"}</p>
+      <p className="text-sm font-medium text-brand-700">{s.customerFirstName ? t("form.greeting", { name: s.customerFirstName }) : t("form.greetingAnonymous")}</p>
       <h1 className="mt-1 text-xl font-semibold leading-snug">
-        {s.scale.question}
-        {s.conversationNumber && s.kind === "csat" ? <span className="block text-sm font-normal text-slate-500">About ticket #{s.conversationNumber}</span> : null}
+        {words.question}
+        {s.conversationNumber && s.kind === "csat" ? <span className="block text-sm font-normal text-slate-500">{t("form.aboutTicket", { number: String(s.conversationNumber) })}</span> : null}
       </h1>
-      {sp.result === "range" ? <p role="alert" className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800">Please pick a score first.</p> : null}
+      {sp.result === "range" ? <p role="alert" className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800">{t("form.pickScore")}</p> : null}
       <form method="post" action={`/api/surveys/${encodeURIComponent(token)}`} className="mt-6">
         <fieldset>
-          <legend className="sr-only">Your score from {s.scale.min} to {s.scale.max}</legend>
+          <legend className="sr-only">{t("form.legend", { min: s.scale.min, max: s.scale.max })}</legend>
           <div className={`grid gap-1.5 ${scores.length > 7 ? "grid-cols-6 sm:grid-cols-11" : scores.length > 5 ? "grid-cols-7" : "grid-cols-5"}`}>
             {scores.map((n) => (
               <label key={n} className="group relative">
@@ -83,18 +97,18 @@ export default async function SurveyPage({ params, searchParams }: { params: Pro
             ))}
           </div>
           <div className="mt-2 flex justify-between text-xs text-slate-500">
-            <span>{s.scale.low}</span>
-            <span>{s.scale.high}</span>
+            <span>{words.low}</span>
+            <span>{words.high}</span>
           </div>
         </fieldset>
         <label className="mt-6 block text-sm font-medium text-slate-700">
-          Anything you want to add? <span className="font-normal text-slate-400">(optional)</span>
-          <textarea name="comment" rows={3} maxLength={2000} className="mt-1 block w-full rounded-xl border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none" placeholder="What went well, what could be better…" />
+          {t("form.comment")} <span className="font-normal text-slate-400">{t("form.optional")}</span>
+          <textarea name="comment" rows={3} maxLength={2000} className="mt-1 block w-full rounded-xl border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none" placeholder={t("form.commentPlaceholder")} />
         </label>
         <button type="submit" className="mt-5 w-full rounded-xl bg-brand-600 px-4 py-3 font-semibold text-white shadow-sm hover:bg-brand-700">
-          Send my answer
+          {t("form.submit")}
         </button>
-        <p className="mt-3 text-center text-xs text-slate-400">One answer per survey · this link expires {s.expiresAt.toLocaleDateString("en-GB", { day: "numeric", month: "long" })}</p>
+        <p className="mt-3 text-center text-xs text-slate-400">{t("form.footer", { date: format.dateTime(s.expiresAt, { day: "numeric", month: "long" }) })}</p>
       </form>
     </Shell>
   );
