@@ -31,10 +31,16 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang={locale} dir={direction(locale)} data-theme={isTheme(theme) ? theme : "system"}>
       <body>
-        <NextIntlClientProvider locale={locale} messages={await getMessages()}>
+        <NextIntlClientProvider locale={locale} messages={clientMessages(await getMessages())}>
           {children}
         </NextIntlClientProvider>
       </body>
     </html>
   );
+}
+
+/** What client components may read: not the notification emails' words (server only) nor the widget's (its own bundle). */
+function clientMessages(messages: Awaited<ReturnType<typeof getMessages>>) {
+  const { email: _email, widget: _widget, ...rest } = messages as Record<string, unknown>;
+  return rest as typeof messages;
 }

@@ -1,11 +1,15 @@
 "use client";
 // Ticket controls of a conversation: status (snooze until a date and time),
 // priority, assignee (an agent or a team), tags and subject. Each change is a
-// ticket event on the timeline, pushed live to everyone watching.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+// ticket event on the timeline, pushed live to everyone watching. The
+// conversation's custom fields (./conversation-fields.tsx) sit below them.
+// Words from the "components" messages (ticketControls.*).
+import { useMutation, useMutationState, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useFormatter, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
-import { PRIORITIES, PRIORITY_LABELS, type ConversationStatus, type Priority } from "@/lib/vocabulary";
+import { PRIORITIES, type ConversationStatus, type Priority } from "@/lib/vocabulary";
+import { ConversationFields } from "./conversation-fields";
 
 export type TicketState = {
   id: string;
@@ -29,7 +33,7 @@ type Changes = {
   subject?: string | null;
 };
 
-const STATUS_LABEL: Record<TicketState["status"], string> = { open: "Open", pending: "Pending", snoozed: "Snoozed", resolved: "Resolved", closed: "Closed" };
+const STATUSES: TicketState["status"][] = ["open", "pending", "snoozed", "resolved", "closed"];
 
 function localInputValue(d: Date) {
   const pad = (n: number) => String(n).padStart(2, "0");
@@ -50,12 +54,30 @@ export function useTicketUpdate(conversationId: string) {
   );
 }
 
+/**
+ * The refusal of the newest update of this conversation, whichever control sent
+ * it (these controls, or the page's Resolve button and shortcuts): e.g. the
+ * required fields a resolve is missing.
+ */
+function useLatestUpdateError(conversationId: string): string | null {
+  const trpc = useTRPC();
+  const states = useMutationState({
+    filters: { mutationKey: trpc.conversation.update.mutationKey(), predicate: (m) => (m.state.variables as { id?: string } | undefined)?.id === conversationId },
+    select: (m) => ({ status: m.state.status, message: (m.state.error as Error | null)?.message ?? null, at: m.state.submittedAt }),
+  });
+  const latest = states.reduce<(typeof states)[number] | null>((a, b) => (!a || b.at >= a.at ? b : a), null);
+  return latest?.status === "error" ? latest.message : null;
+}
+
 export function TicketControls({ ticket }: { ticket: TicketState }) {
+  const t = useTranslations("components");
+  const format = useFormatter();
   const trpc = useTRPC();
   const ids = { status: useId(), snooze: useId(), priority: useId(), assignee: useId(), tag: useId() };
   const directory = useQuery(trpc.conversation.directory.queryOptions());
   const knownTags = useQuery(trpc.conversation.tags.queryOptions());
   const update = useTicketUpdate(ticket.id);
+  const updateError = useLatestUpdateError(ticket.id);
   const [snoozing, setSnoozing] = useState(false);
   const [snoozeAt, setSnoozeAt] = useState(() => localInputValue(new Date(Date.now() + 24 * 3_600_000)));
   const [tag, setTag] = useState("");
@@ -71,7 +93,7 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
     <div className="flex flex-wrap items-end gap-3" data-testid="ticket-controls">
       <div>
         <label htmlFor={ids.status} className="block text-xs font-medium text-slate-600">
-          Status
+          {t("ticketControls.status")}
         </label>
         <select
           id={ids.status}
@@ -87,9 +109,9 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
           }}
           className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1.5 text-sm"
         >
-          {Object.entries(STATUS_LABEL).map(([v, l]) => (
+          {STATUSES.map((v) => (
             <option key={v} value={v}>
-              {l}
+              {t(`ticketControls.statuses.${v}`)}
             </option>
           ))}
         </select>
@@ -105,35 +127,35 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
         >
           <div>
             <label htmlFor={ids.snooze} className="block text-xs font-medium text-slate-600">
-              Snooze until
+              {t("ticketControls.snoozeUntil")}
             </label>
             <input id={ids.snooze} type="datetime-local" required value={snoozeAt} min={localInputValue(new Date())} onChange={(e) => setSnoozeAt(e.target.value)} className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm" />
           </div>
           <button type="submit" className="rounded-lg bg-brand-600 px-2.5 py-1.5 text-sm font-semibold text-white hover:bg-brand-700">
-            Snooze
+            {t("ticketControls.snooze")}
           </button>
           <button type="button" onClick={() => setSnoozing(false)} className="rounded-lg px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
-            Cancel
+            {t("ticketControls.cancel")}
           </button>
         </form>
       ) : ticket.status === "snoozed" && ticket.snoozedUntil ? (
-        <p className="pb-1.5 text-xs text-slate-600">until {new Date(ticket.snoozedUntil).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</p>
+        <p className="pb-1.5 text-xs text-slate-600">{t("ticketControls.snoozedUntil", { when: format.dateTime(new Date(ticket.snoozedUntil), { dateStyle: "medium", timeStyle: "short" }) })}</p>
       ) : null}
       <div>
         <label htmlFor={ids.priority} className="block text-xs font-medium text-slate-600">
-          Priority
+          {t("ticketControls.priority")}
         </label>
         <select id={ids.priority} value={ticket.priority} disabled={update.isPending} onChange={(e) => apply({ priority: e.target.value as TicketState["priority"] })} className="mt-0.5 rounded-lg border border-slate-300 bg-surface px-2 py-1.5 text-sm">
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
-              {PRIORITY_LABELS[p]}
+              {t(`ticketControls.priorities.${p}`)}
             </option>
           ))}
         </select>
       </div>
       <div>
         <label htmlFor={ids.assignee} className="block text-xs font-medium text-slate-600">
-          Assignee
+          {t("ticketControls.assignee")}
         </label>
         <select
           id={ids.assignee}
@@ -147,19 +169,19 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
           }}
           className="mt-0.5 max-w-48 rounded-lg border border-slate-300 bg-surface px-2 py-1.5 text-sm"
         >
-          <option value="">Unassigned</option>
+          <option value="">{t("ticketControls.unassigned")}</option>
           {ticket.assignee && !agentsForInbox.some((a) => a.id === ticket.assignee!.id) ? <option value={`user:${ticket.assignee.id}`}>{ticket.assignee.name}</option> : null}
-          <optgroup label="Agents">
+          <optgroup label={t("ticketControls.agents")}>
             {agentsForInbox.map((a) => (
               <option key={a.id} value={`user:${a.id}`}>
                 {a.name}
               </option>
             ))}
           </optgroup>
-          <optgroup label="Teams">
-            {teamsForInbox.map((t) => (
-              <option key={t.id} value={`team:${t.id}`}>
-                {t.name} (team)
+          <optgroup label={t("ticketControls.teams")}>
+            {teamsForInbox.map((team) => (
+              <option key={team.id} value={`team:${team.id}`}>
+                {t("ticketControls.teamOption", { team: team.name })}
               </option>
             ))}
           </optgroup>
@@ -167,13 +189,13 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
       </div>
       <div className="min-w-0">
         <span className="block text-xs font-medium text-slate-600" id={`${ids.tag}-label`}>
-          Tags
+          {t("ticketControls.tags")}
         </span>
         <div className="mt-0.5 flex flex-wrap items-center gap-1" role="group" aria-labelledby={`${ids.tag}-label`}>
-          {ticket.tags.map((t) => (
-            <span key={t} className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pl-2 pr-1 text-xs text-slate-800">
-              {t}
-              <button type="button" onClick={() => apply({ removeTags: [t] })} className="rounded-full px-1 text-slate-600 hover:bg-slate-200 hover:text-slate-900" aria-label={`Remove tag ${t}`}>
+          {ticket.tags.map((tag) => (
+            <span key={tag} className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-0.5 ps-2 pe-1 text-xs text-slate-800">
+              {tag}
+              <button type="button" onClick={() => apply({ removeTags: [tag] })} className="rounded-full px-1 text-slate-600 hover:bg-slate-200 hover:text-slate-900" aria-label={t("ticketControls.removeTag", { tag })}>
                 ×
               </button>
             </span>
@@ -186,26 +208,28 @@ export function TicketControls({ ticket }: { ticket: TicketState }) {
             }}
           >
             <label htmlFor={ids.tag} className="sr-only">
-              Add a tag
+              {t("ticketControls.addTag")}
             </label>
-            <input id={ids.tag} list={`${ids.tag}-list`} value={tag} onChange={(e) => setTag(e.target.value)} placeholder="+ tag" className="w-20 rounded-full border border-dashed border-slate-300 bg-surface px-2 py-0.5 text-xs" />
+            <input id={ids.tag} list={`${ids.tag}-list`} value={tag} onChange={(e) => setTag(e.target.value)} placeholder={t("ticketControls.tagPlaceholder")} className="w-20 rounded-full border border-dashed border-slate-300 bg-surface px-2 py-0.5 text-xs" />
             <datalist id={`${ids.tag}-list`}>
-              {knownTags.data?.filter((t) => !ticket.tags.includes(t)).map((t) => <option key={t} value={t} />)}
+              {knownTags.data?.filter((k) => !ticket.tags.includes(k)).map((k) => <option key={k} value={k} />)}
             </datalist>
           </form>
         </div>
       </div>
-      {update.isError ? (
-        <p role="alert" className="w-full text-sm text-red-700">
-          {update.error.message}
+      {updateError ? (
+        <p role="alert" className="w-full text-sm text-red-700" data-testid="ticket-error">
+          {updateError}
         </p>
       ) : null}
+      <ConversationFields conversationId={ticket.id} inboxId={ticket.inboxId} />
     </div>
   );
 }
 
 /** Inline subject editing for the conversation header. */
 export function SubjectEditor({ conversationId, number, subject, fallback }: { conversationId: string; number: number; subject: string | null; fallback: string }) {
+  const t = useTranslations("components");
   const update = useTicketUpdate(conversationId);
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(subject ?? "");
@@ -220,15 +244,15 @@ export function SubjectEditor({ conversationId, number, subject, fallback }: { c
         }}
       >
         <label htmlFor={id} className="sr-only">
-          Subject
+          {t("ticketControls.subject")}
         </label>
         <span className="text-lg font-semibold text-slate-500">#{number}</span>
         <input id={id} autoFocus value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={(e) => e.key === "Escape" && setEditing(false)} className="min-w-0 flex-1 rounded-lg border border-slate-300 px-2 py-1 text-base" maxLength={500} />
         <button type="submit" className="rounded-lg bg-brand-600 px-2.5 py-1 text-sm font-semibold text-white">
-          Save
+          {t("ticketControls.save")}
         </button>
         <button type="button" onClick={() => setEditing(false)} className="rounded-lg px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">
-          Cancel
+          {t("ticketControls.cancel")}
         </button>
       </form>
     );
@@ -244,9 +268,9 @@ export function SubjectEditor({ conversationId, number, subject, fallback }: { c
           setEditing(true);
         }}
         className="shrink-0 rounded-md px-1.5 py-0.5 text-xs font-medium text-slate-600 hover:bg-slate-100"
-        aria-label="Edit subject"
+        aria-label={t("ticketControls.editSubject")}
       >
-        Edit
+        {t("ticketControls.edit")}
       </button>
     </h1>
   );

@@ -104,7 +104,8 @@ describe("content security policy", () => {
     const { createSurvey } = await import("@/server/surveys/service");
     const survey = await createSurvey({ kind: "csat", customerId: conv.customerId, conversationId: conv.id, channel: "email" });
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Service workers blocked: the console registers one, and requests it makes are not seen by page.route (the injection below).
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: "block" });
     const page = await context.newPage();
     watchCsp(page, violations);
     await page.goto(`${app.url}/login`);

@@ -86,7 +86,7 @@ export default async function HelpCenter({ searchParams }: { searchParams: Promi
                 <ol className="mt-3 space-y-2 text-sm">
                   {popular.map((a, i) => (
                     <li key={a.id} className="flex gap-2">
-                      <span className="text-slate-400 tabular-nums">{i + 1}.</span>
+                      <span className="text-slate-500 tabular-nums">{i + 1}.</span>
                       <Link href={articleHref(a)} className="text-slate-800 hover:text-brand-700 hover:underline">{a.title}</Link>
                     </li>
                   ))}

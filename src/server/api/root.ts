@@ -3,6 +3,7 @@ import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { conversationRouter } from "./routers/conversation";
 import { customerRouter } from "./routers/customer";
 import { macroRouter } from "./routers/macro";
+import { fieldRouter } from "./routers/field";
 import { meRouter } from "./routers/me";
 import { notificationRouter } from "./routers/notification";
 import { searchRouter } from "./routers/search";
@@ -36,6 +37,7 @@ export const appRouter = createTRPCRouter({
   sla: slaRouter,
   search: searchRouter,
   macro: macroRouter,
+  field: fieldRouter,
   notification: notificationRouter,
   privacy: privacyRouter,
   people: peopleRouter,

@@ -22,6 +22,8 @@ export type QueueFilters = {
   tag?: string;
   /** A user id, or "none" for unassigned. */
   assigneeId?: string;
+  /** A custom field's value (src/server/fields/): jsonb containment, so the GIN index on custom_fields answers it. */
+  field?: { key: string; value: string | number };
 };
 
 export type QueueScope = { viewerId: string; viewerTeamIds: string[]; inboxScope: "all" | string[] };
@@ -93,6 +95,7 @@ function conditions(q: QueueScope & QueueFilters & { view?: QueueView }): Prisma
   if (q.tag?.trim()) where.push(Prisma.sql`${q.tag.trim()} = ANY(c.tags)`);
   if (q.assigneeId === "none") where.push(Prisma.sql`c.assignee_id IS NULL`);
   else if (q.assigneeId) where.push(Prisma.sql`c.assignee_id = ${q.assigneeId}::uuid`);
+  if (q.field) where.push(Prisma.sql`c.custom_fields @> ${JSON.stringify({ [q.field.key]: q.field.value })}::jsonb`);
   return where;
 }
 

@@ -15,6 +15,7 @@ import { runTransaction, type Tx } from "@/server/db/tx";
 import { syncSlaPause } from "@/server/sla/pause";
 import type { SlaContext } from "@/server/sla/policy";
 import { DomainError } from "@/server/lib/domain-error";
+import { missingFieldsMessage, missingRequiredFields } from "@/server/fields/required";
 
 export type TicketChanges = {
   status?: ConversationStatus;
@@ -150,6 +151,12 @@ export async function applyTicketChanges(tx: Tx, row: LockedConversation, opts: 
       if (until.getTime() <= now.getTime()) throw new TicketError("invalid_input", "Snooze until a moment in the future.");
     }
     const sameSnooze = to === "snoozed" && row.snoozed_until?.getTime() === until?.getTime();
+    // An agent cannot resolve while the inbox's required custom fields are empty (src/server/fields/).
+    if (to === "resolved" && to !== row.status && actor.userId) {
+      const [fields] = await tx.$queryRaw<{ custom_fields: unknown }[]>`SELECT custom_fields FROM conversations WHERE id = ${conversationId}::uuid`;
+      const missing = await missingRequiredFields({ inboxId: row.inbox_id, customFields: fields?.custom_fields }, tx);
+      if (missing.length) throw new TicketError("invalid_input", missingFieldsMessage(missing));
+    }
     if (to !== row.status || (to === "snoozed" && !sameSnooze)) {
       const from = row.status;
       data.status = to;

@@ -22,10 +22,11 @@ import { getApiReferenceScript, getOpenApiDocument } from "./routes/openapi";
 import { getPrometheusMetrics } from "./routes/prometheus";
 import { getSurvey, postSurveyAnswer } from "./routes/surveys";
 import { getCustomer, getTimeline, listCustomers, postEvents, postIdentify } from "./routes/v1";
+import { getConversationFieldValues, patchConversationFieldValues } from "./routes/v1-fields";
 import { meta, telegram, whatsapp, x } from "./routes/webhooks";
 import { getConfig, getWidgetArticle, getWidgetAttachment, postArticleView, preflight, searchWidgetArticles } from "./routes/widget";
 
-type Method = "GET" | "POST" | "OPTIONS";
+type Method = "GET" | "POST" | "PATCH" | "OPTIONS";
 type Handler = (req: Request, ctx: RouteContext<string>) => Response | Promise<Response>;
 export type LeanRoute = { method: Method; path: string; handler: Handler };
 
@@ -41,6 +42,8 @@ export const ROUTES: readonly LeanRoute[] = [
   route("GET", "/api/metrics/export", exportMetrics),
   route("GET", "/api/surveys/:token", getSurvey),
   route("POST", "/api/surveys/:token", postSurveyAnswer),
+  route("GET", "/api/v1/conversations/:id/fields", getConversationFieldValues),
+  route("PATCH", "/api/v1/conversations/:id/fields", patchConversationFieldValues),
   route("GET", "/api/v1/customers", listCustomers),
   route("GET", "/api/v1/customers/:id", getCustomer),
   route("GET", "/api/v1/customers/:id/timeline", getTimeline),

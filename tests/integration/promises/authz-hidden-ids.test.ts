@@ -22,7 +22,7 @@ import { recordTouchpoint, type TouchpointInput } from "@/server/ingest/record";
 import { mergeCustomers, undoMerge } from "@/server/customers/merge";
 
 /** What an id field names. */
-const KINDS = ["customer", "conversation", "message", "merge", "inbox", "notification", "session", "user", "team", "macro", "article", "rule", "slaPolicy", "apiKey", "webhookEndpoint", "webhookDelivery"] as const;
+const KINDS = ["customer", "conversation", "message", "merge", "inbox", "notification", "session", "user", "team", "macro", "article", "rule", "slaPolicy", "apiKey", "webhookEndpoint", "webhookDelivery", "conversationField"] as const;
 type Kind = (typeof KINDS)[number];
 /** Kinds an agent may be unable to see: the hidden-vs-random subjects. */
 const SCOPED: readonly Kind[] = ["customer", "conversation", "message", "merge", "inbox", "notification", "session"];
@@ -38,6 +38,7 @@ const BY_FIELD: Record<string, Kind> = {
   sessionId: "session",
   inboxId: "inbox",
   inboxIds: "inbox",
+  requiredInboxIds: "inbox",
   assigneeId: "user",
   memberIds: "user",
   mentionUserIds: "user",
@@ -62,6 +63,7 @@ const BY_PROCEDURE: [RegExp, Kind][] = [
   [/^apiKeys\./, "apiKey"],
   [/^webhooks\./, "webhookEndpoint"],
   [/^macro\./, "macro"],
+  [/^field\./, "conversationField"],
 ];
 /** Values the generic filler cannot guess, by field name. */
 const VALUE_BY_FIELD: Record<string, () => unknown> = {
@@ -244,6 +246,7 @@ beforeAll(async () => {
   visible.rule = (await db.automationRule.findFirst())?.id ?? randomUUID();
   visible.slaPolicy = (await db.slaPolicy.findFirst())?.id ?? randomUUID();
   visible.apiKey = (await db.apiKey.findFirst())?.id ?? randomUUID();
+  visible.conversationField = (await db.conversationField.findFirst())?.id ?? randomUUID();
   const endpoint = await db.webhookEndpoint.create({ data: { url: "https://hooks.example.com/throughline", events: ["message.created"], secret: "whsec_dGVzdA==" } });
   visible.webhookEndpoint = endpoint.id;
   visible.webhookDelivery = (await db.webhookDelivery.create({ data: { endpointId: endpoint.id, eventId: randomUUID(), eventType: "ping", payload: {} } })).id;

@@ -169,6 +169,8 @@ const ROUTES: Record<string, Entry> = {
     ok: 200,
     probe: (c) => post("/api/trpc/notification.markRead", { "content-type": "application/json", "x-throughline-csrf": "1", ...cookieFor(c) }, JSON.stringify({ json: {} })),
   },
+  "GET /api/v1/conversations/[id]/fields": { guard: { kind: "apiKey", scope: "customers:read" }, ok: 200, probe: (c) => req(`/api/v1/conversations/${billingConversation}/fields`, { headers: apiKey(c, keys.read) }) },
+  "PATCH /api/v1/conversations/[id]/fields": { guard: { kind: "apiKey", scope: "events:write" }, ok: 200, probe: (c) => req(`/api/v1/conversations/${billingConversation}/fields`, { method: "PATCH", headers: { "content-type": "application/json", ...apiKey(c, keys.write) }, body: JSON.stringify({ customFields: {} }) }) },
   "GET /api/v1/customers": {
     guard: { kind: "apiKey", scope: "customers:read" },
     ok: 200,
@@ -475,6 +477,8 @@ const visitorAuth = () => ({ authorization: `Bearer ${visitorId}.${handMadeVisit
 let erasedCustomer: string;
 let noteAttachment: string;
 const ID_ROUTES: Record<string, IdProbe[]> = {
+  "GET /api/v1/conversations/[id]/fields": [{ why: "a key without customers:read", hidden: () => billingConversation, call: (id) => req(`/api/v1/conversations/${id}/fields`, { headers: apiKey("right", keys.write) }) }],
+  "PATCH /api/v1/conversations/[id]/fields": [{ why: "a key without events:write", hidden: () => billingConversation, call: (id) => req(`/api/v1/conversations/${id}/fields`, { method: "PATCH", headers: { "content-type": "application/json", ...apiKey("right", keys.read) }, body: JSON.stringify({ customFields: {} }) }) }],
   "GET /api/attachments/[id]": [{ why: "an agent, Billing's file", hidden: () => billingAttachment, call: (id) => req(`/api/attachments/${id}`, { headers: { cookie: cookies.agent } }) }],
   "GET /api/v1/customers/[id]": [
     { why: "an erased customer", hidden: () => erasedCustomer, call: (id) => req(`/api/v1/customers/${id}`, { headers: apiKey("right", keys.read) }) },

@@ -1,7 +1,8 @@
 "use client";
 // The agent's queues: views (Mine, Unassigned, My teams, All) and inboxes with
 // live counts; filters (status, priority, channel, tag, assignee); sorts
-// (last activity, waiting time, priority, SLA due); bulk assign / status /
+// (last activity, waiting time, priority, SLA due); a custom field's value
+// (words from the "fields" messages); bulk assign / status /
 // tag. New activity is announced, not forced in, so the agent keeps their
 // place. Keyboard: j/k move, Enter opens, x selects.
 import Link from "next/link";
@@ -45,8 +46,11 @@ type Settings = {
   tag: string;
   assigneeId: string;
   sort: (typeof SORTS)[number]["id"];
+  /** A custom field's key and the value conversations must have (src/server/fields/). */
+  fieldKey: string;
+  fieldValue: string;
 };
-const DEFAULTS: Settings = { view: "mine", inboxId: "", status: "active", priority: "", channel: "", tag: "", assigneeId: "", sort: "activity" };
+const DEFAULTS: Settings = { view: "mine", inboxId: "", status: "active", priority: "", channel: "", tag: "", assigneeId: "", sort: "activity", fieldKey: "", fieldValue: "" };
 const SETTINGS_KEY = "throughline.inbox";
 
 function loadSettings(): Settings {
@@ -94,8 +98,10 @@ export function InboxView() {
   const tags = useQuery(trpc.conversation.tags.queryOptions());
   const directory = useQuery(trpc.conversation.directory.queryOptions());
   const me = useQuery(trpc.me.get.queryOptions());
+  const customFields = useQuery(trpc.field.list.queryOptions());
+  const fieldFilter = queueFieldFilter(customFields.data ?? [], settings.fieldKey, settings.fieldValue);
   const queue = useInfiniteQuery({
-    ...trpc.conversation.queue.infiniteQueryOptions({ ...filters, view: settings.view, sort: settings.sort, limit: 50 }, { getNextPageParam: (l) => l.nextCursor ?? undefined }),
+    ...trpc.conversation.queue.infiniteQueryOptions({ ...filters, field: fieldFilter, view: settings.view, sort: settings.sort, limit: 50 }, { getNextPageParam: (l) => l.nextCursor ?? undefined }),
     enabled: loaded,
   });
   const items = useMemo(() => queue.data?.pages.flatMap((p) => p.items) ?? [], [queue.data]);
@@ -231,6 +237,7 @@ export function InboxView() {
             onChange={(v) => set({ assigneeId: v })}
             options={[["", t("filter.anyone")], ["none", t("filter.unassigned")], ...(directory.data?.agents ?? []).map((a) => [a.id, a.id === me.data?.userId ? t("filter.me", { name: a.name }) : a.name] as [string, string])]}
           />
+          {customFields.data?.length ? <FieldFilter fields={customFields.data} fieldKey={settings.fieldKey} value={settings.fieldValue} onChange={(fieldKey, fieldValue) => set({ fieldKey, fieldValue })} /> : null}
           <div className="sm:ms-auto">
             <Filter id={ids.sort} label={t("filter.sortBy")} value={settings.sort} onChange={(v) => set({ sort: v as Settings["sort"] })} options={SORTS.map((s) => [s.id, t(`sorts.${s.id}`)])} />
           </div>
@@ -386,6 +393,81 @@ function Filter({ id, label, value, onChange, options }: { id: string; label: st
           </option>
         ))}
       </select>
+    </div>
+  );
+}
+
+type FilterField = { key: string; label: string; type: "text" | "number" | "select" | "date"; options: string[] };
+
+/** The queue's field filter from the chosen key and value: none while either is empty (or a number field's value is not a number). */
+function queueFieldFilter(fields: FilterField[], key: string, raw: string): { key: string; value: string | number } | undefined {
+  const field = fields.find((f) => f.key === key);
+  const value = raw.trim();
+  if (!field || !value) return undefined;
+  if (field.type === "number") return Number.isFinite(Number(value)) ? { key, value: Number(value) } : undefined;
+  return { key, value: field.type === "text" ? value : raw };
+}
+
+/** A custom field and the value to look for: a select's options, a date picker, or text / a number applied on Enter or leaving the box. */
+function FieldFilter({ fields, fieldKey, value, onChange }: { fields: FilterField[]; fieldKey: string; value: string; onChange: (fieldKey: string, value: string) => void }) {
+  const t = useTranslations("fields");
+  const ids = { field: useId(), value: useId() };
+  const field = fields.find((f) => f.key === fieldKey);
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const selectClass = "mt-0.5 max-w-44 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm";
+  return (
+    <div className="col-span-2 flex items-end gap-1.5 sm:col-span-1" data-testid="field-filter">
+      <div>
+        <label htmlFor={ids.field} className="block text-xs font-medium text-slate-600">
+          {t("filter.field")}
+        </label>
+        <select id={ids.field} value={field ? fieldKey : ""} onChange={(e) => onChange(e.target.value, "")} className={selectClass}>
+          <option value="">{t("filter.anyField")}</option>
+          {fields.map((f) => (
+            <option key={f.key} value={f.key}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {field ? (
+        <div className="min-w-0">
+          <label htmlFor={ids.value} className="block text-xs font-medium text-slate-600">
+            {t("filter.value", { field: field.label })}
+          </label>
+          {field.type === "select" ? (
+            <select id={ids.value} value={value} onChange={(e) => onChange(fieldKey, e.target.value)} className={selectClass}>
+              <option value="">{t("filter.anyValue")}</option>
+              {field.options.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id={ids.value}
+              type={field.type === "date" ? "date" : field.type === "number" ? "number" : "text"}
+              step={field.type === "number" ? "any" : undefined}
+              value={draft}
+              placeholder={field.type === "text" ? t("filter.valuePlaceholder") : undefined}
+              onChange={(e) => {
+                setDraft(e.target.value);
+                if (field.type === "date") onChange(fieldKey, e.target.value);
+              }}
+              onBlur={() => draft !== value && onChange(fieldKey, draft)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter") {
+                  e.preventDefault();
+                  onChange(fieldKey, draft);
+                }
+              }}
+              className="mt-0.5 w-32 rounded-lg border border-slate-300 bg-surface px-2 py-1 text-sm"
+            />
+          )}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 // Shared bits of the people, teams and API key settings forms.
 import { useEffect, useRef } from "react";
+import { useTranslations } from "next-intl";
 import { EmptyState, ErrorState, Skeleton, type ShownError } from "@/components/ui";
 
 export const inputClass = "rounded-md border border-slate-300 bg-surface px-2.5 py-1.5 text-sm text-slate-900 placeholder:text-slate-400 focus:border-brand-500";
@@ -51,10 +52,11 @@ export function useFocusOnOpen<T extends HTMLElement>(open: boolean) {
 }
 
 export function Checklist<T extends { id: string }>({ legend, items, selected, onChange, render, empty }: { legend: string; items: T[]; selected: string[]; onChange: (ids: string[]) => void; render: (item: T) => React.ReactNode; empty?: string }) {
+  const t = useTranslations("settings.kit");
   return (
     <fieldset className="rounded-lg border border-slate-200 p-3">
       <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-600">{legend}</legend>
-      {items.length === 0 ? <p className="text-sm text-slate-500">{empty ?? "Nothing to choose from yet."}</p> : null}
+      {items.length === 0 ? <p className="text-sm text-slate-500">{empty ?? t("nothingToChoose")}</p> : null}
       <ul className="grid gap-1.5 sm:grid-cols-2 lg:grid-cols-3">
         {items.map((item) => (
           <li key={item.id}>
@@ -76,13 +78,14 @@ export function Checklist<T extends { id: string }>({ legend, items, selected, o
 
 /** A settings form's submit and cancel buttons, with the server's error beside them. */
 export function FormActions({ submitLabel, saving, onCancel, error }: { submitLabel: string; saving: boolean; onCancel: () => void; error: unknown }) {
+  const t = useTranslations("settings.kit");
   return (
     <div className="flex flex-wrap items-center gap-2">
       <button type="submit" disabled={saving} className={primaryButton}>
         {submitLabel}
       </button>
       <button type="button" onClick={onCancel} className={secondaryButton}>
-        Cancel
+        {t("cancel")}
       </button>
       <FormError error={error} />
     </div>
@@ -105,15 +108,16 @@ export function ListStates<T>({ query, lines = 3, emptyTitle, emptyText, childre
 
 /** The settings tables' shell: column headers (the last one, for row actions, read only by screen readers) and a body of rows. */
 export function SettingsTable({ testId, columns, children }: { testId: string; columns: string[]; children: React.ReactNode }) {
+  const t = useTranslations("settings.kit");
   return (
     <div className="-mx-4 overflow-x-auto">
       <table className="w-full text-sm" data-testid={testId}>
-        <thead className="border-b border-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
+        <thead className="border-b border-slate-100 text-start text-xs uppercase tracking-wide text-slate-600">
           <tr>
             {columns.map((c, i) => (
               <th key={c} scope="col" className={i === 0 ? "px-4 py-2" : "px-3 py-2"}>{c}</th>
             ))}
-            <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+            <th scope="col" className="px-3 py-2"><span className="sr-only">{t("actions")}</span></th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">{children}</tbody>

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { currentViewer } from "@/server/auth/session";
 import { EmptyState } from "@/components/ui";
 import { SupervisorTabs } from "./tabs";
@@ -6,12 +7,11 @@ export const dynamic = "force-dynamic";
 
 export default async function SupervisorLayout({ children }: { children: React.ReactNode }) {
   const viewer = await currentViewer();
+  const t = await getTranslations("pages.supervisor.layout");
   if (!viewer || viewer.role === "agent") {
     return (
       <div className="mx-auto max-w-3xl p-6">
-        <EmptyState title="Supervisors only">
-          The live queue board, metrics and the journey funnel are for supervisors and admins. Ask an admin for the supervisor role.
-        </EmptyState>
+        <EmptyState title={t("supervisorsOnlyTitle")}>{t("supervisorsOnlyText")}</EmptyState>
       </div>
     );
   }

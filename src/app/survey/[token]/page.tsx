@@ -102,13 +102,13 @@ export default async function SurveyPage({ params, searchParams }: { params: Pro
           </div>
         </fieldset>
         <label className="mt-6 block text-sm font-medium text-slate-700">
-          {t("form.comment")} <span className="font-normal text-slate-400">{t("form.optional")}</span>
+          {t("form.comment")} <span className="font-normal text-slate-500">{t("form.optional")}</span>
           <textarea name="comment" rows={3} maxLength={2000} className="mt-1 block w-full rounded-xl border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none" placeholder={t("form.commentPlaceholder")} />
         </label>
         <button type="submit" className="mt-5 w-full rounded-xl bg-brand-600 px-4 py-3 font-semibold text-white shadow-sm hover:bg-brand-700">
           {t("form.submit")}
         </button>
-        <p className="mt-3 text-center text-xs text-slate-400">{t("form.footer", { date: format.dateTime(s.expiresAt, { day: "numeric", month: "long" }) })}</p>
+        <p className="mt-3 text-center text-xs text-slate-500">{t("form.footer", { date: format.dateTime(s.expiresAt, { day: "numeric", month: "long" }) })}</p>
       </form>
     </Shell>
   );

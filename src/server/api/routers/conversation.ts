@@ -65,7 +65,16 @@ function toChanges(input: z.infer<typeof changes>): TicketChanges {
 
 export const conversationRouter = createTRPCRouter({
   queue: protectedProcedure
-    .input(filters.extend({ view: z.enum(QUEUE_VIEWS), sort: z.enum(QUEUE_SORTS).optional(), cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).optional() }))
+    .input(
+      filters.extend({
+        view: z.enum(QUEUE_VIEWS),
+        sort: z.enum(QUEUE_SORTS).optional(),
+        cursor: z.string().max(500).nullish(),
+        limit: z.number().int().min(1).max(100).optional(),
+        // A custom field's value (src/server/fields/): conversations whose custom_fields contain it.
+        field: z.object({ key: z.string().regex(/^[a-z][a-z0-9_]*$/).max(50), value: z.union([z.string().min(1).max(500), z.number().finite()]) }).optional(),
+      }),
+    )
     .query(async ({ ctx, input }) =>
       listQueue({ ...input, viewerId: ctx.viewer.userId, viewerTeamIds: ctx.viewer.teamIds, inboxScope: await ctx.inboxScope() }),
     ),

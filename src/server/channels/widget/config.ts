@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { db } from "@/server/db";
 import { anyAgentOnline } from "@/server/metrics/presence";
+import { LOCALES } from "@/i18n/locales";
 import type { PublicWidgetConfig, PublicWidgetSettings } from "./protocol";
 
 export type WidgetSettings = PublicWidgetSettings & {
@@ -22,6 +23,8 @@ export const DEFAULT_SETTINGS: WidgetSettings = {
   trackPageViews: true,
   requireVerifiedIdentity: false,
   offlineMessage: "We're away right now. We'll reply by email within a few hours.",
+  locale: null,
+  theme: null,
   allowedOrigins: [],
 };
 
@@ -36,6 +39,8 @@ const settingsSchema = z.object({
   requireVerifiedIdentity: field(z.boolean(), DEFAULT_SETTINGS.requireVerifiedIdentity),
   offlineMessage: field(z.string().trim().min(1).max(500), DEFAULT_SETTINGS.offlineMessage),
   allowedOrigins: field(z.array(z.string().max(200)).max(100), DEFAULT_SETTINGS.allowedOrigins),
+  locale: field(z.enum(LOCALES).nullable(), DEFAULT_SETTINGS.locale),
+  theme: field(z.enum(["light", "dark"]).nullable(), DEFAULT_SETTINGS.theme),
 });
 
 export function parseWidgetSettings(raw: unknown): WidgetSettings {
@@ -146,6 +151,8 @@ export function publicConfig(inbox: WidgetInbox): PublicWidgetConfig {
     trackPageViews: s.trackPageViews,
     requireVerifiedIdentity: s.requireVerifiedIdentity,
     offlineMessage: s.offlineMessage,
+    locale: s.locale,
+    theme: s.theme,
     online: agentsOnline(),
   };
 }

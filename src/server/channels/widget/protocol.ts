@@ -153,6 +153,10 @@ export type PublicWidgetSettings = {
   /** Verified mode: anonymous visitors and unsigned identities are refused. */
   requireVerifiedIdentity: boolean;
   offlineMessage: string;
+  /** The language the widget speaks; null = the visitor's browser language (src/i18n/locales.ts LOCALES). */
+  locale: string | null;
+  /** The widget's colour scheme; null = the host page's prefers-color-scheme. */
+  theme: "light" | "dark" | null;
 };
 /** What the widget may know about its inbox (GET /api/widget/config and the session event). */
 export type PublicWidgetConfig = { inbox: string; name: string; online: boolean } & PublicWidgetSettings;

@@ -9,6 +9,8 @@
 import { z } from "zod";
 import {
   apiErrorSchema,
+  conversationFieldsPatchSchema,
+  conversationFieldsSchema,
   customerListSchema,
   customerLookupQuery,
   customerSchema,
@@ -40,6 +42,8 @@ const COMPONENT_SCHEMAS = {
   EventsRejected: eventsRejectedSchema,
   IdentifyRequest: identifyRequestSchema,
   IdentifyAnswer: identifyAnswerSchema,
+  ConversationFields: conversationFieldsSchema,
+  ConversationFieldsPatch: conversationFieldsPatchSchema,
 } satisfies Record<string, z.ZodType>;
 type SchemaName = keyof typeof COMPONENT_SCHEMAS;
 
@@ -117,6 +121,7 @@ function parameters(where: "query" | "path", shape: z.ZodObject): JsonSchema[] {
 }
 
 const customerId = parameters("path", z.object({ id: customerSchema.shape.id.meta({ description: "The customer's id." }) }));
+const conversationId = parameters("path", z.object({ id: conversationFieldsSchema.shape.id.meta({ description: "The conversation's id." }) }));
 
 // ---- answers ---------------------------------------------------------------------------------
 
@@ -164,6 +169,13 @@ const CUSTOMER_EXAMPLE = {
   lastSeenAt: "2026-01-31T12:00:00.000Z",
   createdAt: "2025-11-02T09:30:00.000Z",
 };
+const CONVERSATION_FIELDS_EXAMPLE = {
+  id: "0192f0c4-7b3c-7d2e-8f40-5b6c7d8e9f01",
+  number: 1042,
+  inboxId: "0192f0c4-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
+  customFields: { order_id: "A-1042", reason: "Refund" },
+  missingRequired: [{ key: "refund_amount", label: "Refund amount" }],
+};
 const EVENT_EXAMPLE = { customer: { email: "ada@example.com", name: "Ada Lovelace" }, name: "purchase", occurredAt: "2026-01-31T12:00:00Z", properties: { amount: 99.5, currency: "EUR" }, idempotencyKey: "order-1042" };
 
 // ---- the document ---------------------------------------------------------------------------
@@ -186,11 +198,47 @@ function buildDocument() {
       { name: "Customers", description: "Who a customer is, found by any identity." },
       { name: "Timeline", description: "Everything that happened with a customer, newest first, keyset-paged." },
       { name: "Events", description: "Product events from your own systems." },
+      { name: "Conversations", description: "A conversation's custom fields (Settings → Fields)." },
       { name: "Reference", description: "This document." },
       { name: "Webhooks", description: "What this instance POSTs to your endpoints (Settings → Webhooks): one signed JSON envelope `{ id, type, version, createdAt, data }` per event." },
     ],
     security: [{ apiKey: [] }],
     paths: {
+      "/api/v1/conversations/{id}/fields": {
+        get: {
+          operationId: "getConversationFields",
+          tags: ["Conversations"],
+          summary: "Read a conversation's custom fields",
+          description: "The conversation's custom field values by key, and the fields its inbox requires that are still empty. Scope: `customers:read`.",
+          security: [{ apiKey: ["customers:read"] }],
+          parameters: conversationId,
+          responses: {
+            200: { description: "The values.", content: json(ref("ConversationFields"), { fields: CONVERSATION_FIELDS_EXAMPLE }) },
+            404: badRequest("No conversation with this id.", { unknown: errorExample("not_found", "No conversation with this id.") }),
+            ...guarded(),
+          },
+        },
+        patch: {
+          operationId: "setConversationFields",
+          tags: ["Conversations"],
+          summary: "Set a conversation's custom fields",
+          description:
+            "Sets the fields named in `customFields` (null clears one) and leaves the others as they are. Every value is checked against its field first: an unknown key or an invalid value refuses the whole call and nothing is stored. Each change is on the customer's timeline as a ticket change. Scope: `events:write`.",
+          security: [{ apiKey: ["events:write"] }],
+          parameters: conversationId,
+          requestBody: { required: true, content: json(ref("ConversationFieldsPatch"), { set: { customFields: { order_id: "A-1042", reason: "Refund" } }, clear: { customFields: { reason: null } } }) },
+          responses: {
+            200: { description: "The values after the change.", content: json(ref("ConversationFields"), { fields: CONVERSATION_FIELDS_EXAMPLE }) },
+            400: badRequest("An unknown field, a value its field does not accept, or a malformed body; nothing stored.", {
+              value: errorExample("invalid_value", "Refund amount (refund_amount): must be a finite number."),
+              select: errorExample("invalid_value", "Reason (reason): must be one of “Refund”, “Exchange”."),
+              unknown: errorExample("unknown_field", "No such field: colour."),
+            }),
+            404: badRequest("No conversation with this id.", { unknown: errorExample("not_found", "No conversation with this id.") }),
+            ...guarded(),
+          },
+        },
+      },
       "/api/v1/customers": {
         get: {
           operationId: "findCustomer",

@@ -203,6 +203,31 @@ export const eventsAcceptedSchema = z.object({
 
 export const eventsRejectedSchema = apiErrorSchema.extend({ errors: itemErrors.optional() });
 
+// ---- GET / PATCH /api/v1/conversations/:id/fields ----------------------------------------------
+
+const fieldValueSchema = z.union([z.string(), z.number()]);
+
+export const conversationFieldsSchema = z.object({
+  id: z.uuid(),
+  number: z.int().meta({ description: "The conversation's ticket number (#1042)." }),
+  inboxId: z.uuid(),
+  customFields: z.record(z.string(), fieldValueSchema).meta({ description: "Custom field values by field key (Settings → Fields); a field without a value is left out.", examples: [{ order_id: "A-1042", reason: "Refund" }] }),
+  missingRequired: z.array(z.object({ key: z.string(), label: z.string() })).meta({ description: "The fields this conversation's inbox requires that are still empty: it cannot be resolved until they are filled." }),
+});
+
+export const conversationFieldsPatchSchema = z
+  .object({
+    customFields: z
+      .record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.null()]))
+      .refine((v) => Object.keys(v).length <= 100, "at most 100 fields per call")
+      .meta({
+        description:
+          "Values by field key: text (at most 500 characters), number (finite), select (one of the field's options) or date (YYYY-MM-DD). null or an empty string clears a field; fields not named are left as they are. Unknown keys or invalid values refuse the whole call.",
+        examples: [{ order_id: "A-1042", reason: "Refund", refund_amount: 49.9, purchased_on: "2026-01-31" }],
+      }),
+  })
+  .strict();
+
 // ---- the answers' schemas match the read models that produce them ---------------------------
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

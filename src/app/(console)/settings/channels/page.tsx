@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { db } from "@/server/db";
 import { listSocialInboxes, webhookVerificationStatus } from "@/server/channels/social/inboxes";
 import { ChannelBadge } from "@/components/channel";
@@ -5,10 +6,15 @@ import { EmptyState, formatDateTime } from "@/components/ui";
 import { CreateChannelForm, EditChannelForm } from "./forms";
 import { listWidgetInboxes } from "@/server/channels/widget/inboxes";
 import { WidgetOriginsForm } from "./widget-form";
+import { WidgetAppearanceForm } from "./widget-appearance-form";
 import { AssignOnReplyForm } from "./assignment-form";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Social channels" };
+
+export async function generateMetadata() {
+  const t = await getTranslations("settings.channels");
+  return { title: t("metaTitle") };
+}
 
 // Admin-only (the settings layout checks the role; the actions check again).
 export default async function ChannelsSettings() {
@@ -49,6 +55,7 @@ export default async function ChannelsSettings() {
               <span className="font-mono text-xs text-slate-500">data-inbox=&quot;{w.publicId}&quot;</span>
             </div>
             <WidgetOriginsForm inbox={{ id: w.id, name: w.name, allowedOrigins: w.allowedOrigins }} />
+            <WidgetAppearanceForm inbox={{ id: w.id, name: w.name, locale: w.locale, theme: w.theme }} />
             <AssignOnReplyForm inbox={assignFor(w)} />
           </article>
         ))}

@@ -1,7 +1,12 @@
+import { getTranslations } from "next-intl/server";
 import { HelpCenterEditor } from "./editor";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Help-center articles" };
+
+export async function generateMetadata() {
+  const t = await getTranslations("settings.helpCenter");
+  return { title: t("metaTitle") };
+}
 
 export default function HelpCenterSettingsPage() {
   return <HelpCenterEditor />;

@@ -1,7 +1,12 @@
+import { getTranslations } from "next-intl/server";
 import { TeamsSettings } from "./teams-settings";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Teams" };
+
+export async function generateMetadata() {
+  const t = await getTranslations("settings.teams");
+  return { title: t("metaTitle") };
+}
 
 export default function TeamsPage() {
   return <TeamsSettings />;

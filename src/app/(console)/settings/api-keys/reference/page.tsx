@@ -1,10 +1,15 @@
 // Settings → API keys → API reference: the REST API's OpenAPI document
 // (GET /api/v1/openapi.json, public) rendered in the console.
+import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { ApiReference } from "./api-reference";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "API reference" };
+
+export async function generateMetadata() {
+  const t = await getTranslations("settings.apiReference");
+  return { title: t("metaTitle") };
+}
 
 export default async function ApiReferencePage() {
   // The renderer is loaded by our own script with this request's nonce (src/proxy.ts).
