@@ -65,8 +65,15 @@ function useLatestUpdateError(conversationId: string): string | null {
     filters: { mutationKey: trpc.conversation.update.mutationKey(), predicate: (m) => (m.state.variables as { id?: string } | undefined)?.id === conversationId },
     select: (m) => ({ status: m.state.status, message: (m.state.error as Error | null)?.message ?? null, at: m.state.submittedAt }),
   });
+  // A refused resolve names missing fields; once a field of this conversation
+  // is saved after it, the refusal no longer describes the conversation.
+  const fieldSaves = useMutationState({
+    filters: { mutationKey: trpc.field.setValues.mutationKey(), status: "success", predicate: (m) => (m.state.variables as { conversationId?: string } | undefined)?.conversationId === conversationId },
+    select: (m) => m.state.submittedAt,
+  });
   const latest = states.reduce<(typeof states)[number] | null>((a, b) => (!a || b.at >= a.at ? b : a), null);
-  return latest?.status === "error" ? latest.message : null;
+  if (latest?.status !== "error") return null;
+  return fieldSaves.some((at) => at > latest.at) ? null : latest.message;
 }
 
 export function TicketControls({ ticket }: { ticket: TicketState }) {

@@ -577,6 +577,10 @@ export interface components {
                 name: string;
             } | null;
             tags: string[];
+            /** @description Custom conversation field values by field key (Settings → Fields): text, select and date (YYYY-MM-DD) as strings, number as a number. */
+            customFields: {
+                [key: string]: string | number;
+            };
             /**
              * Format: date-time
              * @description ISO-8601 time (UTC).
@@ -681,8 +685,10 @@ export interface components {
                 /** @description One change per event: a request that changes status and priority sends two events. */
                 change: {
                     /** @enum {string} */
-                    field: "status" | "assignee" | "priority";
-                    /** @description The previous value (a status, a priority, or the previous assignee's user id; null when unassigned). */
+                    field: "status" | "assignee" | "priority" | "custom_field";
+                    /** @description The custom field's key, when field is custom_field. */
+                    key?: string;
+                    /** @description The previous value (a status, a priority, the previous assignee's user id, or a custom field's value as text; null when unassigned or empty). */
                     from: string | null;
                     /** @description The new value (same kinds as from). */
                     to: string | null;

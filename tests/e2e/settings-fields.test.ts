@@ -84,6 +84,8 @@ describe("settings: conversation fields", () => {
     await agent.getByText("Contact reason set to “Refund”").first().waitFor({ timeout: 20_000 });
     await expect.poll(async () => (await t.prisma.conversation.findUniqueOrThrow({ where: { id: conv.id } })).customFields).toEqual({ contact_reason: "Refund" });
     await expect.poll(() => fields.getByTestId("fields-missing").count()).toBe(0);
+    // The refusal named the field that is now filled: it no longer stands.
+    await expect.poll(() => agent.getByTestId("ticket-error").count()).toBe(0);
     expect(await seriousAxeViolations(agent, "conversation-fields")).toEqual([]);
     await agent.screenshot({ path: path.join(SCREENSHOT_DIR, "conversation-fields.png"), fullPage: true });
 

@@ -65,6 +65,9 @@ describe("the widget answer bot", () => {
   it("answers from the help center as Bot, hands over on request, and the agent sees the handover", async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const page = await ctx.newPage();
+    // Seen only when something goes wrong: the widget's own warnings and script errors.
+    page.on("console", (m) => void (m.type() === "warning" || m.type() === "error" ? console.log(`widget console ${m.type()}: ${m.text()}`) : undefined));
+    page.on("pageerror", (e) => console.log(`widget page error: ${e.message}`));
     await page.goto(hostUrl);
     const widget = page.locator("#throughline-widget");
     await widget.getByRole("button", { name: /open chat/i }).click();

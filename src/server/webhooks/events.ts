@@ -20,6 +20,7 @@ import type { SentEventType, WebhookEventType } from "./event-types";
 import { webhookEventId } from "./ids";
 import { WEBHOOK_PAYLOAD_VERSION, type WebhookConversation, type WebhookCustomer, type WebhookEnvelope } from "./payloads";
 import { emotionFromColumns } from "@/server/emotion";
+import { storedValues } from "@/server/fields/required";
 
 /** A webhook event to build: its id, type, ordering key and where its data comes from. */
 export type PlannedEvent =
@@ -28,7 +29,7 @@ export type PlannedEvent =
   | { type: "conversation.created"; eventId: string; conversationId: string }
   | { type: "conversation.updated" | "message.created" | "survey.answered" | "journey.stage_changed"; eventId: string; timelineEventId: string };
 
-const CHANGE_FIELDS = new Set(["status", "assignee", "priority"]);
+const CHANGE_FIELDS = new Set(["status", "assignee", "priority", "custom_field"]);
 
 /** The webhook events a batch of domain events stands for, in the batch's order (creations first). */
 export function planWebhookEvents(events: DomainEvent[]): PlannedEvent[] {
@@ -67,7 +68,7 @@ type TimelineRow = {
 
 type ConversationRow = {
   id: string; number: number; customer_id: string; inbox_id: string; channel: string; status: string; priority: string; subject: string | null;
-  assignee_id: string | null; assignee_name: string | null; tags: string[]; created_at: Date;
+  assignee_id: string | null; assignee_name: string | null; tags: string[]; custom_fields: unknown; created_at: Date;
 };
 
 type CustomerRow = { id: string; name: string | null; journey_stage: string | null; created_at: Date; identities: { kind: string; value: string }[] | null };
@@ -91,7 +92,7 @@ async function loadConversations(ids: string[]): Promise<Map<string, WebhookConv
   if (ids.length === 0) return new Map();
   const rows = await db.$queryRaw<ConversationRow[]>`
     SELECT c.id, c.number, c.customer_id, c.inbox_id, c.channel::text AS channel, c.status::text AS status, c.priority::text AS priority,
-           c.subject, c.assignee_id, u.name AS assignee_name, c.tags, c.created_at
+           c.subject, c.assignee_id, u.name AS assignee_name, c.tags, c.custom_fields, c.created_at
     FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id
     WHERE c.id = ANY(${ids}::uuid[])`;
   return new Map(
@@ -108,10 +109,20 @@ async function loadConversations(ids: string[]): Promise<Map<string, WebhookConv
         subject: c.subject,
         assignee: c.assignee_id ? { id: c.assignee_id, name: c.assignee_name ?? "" } : null,
         tags: c.tags,
+        customFields: fieldValues(c.custom_fields),
         createdAt: c.created_at.toISOString(),
       },
     ]),
   );
+}
+
+/** Stored custom field values that a receiver can read: strings and numbers, nothing empty. */
+function fieldValues(customFields: unknown): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(storedValues(customFields))) {
+    if (typeof value === "number" || (typeof value === "string" && value !== "")) out[key] = value;
+  }
+  return out;
 }
 
 async function loadCustomers(ids: string[]): Promise<Map<string, WebhookCustomer>> {
@@ -198,7 +209,10 @@ export async function buildWebhookEvents(planned: PlannedEvent[], now = new Date
       built.push({ eventId: p.eventId, type: p.type, orderingKey, envelope: envelope(p, row.occurred_at, { message, conversation, customer }) });
     } else if (p.type === "conversation.updated") {
       if (!conversation) continue;
-      const change = { field: row.name as "status" | "assignee" | "priority", from: str(payload.from), to: str(payload.to) };
+      const change =
+        row.name === "custom_field"
+          ? { field: "custom_field" as const, key: str(payload.key) ?? undefined, from: str(payload.from), to: str(payload.to) }
+          : { field: row.name as "status" | "assignee" | "priority", from: str(payload.from), to: str(payload.to) };
       built.push({ eventId: p.eventId, type: p.type, orderingKey, envelope: envelope(p, row.occurred_at, { conversation, change, changedBy: actorOf(row.actor, row.actor_user_id, row.actor_name), occurredAt }) });
     } else if (p.type === "survey.answered") {
       const survey = { id: str(payload.surveyId), kind: (str(payload.kind) ?? row.name) as string, score: Number(payload.score), max: Number(payload.max), comment: str(payload.comment) };

@@ -37,6 +37,9 @@ export const webhookConversationSchema = z
     subject: z.string().nullable(),
     assignee: webhookUserSchema.nullable(),
     tags: z.array(z.string()),
+    customFields: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .meta({ description: "Custom conversation field values by field key (Settings → Fields): text, select and date (YYYY-MM-DD) as strings, number as a number." }),
     createdAt: isoTime,
   })
   .meta({ description: "The conversation as it is when the event is processed." });
@@ -61,8 +64,9 @@ export const conversationUpdatedData = z.object({
   conversation: webhookConversationSchema,
   change: z
     .object({
-      field: z.enum(["status", "assignee", "priority"]),
-      from: z.string().nullable().meta({ description: "The previous value (a status, a priority, or the previous assignee's user id; null when unassigned)." }),
+      field: z.enum(["status", "assignee", "priority", "custom_field"]),
+      key: z.string().optional().meta({ description: "The custom field's key, when field is custom_field." }),
+      from: z.string().nullable().meta({ description: "The previous value (a status, a priority, the previous assignee's user id, or a custom field's value as text; null when unassigned or empty)." }),
       to: z.string().nullable().meta({ description: "The new value (same kinds as from)." }),
     })
     .meta({ description: "One change per event: a request that changes status and priority sends two events." }),

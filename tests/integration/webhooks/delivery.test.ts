@@ -24,6 +24,7 @@ import { planWebhookEvents } from "@/server/webhooks/events";
 import type { SentEventType } from "@/server/webhooks/event-types";
 import { captureBus } from "../../helpers/touchpoints";
 import { mergeCustomers } from "@/server/customers/merge";
+import { createField, setConversationFields } from "@/server/fields/service";
 
 type Received = { id: string; timestamp: string; signature: string; body: string; status: number; verified: boolean; envelope: { id: string; type: SentEventType; data: Record<string, unknown> } };
 
@@ -290,6 +291,36 @@ describe("outgoing webhooks", () => {
       expect(merged.sourceCustomerId).toBe(b.customerId);
       expect(merged.customer.id).toBe(a.customerId);
       expect(merged.customer.identities.map((i) => i.value).sort()).toEqual(["ana.work@example.test", "ana@example.test"]);
+    } finally {
+      await settleDeliveries();
+      await receiver.close();
+    }
+  });
+
+  it("sends a custom field change as conversation.updated with the field's key, and the conversation's field values", async () => {
+    let secret = "";
+    const receiver = await startReceiver(() => secret, () => 200);
+    try {
+      const endpoint = await createEndpoint({ url: receiver.url, events: ["conversation.updated"] }, adminId);
+      secret = endpoint.secret;
+      await createField({ key: "contact_reason", label: "Contact reason", type: "select", options: ["Refund", "Bug"] }, adminId);
+      await createField({ key: "order_total", label: "Order total", type: "number" }, adminId);
+      const c = await chat("lin@example.test", "I want my money back", "thread-fields");
+      await setConversationFields(c.conversationId!, { contact_reason: "Refund", order_total: 129.5 }, { userId: agentId, name: "Sam Agent" });
+      await until("two field changes", () => receiver.received, (rs) => rs.filter((r) => r.envelope.type === "conversation.updated").length >= 2);
+      await settleDeliveries();
+      const updates = receiver.received.filter((r) => r.envelope.type === "conversation.updated");
+      for (const r of updates) {
+        expect(r.verified).toBe(true);
+        expect(webhookEnvelopeSchema(r.envelope.type).safeParse(r.envelope).error).toBeUndefined();
+      }
+      const changes = updates.map((r) => (r.envelope.data as { change: { field: string; key?: string; from: string | null; to: string | null } }).change);
+      expect(changes).toContainEqual({ field: "custom_field", key: "contact_reason", from: null, to: "Refund" });
+      expect(changes).toContainEqual({ field: "custom_field", key: "order_total", from: null, to: "129.5" });
+      // The conversation as processed carries both values, the number as a number.
+      const last = updates.at(-1)!.envelope.data as { conversation: { id: string; customFields: Record<string, unknown> }; changedBy: unknown };
+      expect(last.conversation).toMatchObject({ id: c.conversationId, customFields: { contact_reason: "Refund", order_total: 129.5 } });
+      expect(last.changedBy).toEqual({ type: "agent", userId: agentId, name: "Sam Agent" });
     } finally {
       await settleDeliveries();
       await receiver.close();
