@@ -1,5 +1,6 @@
 // Channel badges: colour + icon + short label, used in lists and on the
 // timeline. Icons are inline SVG so they render the same without emoji fonts.
+import { useTranslations } from "next-intl";
 import { CHANNELS, type ChannelKind } from "@/lib/vocabulary";
 
 const STYLES: Record<ChannelKind, { label: string; className: string; glyph: string; icon: string }> = {
@@ -18,6 +19,12 @@ export function channelInfo(channel: string) {
   return STYLES[channel as ChannelKind] ?? { label: channel, className: "bg-slate-100 text-slate-700", glyph: "•", icon: "M12 11a1 1 0 100 2 1 1 0 000-2z" };
 }
 
+/** The channel's label in the page language (channelInfo(c).label stays English, for callers that translate themselves). */
+export function useChannelLabel(): (channel: string) => string {
+  const t = useTranslations("components.channel");
+  return (channel: string) => (Object.hasOwn(STYLES, channel) ? t(channel as ChannelKind) : channelInfo(channel).label);
+}
+
 export function ChannelIcon({ channel, className = "h-3.5 w-3.5" }: { channel: string; className?: string }) {
   return (
     <svg viewBox="0 0 24 24" className={`shrink-0 ${className}`} fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden>
@@ -28,10 +35,11 @@ export function ChannelIcon({ channel, className = "h-3.5 w-3.5" }: { channel: s
 
 export function ChannelBadge({ channel, compact = false }: { channel: string; compact?: boolean }) {
   const info = channelInfo(channel);
+  const label = useChannelLabel()(channel);
   return (
-    <span className={`inline-flex shrink-0 items-center gap-1 rounded-full px-2 py-0.5 align-middle text-xs font-medium ${info.className}`} title={info.label}>
+    <span className={`inline-flex shrink-0 items-center gap-1 rounded-full px-2 py-0.5 align-middle text-xs font-medium ${info.className}`} title={label}>
       <ChannelIcon channel={channel} className="h-3 w-3" />
-      {compact ? <span className="sr-only">{info.label}</span> : info.label}
+      {compact ? <span className="sr-only">{label}</span> : label}
     </span>
   );
 }

@@ -9,9 +9,10 @@
 // (message.status: sent, failed, retrying…); the timeline shows it from there.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import { ConfirmDialog } from "./dialog";
-import { relativeTime } from "./ui";
+import { relativeTime as relativeTimeIn } from "./ui";
 import { useSocketEvent } from "./use-realtime";
 import { SuggestReply } from "./assistant/suggest-reply";
 
@@ -56,6 +57,9 @@ export function Composer({
   onTyping: (typing: boolean) => void;
   handleRef?: React.Ref<ComposerHandle>;
 }) {
+  const t = useTranslations("components.composer");
+  const locale = useLocale();
+  const relativeTime = (d: Date | string) => relativeTimeIn(d, Date.now(), locale);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = { body: useId(), subject: useId(), cc: useId(), files: useId(), macro: useId(), mentions: useId() };
@@ -148,7 +152,7 @@ export function Composer({
         });
         await note.mutateAsync({ id: conversation.id, body, mentionUserIds: stillMentioned, clientMessageId: uuid() });
         queuedId.current = null;
-        setSentNotice("Note added.");
+        setSentNotice(t("noteAdded"));
       } else {
         const attachments = await Promise.all(files.map(async (f) => ({ filename: f.name, contentType: f.type || "application/octet-stream", dataBase64: await toBase64(f) })));
         const r = await reply.mutateAsync({
@@ -163,7 +167,7 @@ export function Composer({
         void queryClient.invalidateQueries({ queryKey: trpc.conversation.latestOutbound.queryKey({ id: conversation.id }) });
         if (!reported.current.has(r.messageId)) {
           queuedId.current = r.messageId;
-          setSentNotice(isEmail ? "Email queued for sending." : "Reply queued for sending.");
+          setSentNotice(isEmail ? t("emailQueued") : t("replyQueued"));
         }
       }
       reset();
@@ -175,16 +179,16 @@ export function Composer({
   const send = async () => {
     if (busy) return;
     if (!body.trim() && !(mode === "reply" && files.length)) {
-      setError(mode === "note" ? "Write a note first." : "Write a reply first.");
+      setError(mode === "note" ? t("writeNoteFirst") : t("writeReplyFirst"));
       return;
     }
     if (mode === "reply") {
       if (windowClosed) {
-        setError(windowQuery.data?.message ?? "The platform does not allow a reply now.");
+        setError(windowQuery.data?.message ?? t("windowClosed"));
         return;
       }
       if (totalBytes > MAX_BYTES) {
-        setError("Attachments are limited to 10 MB in all.");
+        setError(t("tooLarge"));
         return;
       }
       // Someone else replied since I opened this conversation?
@@ -262,7 +266,7 @@ export function Composer({
 
   const note_ = mode === "note";
   return (
-    <section aria-label="Composer" className={`rounded-xl border bg-surface shadow-sm ${note_ ? "border-amber-300" : "border-slate-200"}`} data-testid="composer">
+    <section aria-label={t("label")} className={`rounded-xl border bg-surface shadow-sm ${note_ ? "border-amber-300" : "border-slate-200"}`} data-testid="composer">
       <div className="flex flex-wrap items-center gap-1 border-b border-slate-100 px-3 pt-2">
         {(["reply", "note"] as const).map((m) => (
           <button
@@ -276,13 +280,13 @@ export function Composer({
             }}
             className={`-mb-px shrink-0 whitespace-nowrap rounded-t-md border-b-2 px-3 py-1.5 text-sm font-medium ${mode === m ? (m === "note" ? "border-amber-500 text-amber-900" : "border-brand-600 text-brand-700") : "border-transparent text-slate-600 hover:text-slate-900"}`}
           >
-            {m === "reply" ? (isEmail ? "Reply by email" : "Reply") : "Internal note"}
+            {m === "reply" ? (isEmail ? t("tabs.replyByEmail") : t("tabs.reply")) : t("tabs.note")}
           </button>
         ))}
         {/* On a phone the macro menu takes its own line above the tabs instead of running out of the composer. */}
         <div className="order-first flex w-full items-center gap-2 pb-1 sm:order-none sm:ml-auto sm:w-auto">
           <label htmlFor={ids.macro} className="sr-only">
-            Insert a macro
+            {t("macroLabel")}
           </label>
           <select
             id={ids.macro}
@@ -292,7 +296,8 @@ export function Composer({
               const macroId = e.target.value;
               if (!macroId) return;
               try {
-                const r = await queryClient.fetchQuery(trpc.macro.render.queryOptions({ macroId, conversationId: conversation.id }));
+                // Fresh every time: a macro edited elsewhere must render as it is now.
+                const r = await queryClient.fetchQuery({ ...trpc.macro.render.queryOptions({ macroId, conversationId: conversation.id }), staleTime: 0 });
                 insertAtCaret(r.text);
               } catch (err) {
                 setError((err as Error).message);
@@ -300,7 +305,7 @@ export function Composer({
             }}
             className="w-full min-w-0 rounded-md border border-slate-300 bg-surface px-2 py-1 text-xs sm:w-auto sm:max-w-40"
           >
-            <option value="">{macros.isError ? "Macros unavailable" : "Insert macro…"}</option>
+            <option value="">{macros.isError ? t("macrosUnavailable") : t("insertMacro")}</option>
             {macros.data?.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -317,20 +322,20 @@ export function Composer({
       {mode === "reply" && windowQuery.data?.message ? (
         <p role="alert" className={`mx-3 mt-2 rounded-lg px-3 py-2 text-sm ${windowQuery.data.canSend ? "bg-amber-50 text-amber-900" : "bg-red-50 text-red-800"}`} data-testid="send-window">
           {windowQuery.data.message}
-          {windowQuery.data.windowEndsAt ? ` (window closes ${relativeTime(windowQuery.data.windowEndsAt)})` : ""}
+          {windowQuery.data.windowEndsAt ? t("windowCloses", { when: relativeTime(windowQuery.data.windowEndsAt) }) : ""}
         </p>
       ) : null}
       {mode === "reply" && isEmail ? (
         <div className="grid gap-2 px-3 pt-2 sm:grid-cols-2">
           <div className="flex items-center gap-2">
             <label htmlFor={ids.subject} className="w-14 shrink-0 text-xs font-medium text-slate-600">
-              Subject
+              {t("subject")}
             </label>
             <input id={ids.subject} value={subject} onChange={(e) => setSubject(e.target.value)} className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm" maxLength={500} />
           </div>
           <div className="flex items-center gap-2">
             <label htmlFor={ids.cc} className="w-14 shrink-0 text-xs font-medium text-slate-600 sm:w-6">
-              Cc
+              {t("cc")}
             </label>
             <input id={ids.cc} value={cc} onChange={(e) => setCc(e.target.value)} placeholder="name@example.com, …" className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm" inputMode="email" />
           </div>
@@ -338,7 +343,7 @@ export function Composer({
       ) : null}
       <div className="relative px-3 pt-2">
         <label htmlFor={ids.body} className="sr-only">
-          {note_ ? "Internal note (only agents see it; type @ to mention)" : `Reply to ${conversation.customerName ?? "the customer"}`}
+          {note_ ? t("noteLabel") : t("replyTo", { name: conversation.customerName ?? t("theCustomer") })}
         </label>
         <textarea
           id={ids.body}
@@ -355,11 +360,11 @@ export function Composer({
           onBlur={() => onTyping(false)}
           aria-controls={mentionQuery !== null ? ids.mentions : undefined}
           aria-autocomplete={note_ ? "list" : undefined}
-          placeholder={note_ ? "Write a note for your team… type @ to mention someone" : `Write your reply to ${conversation.customerName ?? "the customer"}…`}
+          placeholder={note_ ? t("notePlaceholder") : t("replyPlaceholder", { name: conversation.customerName ?? t("theCustomer") })}
           className={`block w-full resize-y rounded-lg border px-3 py-2 text-sm focus:outline-none focus:ring-2 ${note_ ? "border-amber-200 bg-amber-50/50 focus:ring-amber-200" : "border-slate-200 focus:ring-brand-100"}`}
         />
         {mentionQuery !== null && candidates.length ? (
-          <ul id={ids.mentions} role="listbox" aria-label="Mention an agent" className="absolute left-3 top-full z-30 mt-1 w-64 rounded-lg border border-slate-200 bg-surface p-1 shadow-lg">
+          <ul id={ids.mentions} role="listbox" aria-label={t("mentionLabel")} className="absolute left-3 top-full z-30 mt-1 w-64 rounded-lg border border-slate-200 bg-surface p-1 shadow-lg">
             {candidates.map((a, i) => (
               <li
                 key={a.id}
@@ -378,11 +383,11 @@ export function Composer({
         ) : null}
       </div>
       {files.length ? (
-        <ul className="flex flex-wrap gap-2 px-3 pt-2" aria-label="Files to attach">
+        <ul className="flex flex-wrap gap-2 px-3 pt-2" aria-label={t("filesLabel")}>
           {files.map((f, i) => (
             <li key={`${f.name}-${i}`} className="inline-flex items-center gap-1 rounded-md bg-slate-100 px-2 py-0.5 text-xs">
-              <span aria-hidden>📎</span> {f.name} ({Math.max(1, Math.ceil(f.size / 1024))} KB)
-              <button type="button" onClick={() => setFiles((prev) => prev.filter((_, j) => j !== i))} aria-label={`Remove ${f.name}`} className="rounded px-1 text-slate-600 hover:bg-slate-200">
+              <span aria-hidden>📎</span> {f.name} {t("sizeKb", { size: String(Math.max(1, Math.ceil(f.size / 1024))) })}
+              <button type="button" onClick={() => setFiles((prev) => prev.filter((_, j) => j !== i))} aria-label={t("removeFile", { name: f.name })} className="rounded px-1 text-slate-600 hover:bg-slate-200">
                 ×
               </button>
             </li>
@@ -405,40 +410,40 @@ export function Composer({
               onChange={(e) => {
                 const picked = Array.from(e.target.files ?? []);
                 const next = [...files, ...picked];
-                if (next.reduce((s, f) => s + f.size, 0) > MAX_BYTES) setError("Attachments are limited to 10 MB in all.");
+                if (next.reduce((s, f) => s + f.size, 0) > MAX_BYTES) setError(t("tooLarge"));
                 else setFiles(next);
                 e.target.value = "";
               }}
             />
             <label htmlFor={ids.files} className="cursor-pointer rounded-md px-2 py-1 text-sm font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50 focus-within:ring-2">
-              Attach files
+              {t("attachFiles")}
             </label>
           </>
         ) : (
-          <p className="text-xs text-amber-900">Only your team sees notes.</p>
+          <p className="text-xs text-amber-900">{t("notesPrivate")}</p>
         )}
         <span className="text-xs text-slate-600" role="status" aria-live="polite" data-testid="composer-notice">
           {sentNotice}
         </span>
-        <span className="ml-auto hidden text-xs text-slate-600 sm:inline">Ctrl/⌘ + Enter to send</span>
+        <span className="ml-auto hidden text-xs text-slate-600 sm:inline">{t("shortcut")}</span>
         <button
           type="button"
           onClick={() => void send()}
           disabled={busy || Boolean(windowClosed)}
           className={`rounded-lg px-4 py-1.5 text-sm font-semibold text-white disabled:opacity-60 ${note_ ? "bg-amber-700 hover:bg-amber-800" : "bg-brand-600 hover:bg-brand-700"}`}
         >
-          {busy ? "Sending…" : note_ ? "Add note" : isEmail ? "Send email" : "Send"}
+          {busy ? t("sending") : note_ ? t("addNote") : isEmail ? t("sendEmail") : t("send")}
         </button>
       </div>
       <ConfirmDialog
         open={collision !== null}
-        title="Someone else replied"
-        description={
-          <>
-            <strong>{collision?.name ?? "Another agent"}</strong> replied to this customer {collision ? relativeTime(collision.at) : ""}, after you opened the conversation. Read their reply before sending yours?
-          </>
-        }
-        confirmLabel="Send anyway"
+        title={t("collision.title")}
+        description={t.rich("collision.description", {
+          name: collision?.name ?? t("collision.anotherAgent"),
+          when: collision ? relativeTime(collision.at) : "",
+          b: (c) => <strong>{c}</strong>,
+        })}
+        confirmLabel={t("collision.confirm")}
         onClose={() => {
           // Seen it: the next send compares with this reply.
           if (collision) openedOutboundId.current = collision.id;

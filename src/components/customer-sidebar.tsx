@@ -6,13 +6,16 @@
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
+import { JOURNEY_STAGES, STATUSES } from "@/lib/vocabulary";
 import { ChannelBadge } from "./channel";
 import { ConfirmDialog } from "./dialog";
-import { ErrorState, Skeleton, formatDateTime, initials, relativeTime } from "./ui";
+import { ErrorState, Skeleton, formatDate, initials, relativeTime as relativeTimeIn } from "./ui";
 import { useSubscription } from "./use-realtime";
 import { SummaryCard } from "./assistant/summary-card";
 
+/** English identity labels (the sidebar shows components.customerSidebar.identityKinds.<kind>). */
 export const IDENTITY_LABELS: Record<string, string> = {
   email: "Email",
   phone: "Phone",
@@ -48,6 +51,10 @@ function scoreTone(kind: string, score: number) {
 }
 
 export function CustomerSidebar({ customerId, headingLevel = 2, currentConversationId }: { customerId: string; headingLevel?: 1 | 2; currentConversationId?: string }) {
+  const t = useTranslations("components.customerSidebar");
+  const locale = useLocale();
+  const format = useFormatter();
+  const relativeTime = (d: Date | string) => relativeTimeIn(d, Date.now(), locale);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const profile = useQuery(trpc.customer.get.queryOptions({ id: customerId }));
@@ -94,54 +101,60 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
           <H className="truncate text-lg font-semibold">
             {headingLevel === 2 ? (
               <Link href={`/customers/${c.id}`} className="hover:underline">
-                {c.name ?? "Unnamed customer"}
+                {c.name ?? t("unnamed")}
               </Link>
             ) : (
-              (c.name ?? "Unnamed customer")
+              (c.name ?? t("unnamed"))
             )}
           </H>
-          <p className="text-xs text-slate-600">Customer since {formatDateTime(c.createdAt).split(",")[0]}</p>
+          <p className="text-xs text-slate-600">{t("customerSince", { date: formatDate(c.createdAt, locale) })}</p>
         </div>
       </div>
       {c.mergedIntoId ? (
         <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status">
-          Merged into <Link className="underline" href={`/customers/${c.mergedIntoId}`}>another customer</Link>.
+          {t.rich("mergedIntoNotice", {
+            link: (chunks) => (
+              <Link className="underline" href={`/customers/${c.mergedIntoId}`}>
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       ) : null}
       <dl className="mt-4 grid grid-cols-2 gap-2 text-sm">
         <div className="rounded-lg bg-slate-50 p-2.5">
-          <dt className="text-xs text-slate-600">Lifetime value</dt>
-          <dd className="font-semibold">{c.lifetimeValue.toLocaleString("en-US", { style: "currency", currency: "USD" })}</dd>
+          <dt className="text-xs text-slate-600">{t("lifetimeValue")}</dt>
+          <dd className="font-semibold">{format.number(c.lifetimeValue, { style: "currency", currency: "USD" })}</dd>
         </div>
         <div className="rounded-lg bg-slate-50 p-2.5">
-          <dt className="text-xs text-slate-600">Journey stage</dt>
-          <dd className="font-semibold capitalize">{c.journeyStage?.replace("_", " ") ?? "—"}</dd>
+          <dt className="text-xs text-slate-600">{t("journeyStage")}</dt>
+          <dd className="font-semibold capitalize">{c.journeyStage ? ((JOURNEY_STAGES as readonly string[]).includes(c.journeyStage) ? t(`journeyStages.${c.journeyStage}`) : c.journeyStage.replace("_", " ")) : "—"}</dd>
         </div>
         <div className="rounded-lg bg-slate-50 p-2.5">
-          <dt className="text-xs text-slate-600">Touchpoints</dt>
+          <dt className="text-xs text-slate-600">{t("touchpoints")}</dt>
           <dd className="font-semibold">
-            {c.touchpoints.count.toLocaleString()}
+            {format.number(c.touchpoints.count)}
             {c.touchpoints.capped ? "+" : ""}
           </dd>
         </div>
         <div className="rounded-lg bg-slate-50 p-2.5">
-          <dt className="text-xs text-slate-600">Last seen</dt>
+          <dt className="text-xs text-slate-600">{t("lastSeen")}</dt>
           <dd className="font-semibold">{c.lastSeenAt ? relativeTime(c.lastSeenAt) : "—"}</dd>
         </div>
       </dl>
 
       <SummaryCard customerId={customerId} conversationId={currentConversationId} />
 
-      <Section title="Identities" count={c.identities.length}>
+      <Section title={t("sections.identities")} count={c.identities.length}>
         <ul className="space-y-1.5 text-sm">
           {c.identities.map((i) => (
             <li key={i.id} className="flex items-center justify-between gap-2">
-              <span className="shrink-0 text-slate-600">{IDENTITY_LABELS[i.kind] ?? i.kind}</span>
-              <span className="min-w-0 truncate font-mono text-xs" title={`${i.value} · source: ${i.source}${i.verified ? " · verified" : ""}`}>
+              <span className="shrink-0 text-slate-600">{Object.hasOwn(IDENTITY_LABELS, i.kind) ? t(`identityKinds.${i.kind}`) : i.kind}</span>
+              <span className="min-w-0 truncate font-mono text-xs" title={t("identityTitle", { value: i.value, source: i.source, verified: i.verified ? "yes" : "no" })}>
                 {i.value}
                 {i.verified ? (
-                  <span className="ml-1 text-emerald-700" title="verified">
-                    ✓<span className="sr-only"> verified</span>
+                  <span className="ml-1 text-emerald-700" title={t("verified")}>
+                    ✓<span className="sr-only"> {t("verified")}</span>
                   </span>
                 ) : null}
               </span>
@@ -151,7 +164,7 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
       </Section>
 
       {Object.keys(c.attributes).length ? (
-        <Section title="Attributes">
+        <Section title={t("sections.attributes")}>
           <dl className="space-y-1 text-sm">
             {Object.entries(c.attributes)
               .slice(0, showAttrs ? undefined : 5)
@@ -166,18 +179,24 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
           </dl>
           {Object.keys(c.attributes).length > 5 ? (
             <button type="button" className="mt-1 text-xs font-medium text-brand-700 hover:underline" onClick={() => setShowAttrs((v) => !v)} aria-expanded={showAttrs}>
-              {showAttrs ? "Show fewer" : `Show all ${Object.keys(c.attributes).length}`}
+              {showAttrs ? t("showFewer") : t("showAll", { count: String(Object.keys(c.attributes).length) })}
             </button>
           ) : null}
           {c.attributeConflicts.length ? (
             <div className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-950 ring-1 ring-amber-100" data-testid="attribute-conflicts">
-              <p className="font-medium">Conflicting values from a merge</p>
+              <p className="font-medium">{t("conflictsTitle")}</p>
               <ul className="mt-1 space-y-1">
                 {c.attributeConflicts.map((x) => (
                   <li key={`${x.mergeId}-${x.key}`}>
-                    <span className="font-mono">{x.key}</span>: kept <strong>{attrText(x.kept)}</strong> (this profile); the merged profile had{" "}
-                    <strong>{attrText(x.other)}</strong>
-                    <span className="text-amber-800"> · merged {formatDateTime(x.mergedAt).split(",")[0]}</span>
+                    {t.rich("conflict", {
+                      key: x.key,
+                      kept: attrText(x.kept),
+                      other: attrText(x.other),
+                      date: formatDate(x.mergedAt, locale),
+                      k: (chunks) => <span className="font-mono">{chunks}</span>,
+                      b: (chunks) => <strong>{chunks}</strong>,
+                      m: (chunks) => <span className="text-amber-800">{chunks}</span>,
+                    })}
                   </li>
                 ))}
               </ul>
@@ -196,9 +215,9 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
         </div>
       ) : ins ? (
         <>
-          <Section title="Friction">
+          <Section title={t("sections.friction")}>
             {ins.friction.length === 0 ? (
-              <p className="text-sm text-slate-600">No friction signals: no repeat contacts, long waits or hand-offs.</p>
+              <p className="text-sm text-slate-600">{t("noFriction")}</p>
             ) : (
               <ul className="space-y-2 text-sm" data-testid="friction">
                 {ins.friction.map((f) => (
@@ -220,9 +239,9 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
             )}
           </Section>
 
-          <Section title="Open conversations" count={ins.openConversations.length}>
+          <Section title={t("sections.openConversations")} count={ins.openConversations.length}>
             {ins.openConversations.length === 0 ? (
-              <p className="text-sm text-slate-600">None in your inboxes.</p>
+              <p className="text-sm text-slate-600">{t("noOpenConversations")}</p>
             ) : (
               <ul className="space-y-1 text-sm">
                 {ins.openConversations.map((v) => (
@@ -236,7 +255,7 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
                       <span className="min-w-0 flex-1 truncate">
                         #{v.number} {v.subject ?? ""}
                       </span>
-                      <span className="text-xs capitalize text-slate-600">{v.status}</span>
+                      <span className="text-xs capitalize text-slate-600">{(STATUSES as readonly string[]).includes(v.status) ? t(`statuses.${v.status}`) : v.status}</span>
                     </Link>
                   </li>
                 ))}
@@ -244,9 +263,9 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
             )}
           </Section>
 
-          <Section title="CSAT / NPS">
+          <Section title={t("sections.surveys")}>
             {ins.surveys.length === 0 ? (
-              <p className="text-sm text-slate-600">No survey answers yet.</p>
+              <p className="text-sm text-slate-600">{t("noSurveys")}</p>
             ) : (
               <ul className="space-y-1.5 text-sm">
                 {ins.surveys.slice(0, 6).map((s) => (
@@ -267,9 +286,9 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
             )}
           </Section>
 
-          <Section title="Recent product events">
+          <Section title={t("sections.productEvents")}>
             {ins.productEvents.length === 0 ? (
-              <p className="text-sm text-slate-600">No product events tracked.</p>
+              <p className="text-sm text-slate-600">{t("noProductEvents")}</p>
             ) : (
               <ul className="space-y-1 text-sm">
                 {ins.productEvents.map((e) => (
@@ -286,24 +305,24 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
             )}
           </Section>
 
-          <Section title="Possible duplicates" count={ins.duplicates.length}>
+          <Section title={t("sections.duplicates")} count={ins.duplicates.length}>
             {ins.duplicates.length === 0 ? (
-              <p className="text-sm text-slate-600">No likely duplicates.</p>
+              <p className="text-sm text-slate-600">{t("noDuplicates")}</p>
             ) : (
               <ul className="space-y-2 text-sm" data-testid="duplicates">
                 {ins.duplicates.map((d) => (
                   <li key={d.customerId} className="rounded-lg bg-slate-50 px-3 py-2">
                     <div className="flex items-center justify-between gap-2">
                       <Link href={`/customers/${d.customerId}`} className="min-w-0 truncate font-medium hover:underline">
-                        {d.name ?? "Unnamed customer"}
+                        {d.name ?? t("unnamed")}
                       </Link>
                       <button
                         type="button"
                         onClick={() => setConfirm({ kind: "merge", otherId: d.customerId, otherName: d.name })}
                         className="shrink-0 rounded-md bg-surface px-2 py-0.5 text-xs font-semibold text-brand-700 ring-1 ring-brand-100 hover:bg-brand-50"
-                        aria-label={`Merge ${d.name ?? "this customer"} into ${c.name ?? "this customer"}`}
+                        aria-label={t("mergeLabel", { source: d.name ?? t("thisCustomer"), target: c.name ?? t("thisCustomer") })}
                       >
-                        Merge
+                        {t("merge")}
                       </button>
                     </div>
                     <p className="mt-0.5 text-xs text-slate-600">{d.reason}</p>
@@ -314,20 +333,24 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
           </Section>
 
           {ins.merges.length ? (
-            <Section title="Merge history">
+            <Section title={t("sections.mergeHistory")}>
               <ul className="space-y-1.5 text-sm" data-testid="merge-history">
                 {ins.merges.map((m) => (
                   <li key={m.id} className="flex items-center justify-between gap-2">
                     <span className="min-w-0">
                       <span className="block truncate">
-                        {m.direction === "into_this" ? "Merged in " : "Merged into "}
-                        <Link href={`/customers/${m.otherId}`} className="font-medium hover:underline">
-                          {m.otherName ?? "a customer"}
-                        </Link>
+                        {t.rich(m.direction === "into_this" ? "mergedIn" : "mergedInto", {
+                          name: m.otherName ?? t("aCustomer"),
+                          link: (chunks) => (
+                            <Link href={`/customers/${m.otherId}`} className="font-medium hover:underline">
+                              {chunks}
+                            </Link>
+                          ),
+                        })}
                       </span>
                       <span className="block text-xs text-slate-600">
                         {relativeTime(m.at)}
-                        {m.undoneAt ? ` · undone ${relativeTime(m.undoneAt)}` : ""}
+                        {m.undoneAt ? t("undone", { when: relativeTime(m.undoneAt) }) : ""}
                       </span>
                     </span>
                     {!m.undoneAt ? (
@@ -336,7 +359,7 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
                         onClick={() => setConfirm({ kind: "undo", mergeId: m.id, otherName: m.otherName })}
                         className="shrink-0 rounded-md bg-surface px-2 py-0.5 text-xs font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"
                       >
-                        Undo
+                        {t("undo")}
                       </button>
                     ) : null}
                   </li>
@@ -349,16 +372,17 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
 
       <ConfirmDialog
         open={confirm?.kind === "merge"}
-        title="Merge customers?"
+        title={t("mergeDialog.title")}
         description={
-          confirm?.kind === "merge" ? (
-            <>
-              <strong>{confirm.otherName ?? "The other customer"}</strong> will be merged into <strong>{c.name ?? "this customer"}</strong>: their identities,
-              conversations and timeline move here. You can undo this exactly from the merge history.
-            </>
-          ) : null
+          confirm?.kind === "merge"
+            ? t.rich("mergeDialog.description", {
+                source: confirm.otherName ?? t("theOtherCustomerCapital"),
+                target: c.name ?? t("thisCustomer"),
+                b: (chunks) => <strong>{chunks}</strong>,
+              })
+            : null
         }
-        confirmLabel="Merge"
+        confirmLabel={t("merge")}
         busy={merge.isPending}
         error={merge.error?.message}
         onClose={() => {
@@ -369,9 +393,12 @@ export function CustomerSidebar({ customerId, headingLevel = 2, currentConversat
       />
       <ConfirmDialog
         open={confirm?.kind === "undo"}
-        title="Undo merge?"
-        description={<>The merge with <strong>{confirm?.kind === "undo" ? (confirm.otherName ?? "the other customer") : ""}</strong> is undone exactly: their identities, conversations and timeline go back, including what arrived for them since.</>}
-        confirmLabel="Undo merge"
+        title={t("undoDialog.title")}
+        description={t.rich("undoDialog.description", {
+          name: confirm?.kind === "undo" ? (confirm.otherName ?? t("theOtherCustomer")) : "",
+          b: (chunks) => <strong>{chunks}</strong>,
+        })}
+        confirmLabel={t("undoDialog.confirm")}
         tone="danger"
         busy={undo.isPending}
         error={undo.error?.message}

@@ -2,6 +2,7 @@
 // An accessible modal on the native <dialog> element: focus moves in and is
 // trapped by the browser, Esc closes, focus returns to the opener.
 import { useEffect, useId, useRef } from "react";
+import { useTranslations } from "next-intl";
 
 export function Modal({
   open,
@@ -43,7 +44,7 @@ export function Modal({
       onClick={(e) => {
         if (e.target === ref.current) onClose();
       }}
-      className={`m-auto w-[calc(100%-2rem)] rounded-2xl bg-surface p-0 text-slate-900 shadow-2xl backdrop:bg-slate-900/40 ${className}`}
+      className={`m-auto w-[calc(100%-2rem)] rounded-2xl bg-surface p-0 text-slate-900 shadow-2xl backdrop:bg-black/40 ${className}`}
     >
       {open ? (
         <div className="p-5">
@@ -85,6 +86,7 @@ export function ConfirmDialog({
   tone?: "primary" | "danger";
   error?: string | null;
 }) {
+  const t = useTranslations("components.dialog");
   return (
     <Modal open={open} onClose={onClose} title={title} description={description}>
       {error ? (
@@ -94,7 +96,7 @@ export function ConfirmDialog({
       ) : null}
       <div className="mt-5 flex justify-end gap-2">
         <button type="button" onClick={onClose} className="rounded-lg border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
-          Cancel
+          {t("cancel")}
         </button>
         <button
           type="button"
@@ -103,7 +105,7 @@ export function ConfirmDialog({
           autoFocus
           className={`rounded-lg px-3 py-1.5 text-sm font-semibold text-white disabled:opacity-60 ${tone === "danger" ? "bg-red-700 hover:bg-red-800" : "bg-brand-600 hover:bg-brand-700"}`}
         >
-          {busy ? "Working…" : confirmLabel}
+          {busy ? t("working") : confirmLabel}
         </button>
       </div>
     </Modal>

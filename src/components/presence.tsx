@@ -3,6 +3,7 @@
 // or customer, who is typing a reply, and where (per customer, across
 // channels). Talks to src/server/presence/socket.ts.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import { getSocket } from "./use-realtime";
 import { initials } from "./ui";
 
@@ -78,17 +79,19 @@ function colorFor(id: string) {
 }
 
 /** Avatars of the other agents here; a pulsing dot on whoever is typing. */
-export function PresenceAvatars({ viewers, label = "Also viewing" }: { viewers: PresenceViewer[]; label?: string }) {
+export function PresenceAvatars({ viewers, label: labelProp }: { viewers: PresenceViewer[]; label?: string }) {
+  const t = useTranslations("components.presence");
   if (viewers.length === 0) return null;
-  const names = viewers.map((v) => `${v.name}${v.typing ? " (typing)" : ""}`).join(", ");
+  const label = labelProp ?? t("alsoViewing");
+  const names = viewers.map((v) => (v.typing ? t("nameTyping", { name: v.name }) : v.name)).join(", ");
   return (
-    <div className="flex items-center gap-2" data-testid="presence" aria-label={`${label}: ${names}`} role="group">
+    <div className="flex items-center gap-2" data-testid="presence" aria-label={t("groupLabel", { label, names })} role="group">
       <span className="text-xs text-slate-600" aria-hidden>
         {label}
       </span>
       <ul className="flex -space-x-1.5" aria-hidden>
         {viewers.slice(0, 5).map((v) => (
-          <li key={v.userId} className="relative" title={`${v.name}${v.typing ? " is typing…" : " is viewing"}`}>
+          <li key={v.userId} className="relative" title={v.typing ? t("isTyping", { name: v.name }) : t("isViewing", { name: v.name })}>
             <span className={`flex h-7 w-7 items-center justify-center rounded-full text-[11px] font-semibold ring-2 ring-surface ${colorFor(v.userId)}`}>{initials(v.name)}</span>
             {v.typing ? <span className="absolute -bottom-0.5 -right-0.5 h-2.5 w-2.5 animate-pulse rounded-full bg-emerald-500 ring-2 ring-surface" /> : null}
           </li>
@@ -96,7 +99,7 @@ export function PresenceAvatars({ viewers, label = "Also viewing" }: { viewers: 
       </ul>
       {viewers.some((v) => v.typing) ? (
         <span className="text-xs font-medium text-emerald-700" data-testid="presence-typing">
-          {viewers.filter((v) => v.typing).map((v) => v.name.split(" ")[0]).join(", ")} typing…
+          {t("typing", { names: viewers.filter((v) => v.typing).map((v) => v.name.split(" ")[0]).join(", ") })}
         </span>
       ) : null}
     </div>
@@ -105,20 +108,25 @@ export function PresenceAvatars({ viewers, label = "Also viewing" }: { viewers: 
 
 /** "Maya is replying to this customer in conversation #123" — colleagues on the same customer elsewhere. */
 export function CustomerCollisionNotice({ viewers, currentConversationId }: { viewers: PresenceViewer[]; currentConversationId?: string }) {
+  const t = useTranslations("components.presence");
   const relevant = currentConversationId ? viewers.filter((v) => v.conversationId !== currentConversationId) : viewers;
   if (relevant.length === 0) return null;
   return (
     <ul className="space-y-1" aria-live="polite" data-testid="customer-collision">
       {relevant.map((v) => (
         <li key={v.userId} className={`rounded-lg px-3 py-1.5 text-sm ${v.typing ? "bg-amber-50 text-amber-900 ring-1 ring-amber-200" : "bg-slate-100 text-slate-700"}`}>
-          <span className="font-medium">{v.name}</span>{" "}
-          {v.typing ? "is replying to this customer" : "is looking at this customer"}
-          {v.conversationNumber ? (
-            <>
-              {" "}in <a className="underline" href={`/conversations/${v.conversationId}`}>conversation #{v.conversationNumber}</a>
-            </>
-          ) : v.conversationId === null && currentConversationId ? " on their profile" : ""}
-          .
+          {t.rich("collision", {
+            typing: v.typing ? "true" : "false",
+            name: v.name,
+            where: v.conversationNumber ? "conversation" : v.conversationId === null && currentConversationId ? "profile" : "none",
+            number: String(v.conversationNumber ?? ""),
+            who: (c) => <span className="font-medium">{c}</span>,
+            link: (c) => (
+              <a className="underline" href={`/conversations/${v.conversationId}`}>
+                {c}
+              </a>
+            ),
+          })}
         </li>
       ))}
     </ul>

@@ -6,23 +6,19 @@
 // In a conversation, that conversation's items are highlighted.
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import type { TimelineItem } from "@/server/timeline/query";
-import { ChannelBadge, CHANNEL_ORDER, channelInfo } from "./channel";
+import { ChannelBadge, CHANNEL_ORDER, useChannelLabel } from "./channel";
 import { EmotionMarker } from "./emotion-marker";
 import { EmptyState, ErrorState, Skeleton, formatDateTime } from "./ui";
+
+type T = ReturnType<typeof useTranslations<"components.timeline">>;
 import { useConnectionState, useSubscription } from "./use-realtime";
 
 type Channel = (typeof CHANNEL_ORDER)[number];
-const KINDS = [
-  { id: "message", label: "Messages" },
-  { id: "note", label: "Notes" },
-  { id: "ticket_event", label: "Ticket changes" },
-  { id: "product_event", label: "Product events" },
-  { id: "survey_response", label: "Surveys" },
-  { id: "article_view", label: "Articles" },
-  { id: "journey_stage", label: "Journey" },
-] as const;
+// Labels: components.timeline.kinds.<id> ("Messages", "Notes", "Ticket changes", …).
+const KINDS = [{ id: "message" }, { id: "note" }, { id: "ticket_event" }, { id: "product_event" }, { id: "survey_response" }, { id: "article_view" }, { id: "journey_stage" }] as const;
 type Kind = (typeof KINDS)[number]["id"];
 
 function byTimelineOrder(a: TimelineItem, b: TimelineItem) {
@@ -41,6 +37,9 @@ export function Timeline({
   highlightConversationId?: string;
   onFirstItems?: () => void;
 }) {
+  const t = useTranslations("components.timeline");
+  const locale = useLocale();
+  const channelLabel = useChannelLabel();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [channels, setChannels] = useState<Channel[]>([]);
@@ -144,14 +143,14 @@ export function Timeline({
   return (
     <div>
       <div className="mb-3 flex flex-wrap items-center gap-2">
-        <h2 className="mr-1 text-base font-semibold">Timeline</h2>
+        <h2 className="mr-1 text-base font-semibold">{t("title")}</h2>
         <span className={`flex items-center gap-1.5 text-xs ${connected === false ? "text-amber-800" : "text-slate-600"}`} role="status">
           <span className={`h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : connected === false ? "bg-amber-500" : "bg-slate-300"}`} aria-hidden />
-          {connected ? "Live" : connected === false ? "Reconnecting… (may be stale)" : "Connecting…"}
+          {connected ? t("live") : connected === false ? t("reconnecting") : t("connecting")}
         </span>
         <div className="ml-auto flex items-center gap-2">
           <label htmlFor={dateId} className="text-xs font-medium text-slate-600">
-            Jump to date
+            {t("jumpToDate")}
           </label>
           <input
             id={dateId}
@@ -163,15 +162,15 @@ export function Timeline({
           />
           {jumpDate ? (
             <button type="button" onClick={() => setJumpDate("")} className="rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-brand-50">
-              Back to newest
+              {t("backToNewest")}
             </button>
           ) : null}
         </div>
       </div>
       <div className="mb-4 space-y-2">
-        <div role="group" aria-label="Filter by channel" className="flex flex-wrap items-center gap-1.5">
+        <div role="group" aria-label={t("filterByChannel")} className="flex flex-wrap items-center gap-1.5">
           <span className="mr-1 text-xs font-medium text-slate-600" aria-hidden>
-            Channels
+            {t("channels")}
           </span>
           {available.map((c) => {
             const on = channels.includes(c);
@@ -183,14 +182,14 @@ export function Timeline({
                 onClick={() => toggle(setChannels, c)}
                 className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-surface text-slate-700 hover:bg-slate-50"}`}
               >
-                {channelInfo(c).label}
+                {channelLabel(c)}
               </button>
             );
           })}
         </div>
-        <div role="group" aria-label="Filter by kind" className="flex flex-wrap items-center gap-1.5">
+        <div role="group" aria-label={t("filterByKind")} className="flex flex-wrap items-center gap-1.5">
           <span className="mr-1 text-xs font-medium text-slate-600" aria-hidden>
-            Kinds
+            {t("kindsLabel")}
           </span>
           {KINDS.map((k) => {
             const on = kinds.includes(k.id);
@@ -202,7 +201,7 @@ export function Timeline({
                 onClick={() => toggle(setKinds, k.id)}
                 className={`rounded-full border px-2.5 py-1 text-xs font-medium ${on ? "border-slate-800 bg-slate-800 text-white" : "border-slate-300 bg-surface text-slate-700 hover:bg-slate-50"}`}
               >
-                {k.label}
+                {t(`kinds.${k.id}`)}
               </button>
             );
           })}
@@ -213,7 +212,7 @@ export function Timeline({
               onClick={() => setOnlyThis((v) => !v)}
               className={`rounded-full border px-2.5 py-1 text-xs font-medium ${onlyThis ? "border-amber-600 bg-amber-600 text-white" : "border-amber-300 bg-amber-50 text-amber-900 hover:bg-amber-100"}`}
             >
-              Only this conversation
+              {t("onlyThis")}
             </button>
           ) : null}
           {filtered ? (
@@ -226,14 +225,14 @@ export function Timeline({
               }}
               className="px-2 text-xs text-slate-600 underline"
             >
-              Clear filters
+              {t("clearFilters")}
             </button>
           ) : null}
         </div>
       </div>
       {jumpDate ? (
         <p className="mb-3 rounded-lg bg-slate-100 px-3 py-2 text-sm text-slate-700" role="status">
-          Showing touchpoints up to {new Date(`${jumpDate}T12:00:00`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })}, going back in time.
+          {t("showingUpTo", { date: new Date(`${jumpDate}T12:00:00`).toLocaleDateString(locale === "en" ? "en-GB" : locale, { day: "numeric", month: "long", year: "numeric" }) })}
         </p>
       ) : null}
       {query.isPending ? (
@@ -241,9 +240,9 @@ export function Timeline({
       ) : query.isError ? (
         <ErrorState error={query.error} retry={() => void query.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState title="Nothing on this timeline yet">{filtered || jumpDate ? "No touchpoints match these filters." : "Touchpoints appear here as they happen."}</EmptyState>
+        <EmptyState title={t("emptyTitle")}>{filtered || jumpDate ? t("emptyFiltered") : t("emptyHint")}</EmptyState>
       ) : (
-        <ol className="relative space-y-3 border-l border-slate-200 pl-5" aria-label="Touchpoints, newest first" data-testid="timeline">
+        <ol className="relative space-y-3 border-l border-slate-200 pl-5" aria-label={t("listLabel")} data-testid="timeline">
           {items.map((item) => (
             <TimelineEntry key={item.id} item={item} highlight={Boolean(highlightConversationId && item.conversationId === highlightConversationId)} />
           ))}
@@ -252,25 +251,33 @@ export function Timeline({
       <div ref={sentinel} aria-hidden className="h-4" />
       {query.isFetchingNextPage ? (
         <p className="py-3 text-center text-sm text-slate-600" role="status">
-          Loading older touchpoints…
+          {t("loadingOlder")}
         </p>
       ) : null}
       {query.isFetchNextPageError ? <ErrorState error={query.error} retry={() => void query.fetchNextPage()} /> : null}
-      {!query.hasNextPage && items.length > 0 ? <p className="py-3 text-center text-xs text-slate-500">Beginning of this customer’s history</p> : null}
+      {!query.hasNextPage && items.length > 0 ? <p className="py-3 text-center text-xs text-slate-500">{t("beginning")}</p> : null}
     </div>
   );
 }
 
+const DELIVERY_STATUSES = new Set(["queued", "sending", "sent", "delivered", "read", "failed"]);
+
 function DeliveryStatus({ item }: { item: TimelineItem }) {
+  const t = useTranslations("components.timeline");
   const trpc = useTRPC();
   const retry = useMutation(trpc.conversation.retryDelivery.mutationOptions());
   const status = item.deliveryStatus;
   if (!status) return null;
-  const label: Record<string, string> = { queued: "Queued", sending: "Sending…", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Failed" };
   return (
     <div className={`mt-1 flex items-center justify-end gap-2 text-xs ${status === "failed" ? "text-red-700" : "text-slate-600"}`}>
       <p data-testid="delivery-status" data-status={status}>
-        {status === "failed" ? `Failed: ${item.deliveryError ?? "unknown reason"}` : status === "queued" && item.deliveryError ? `Queued — ${item.deliveryError}` : (label[status] ?? status)}
+        {status === "failed"
+          ? t("delivery.failedBecause", { reason: item.deliveryError ?? t("delivery.unknownReason") })
+          : status === "queued" && item.deliveryError
+            ? t("delivery.queuedBecause", { reason: item.deliveryError })
+            : DELIVERY_STATUSES.has(status)
+              ? t(`delivery.${status}`)
+              : status}
       </p>
       {status === "failed" && item.messageId ? (
         <button
@@ -279,7 +286,7 @@ function DeliveryStatus({ item }: { item: TimelineItem }) {
           onClick={() => retry.mutate({ messageId: item.messageId! })}
           className="rounded-md bg-surface px-2 py-0.5 font-semibold text-red-800 ring-1 ring-red-200 hover:bg-red-50 disabled:opacity-60"
         >
-          {retry.isPending ? "Retrying…" : "Retry"}
+          {retry.isPending ? t("delivery.retrying") : t("delivery.retry")}
         </button>
       ) : null}
       {retry.isError ? <span role="alert">{retry.error.message}</span> : null}
@@ -288,20 +295,22 @@ function DeliveryStatus({ item }: { item: TimelineItem }) {
 }
 
 function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boolean }) {
+  const t = useTranslations("components.timeline");
+  const locale = useLocale();
   const time = (
     <time dateTime={item.occurredAt} className="text-xs text-slate-600">
-      {formatDateTime(item.occurredAt)}
+      {formatDateTime(item.occurredAt, locale)}
     </time>
   );
   const marker = <span className={`absolute -left-[26px] mt-1.5 h-2.5 w-2.5 rounded-full border-2 border-surface ${highlight ? "bg-brand-600" : "bg-slate-400"}`} aria-hidden />;
-  const here = highlight ? <span className="sr-only">(this conversation)</span> : null;
+  const here = highlight ? <span className="sr-only">{t("thisConversation")}</span> : null;
   const conv = item.conversationNumber ? (
     <span className={`text-xs ${highlight ? "font-semibold text-brand-700" : "text-slate-500"}`}>#{item.conversationNumber}</span>
   ) : null;
   const meta = (
     <div className="mb-1 flex flex-wrap items-center gap-2">
       <ChannelBadge channel={item.channel} />
-      <span className="text-xs font-medium text-slate-800">{actorLabel(item)}</span>
+      <span className="text-xs font-medium text-slate-800">{actorLabel(item, t)}</span>
       {conv}
       {time}
       {item.emotion ? <EmotionMarker emotion={item.emotion} /> : null}
@@ -320,21 +329,21 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
         <div
           className={`max-w-3xl rounded-xl px-4 py-3 text-sm shadow-sm ${note ? "border border-amber-200 bg-amber-50" : outbound ? "bg-brand-50 ring-1 ring-brand-100" : "bg-surface ring-1 ring-slate-200"} ${highlight && !note ? "ring-2 ring-brand-200" : ""}`}
         >
-          {note ? <p className="mb-1 text-xs font-semibold text-amber-900">Internal note</p> : null}
+          {note ? <p className="mb-1 text-xs font-semibold text-amber-900">{t("internalNote")}</p> : null}
           {item.subject ? <p className="mb-1 font-medium">{item.subject}</p> : null}
           {item.bodyHtml ? <EmailBody html={item.bodyHtml} remoteImages={item.remoteImages} /> : <p className="whitespace-pre-wrap break-words">{item.text}</p>}
           {item.quotedText ? (
             <details className="mt-2 text-xs text-slate-600">
-              <summary className="cursor-pointer select-none">Show quoted text</summary>
+              <summary className="cursor-pointer select-none">{t("showQuoted")}</summary>
               <pre className="mt-1 whitespace-pre-wrap font-sans">{item.quotedText}</pre>
             </details>
           ) : null}
           {item.attachments.length ? (
-            <ul className="mt-2 flex flex-wrap gap-2" aria-label="Attachments">
+            <ul className="mt-2 flex flex-wrap gap-2" aria-label={t("attachments")}>
               {item.attachments.map((a) => (
                 <li key={a.id}>
                   <a href={`/api/attachments/${a.id}`} download={a.filename} className="inline-flex items-center gap-1 rounded-md bg-surface px-2 py-1 text-xs ring-1 ring-slate-200 hover:bg-slate-50">
-                    <span aria-hidden>📎</span> {a.filename} <span className="text-slate-600">({Math.max(1, Math.ceil(a.size / 1024))} KB)</span>
+                    <span aria-hidden>📎</span> {a.filename} <span className="text-slate-600">{t("sizeKb", { size: String(Math.max(1, Math.ceil(a.size / 1024))) })}</span>
                   </a>
                 </li>
               ))}
@@ -376,6 +385,7 @@ function TimelineEntry({ item, highlight }: { item: TimelineItem; highlight: boo
  * so the sender learns nothing about the agent's browser.
  */
 function EmailBody({ html, remoteImages }: { html: string; remoteImages: number }) {
+  const t = useTranslations("components.timeline");
   const body = useRef<HTMLDivElement>(null);
   const loaded = useRef<HTMLSpanElement>(null);
   const [load, setLoad] = useState(false);
@@ -397,17 +407,17 @@ function EmailBody({ html, remoteImages }: { html: string; remoteImages: number 
         <p className="mb-2 flex flex-wrap items-center gap-2 rounded-md bg-slate-50 px-2 py-1 text-xs text-slate-700 ring-1 ring-slate-200" aria-live="polite">
           {load ? (
             <span ref={loaded} tabIndex={-1} className="outline-none">
-              Remote images loaded through Throughline’s image proxy
+              {t("remoteLoaded")}
             </span>
           ) : (
             <>
-              <span>Remote images blocked{remoteImages > 1 ? ` (${remoteImages})` : ""} —</span>
+              <span>{t("remoteBlocked", { count: remoteImages })}</span>
               <button
                 type="button"
                 onClick={() => setLoad(true)}
                 className="rounded font-medium text-brand-700 underline hover:text-brand-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
               >
-                Load images
+                {t("loadImages")}
               </button>
             </>
           )}
@@ -418,10 +428,10 @@ function EmailBody({ html, remoteImages }: { html: string; remoteImages: number 
   );
 }
 
-function actorLabel(item: TimelineItem) {
-  if (item.actor === "agent") return item.actorName ?? "Agent";
+function actorLabel(item: TimelineItem, t: T) {
+  if (item.actor === "agent") return item.actorName ?? t("actors.agent");
   // The widget answer bot's turns (src/server/assistant/bot.ts).
-  if ((item.payload as { bot?: unknown } | null)?.bot === true) return "Bot";
-  if (item.actor === "system") return "System";
-  return item.direction === "outbound" ? "Agent" : "Customer";
+  if ((item.payload as { bot?: unknown } | null)?.bot === true) return t("actors.bot");
+  if (item.actor === "system") return t("actors.system");
+  return item.direction === "outbound" ? t("actors.agent") : t("actors.customer");
 }

@@ -1,11 +1,13 @@
 // Small shared UI states: loading skeletons, empty states, errors, relative time.
+import { useTranslations } from "next-intl";
 export function Skeleton({ lines = 3 }: { lines?: number }) {
+  const t = useTranslations("components.ui");
   return (
-    <div className="animate-pulse space-y-3" role="status" aria-label="Loading">
+    <div className="animate-pulse space-y-3" role="status" aria-label={t("loadingLabel")}>
       {Array.from({ length: lines }, (_, i) => (
         <div key={i} className="h-14 rounded-lg bg-slate-200/70" />
       ))}
-      <span className="sr-only">Loading…</span>
+      <span className="sr-only">{t("loading")}</span>
     </div>
   );
 }
@@ -37,29 +39,32 @@ export function isNotFoundError(error: ShownError | undefined): boolean {
 
 /** The calm "Not found" notice (unknown, hidden or malformed ids): nothing to retry. */
 export function NotFoundNotice({ message }: { message: string }) {
+  const t = useTranslations("components.ui");
   return (
     <div role="status" className="rounded-xl border border-slate-200 bg-surface px-4 py-3 text-sm text-slate-700" data-testid="not-found">
-      <p className="font-medium text-slate-900">Not found</p>
+      <p className="font-medium text-slate-900">{t("notFound")}</p>
       <p className="mt-0.5">{message}</p>
-      <p className="mt-1 text-slate-500">It may have been removed or merged, or it belongs to a team you are not on. A supervisor or an admin can check.</p>
+      <p className="mt-1 text-slate-500">{t("notFoundHint")}</p>
     </div>
   );
 }
 
+/** English text of components.ui.malformedId (kept for callers outside React). */
 export const MALFORMED_ID_MESSAGE = "Nothing has this id: the link may be mistyped or cut short.";
 
 /** An error from the server. Not-found is not a fault: a calm notice, no retry (it would answer the same). */
 export function ErrorState({ error, retry }: { error: ShownError; retry?: () => void }) {
+  const t = useTranslations("components.ui");
   if (isNotFoundError(error)) {
-    return <NotFoundNotice message={error?.data?.code === "NOT_FOUND" ? error.message : MALFORMED_ID_MESSAGE} />;
+    return <NotFoundNotice message={error?.data?.code === "NOT_FOUND" ? error.message : t("malformedId")} />;
   }
   return (
     <div role="alert" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
-      <p className="font-medium">Something went wrong</p>
-      <p className="mt-0.5">{error?.message ?? "Unknown error"}</p>
+      <p className="font-medium">{t("errorTitle")}</p>
+      <p className="mt-0.5">{error?.message ?? t("unknownError")}</p>
       {retry ? (
         <button type="button" onClick={retry} className="mt-2 rounded-md bg-surface px-3 py-1 text-xs font-semibold text-red-800 ring-1 ring-red-200 hover:bg-red-100">
-          Try again
+          {t("tryAgain")}
         </button>
       ) : null}
     </div>
@@ -100,6 +105,12 @@ export function shortDuration(ms: number, locale = "en"): string {
 export function formatDateTime(date: Date | string, locale = "en-GB") {
   const d = typeof date === "string" ? new Date(date) : date;
   return d.toLocaleString(locale === "en" ? "en-GB" : locale, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/** The date alone ("4 Dec 2026" in English), as formatDateTime writes it. */
+export function formatDate(date: Date | string, locale = "en-GB") {
+  const d = typeof date === "string" ? new Date(date) : date;
+  return d.toLocaleDateString(locale === "en" ? "en-GB" : locale, { day: "numeric", month: "short", year: "numeric" });
 }
 
 export function initials(name: string | null | undefined) {

@@ -7,6 +7,7 @@
 // indicator goes on false, on the customer's message arriving, or by itself
 // VISITOR_TYPING_TTL_MS after the last true (a lost false, a closed tab).
 import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import { useSocketEvent } from "./use-realtime";
 
 export const VISITOR_TYPING_TTL_MS = 6_000;
@@ -40,8 +41,9 @@ export function useVisitorTyping(conversationId: string): boolean {
 
 /** Always mounted (an aria-live region must exist before it speaks); empty while nobody types. */
 export function VisitorTypingIndicator({ conversationId, name }: { conversationId: string; name: string | null }) {
+  const t = useTranslations("components.visitorTyping");
   const typing = useVisitorTyping(conversationId);
-  const who = name?.trim().split(/\s+/)[0] || "The customer";
+  const who = name?.trim().split(/\s+/)[0] || t("theCustomer");
   return (
     <p aria-live="polite" className="flex min-h-5 items-center gap-2 text-sm text-slate-600" data-testid="visitor-typing">
       {typing ? (
@@ -51,7 +53,7 @@ export function VisitorTypingIndicator({ conversationId, name }: { conversationI
               <span key={delay} className="h-1.5 w-1.5 animate-bounce rounded-full bg-emerald-600" style={{ animationDelay: `${delay}ms` }} />
             ))}
           </span>
-          <span>{who} is typing…</span>
+          <span>{t("typing", { name: who })}</span>
         </>
       ) : null}
     </p>

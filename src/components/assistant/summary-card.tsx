@@ -6,9 +6,11 @@
 // paint; a skeleton meanwhile. Labelled when the local fallback answered.
 import { useIsFetching, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
-import { Skeleton, formatDateTime } from "../ui";
+import { Skeleton, formatDateTime as formatDateTimeIn } from "../ui";
 
+// English titles; the card shows components.summary.sections.<section>.
 const SECTION_TITLES: Record<string, string> = {
   conversation: "This conversation",
   purchase: "What they bought",
@@ -24,6 +26,7 @@ const SECTION_TITLES: Record<string, string> = {
 type Ref = { eventId: string; occurredAt: string; channel: string; kind: string; excerpt: string };
 
 export function SummaryCard({ customerId, conversationId }: { customerId: string; conversationId?: string }) {
+  const t = useTranslations("components.summary");
   const trpc = useTRPC();
   const qc = useQueryClient();
   const timelineKey = useMemo(() => trpc.customer.timeline.pathKey(), [trpc]);
@@ -39,12 +42,12 @@ export function SummaryCard({ customerId, conversationId }: { customerId: string
   const summary = useQuery({ ...trpc.assistant.summary.queryOptions({ customerId, conversationId }), enabled: ready, staleTime: 60_000, retry: false });
 
   return (
-    <section className="mt-5 rounded-lg bg-slate-50 p-3" aria-label="Assistant summary" data-testid="assistant-summary" data-source={summary.data?.source}>
+    <section className="mt-5 rounded-lg bg-slate-50 p-3" aria-label={t("label")} data-testid="assistant-summary" data-source={summary.data?.source}>
       <h3 className="flex flex-wrap items-center gap-2 text-xs font-semibold uppercase tracking-wide text-slate-600">
-        Summary
+        {t("title")}
         {summary.data ? (
           <span className={`rounded-full px-1.5 py-0.5 text-[10px] normal-case tracking-normal ${summary.data.source === "llm" ? "bg-brand-100 text-brand-800" : "bg-slate-200 text-slate-700"}`} data-testid="assistant-summary-label">
-            {summary.data.source === "llm" ? `AI · ${summary.data.model ?? "provider"}` : "local, no AI provider"}
+            {summary.data.source === "llm" ? t("ai", { model: summary.data.model ?? t("provider") }) : t("local")}
           </span>
         ) : null}
       </h3>
@@ -54,10 +57,10 @@ export function SummaryCard({ customerId, conversationId }: { customerId: string
         </div>
       ) : summary.isError ? (
         <p className="mt-2 text-sm text-slate-600" role="status">
-          {summary.error.data?.code === "FORBIDDEN" ? summary.error.message : "The summary is unavailable right now."}{" "}
+          {summary.error.data?.code === "FORBIDDEN" ? summary.error.message : t("unavailable")}{" "}
           {summary.error.data?.code === "FORBIDDEN" ? null : (
             <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => void summary.refetch()}>
-              Retry
+              {t("retry")}
             </button>
           )}
         </p>
@@ -69,6 +72,7 @@ export function SummaryCard({ customerId, conversationId }: { customerId: string
 }
 
 function SummaryBody({ claims, notice }: { claims: { section: string; text: string; refs: Ref[] }[]; notice: string | null }) {
+  const t = useTranslations("components.summary");
   const sections = [...new Set(claims.map((c) => c.section))];
   return (
     <div className="mt-2 space-y-2 text-sm">
@@ -77,10 +81,10 @@ function SummaryBody({ claims, notice }: { claims: { section: string; text: stri
           {notice}
         </p>
       ) : null}
-      {claims.length === 0 ? <p className="text-slate-600">Nothing to summarize yet.</p> : null}
+      {claims.length === 0 ? <p className="text-slate-600">{t("empty")}</p> : null}
       {sections.map((s) => (
         <div key={s}>
-          <p className="text-xs font-medium text-slate-600">{SECTION_TITLES[s] ?? s}</p>
+          <p className="text-xs font-medium text-slate-600">{Object.hasOwn(SECTION_TITLES, s) ? t(`sections.${s}`) : s}</p>
           <ul className="mt-0.5 space-y-1">
             {claims
               .filter((c) => c.section === s)
@@ -95,6 +99,9 @@ function SummaryBody({ claims, notice }: { claims: { section: string; text: stri
 }
 
 function ClaimLine({ text, refs }: { text: string; refs: Ref[] }) {
+  const t = useTranslations("components.summary");
+  const locale = useLocale();
+  const formatDateTime = (d: Date | string) => formatDateTimeIn(d, locale);
   const [shown, setShown] = useState<Ref | null>(null);
   return (
     <li className="leading-5 text-slate-800" data-testid="assistant-claim">
@@ -105,7 +112,7 @@ function ClaimLine({ text, refs }: { text: string; refs: Ref[] }) {
           type="button"
           data-event-ref={r.eventId}
           title={`${formatDateTime(r.occurredAt)} · ${r.channel}: ${r.excerpt}`}
-          aria-label={`Source ${k + 1}: ${r.channel}, ${formatDateTime(r.occurredAt)}`}
+          aria-label={t("sourceLabel", { n: String(k + 1), channel: r.channel, date: formatDateTime(r.occurredAt) })}
           className="ml-0.5 rounded bg-surface px-1 text-[10px] font-semibold text-brand-700 ring-1 ring-slate-200 hover:bg-brand-50"
           onClick={() => {
             setShown((prev) => (prev?.eventId === r.eventId ? null : r));

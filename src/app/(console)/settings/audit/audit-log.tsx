@@ -4,8 +4,9 @@
 // each entry's details, and the filtered log as a CSV download.
 import { useState } from "react";
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
-import { formatDateTime, relativeTime } from "@/components/ui";
+import { formatDateTime as formatDateTimeIn, relativeTime as relativeTimeIn } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
 import { FormError, ListStates, SettingsTable, inputClass, primaryButton, secondaryButton } from "../form-kit";
 
@@ -25,6 +26,10 @@ function toInput(f: Filters) {
 }
 
 export function AuditLog() {
+  const t = useTranslations("settings.audit");
+  const locale = useLocale();
+  const relativeTime = (d: Date | string) => relativeTimeIn(d, Date.now(), locale);
+  const formatDateTime = (d: Date | string) => formatDateTimeIn(d, locale);
   const trpc = useTRPC();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
@@ -40,7 +45,8 @@ export function AuditLog() {
         a.download = `throughline-audit-${new Date().toISOString().slice(0, 10)}.csv`;
         a.click();
         URL.revokeObjectURL(url);
-        setExported(`Exported ${r.rows.toLocaleString("en")} entries${r.truncated ? " (the newest 10,000: narrow the filters for the rest)" : ""}.`);
+        const rows = r.rows.toLocaleString(locale);
+        setExported(r.truncated ? t("exportedTruncated", { rows }) : t("exported", { rows }));
       },
     }),
   );
@@ -49,9 +55,9 @@ export function AuditLog() {
 
   return (
     <div className="space-y-6">
-      <Panel title="Audit log">
+      <Panel title={t("title")}>
         <form
-          aria-label="Filter the audit log"
+          aria-label={t("filterLabel")}
           className="mb-4 flex flex-wrap items-end gap-3"
           onSubmit={(e) => {
             e.preventDefault();
@@ -59,53 +65,53 @@ export function AuditLog() {
           }}
         >
           <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-            Actor
+            {t("actor")}
             <select className={`${inputClass} w-64`} value={draft.actor} onChange={set("actor")}>
-              <option value="">anyone</option>
-              <option value="system">the system</option>
+              <option value="">{t("anyone")}</option>
+              <option value="system">{t("theSystem")}</option>
               {facets.data?.actors.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.email})</option>)}
             </select>
           </label>
           <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-            Action
-            <input className={`${inputClass} w-52`} list="audit-actions" value={draft.action} onChange={set("action")} placeholder="e.g. webhook. or user.updated" />
+            {t("action")}
+            <input className={`${inputClass} w-52`} list="audit-actions" value={draft.action} onChange={set("action")} placeholder={t("actionPlaceholder")} />
             <datalist id="audit-actions">{facets.data?.actions.map((a) => <option key={a} value={a} />)}</datalist>
           </label>
           <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-            Object
+            {t("object")}
             <select className={inputClass} value={draft.targetType} onChange={set("targetType")}>
-              <option value="">any</option>
-              {facets.data?.targetTypes.map((t) => <option key={t} value={t}>{t.replace(/_/g, " ")}</option>)}
+              <option value="">{t("any")}</option>
+              {facets.data?.targetTypes.map((type) => <option key={type} value={type}>{type.replace(/_/g, " ")}</option>)}
             </select>
           </label>
           <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-            Object id
-            <input className={`${inputClass} w-64 font-mono`} value={draft.targetId} onChange={set("targetId")} placeholder="a customer, user, endpoint… id" />
+            {t("objectId")}
+            <input className={`${inputClass} w-64 font-mono`} value={draft.targetId} onChange={set("targetId")} placeholder={t("objectIdPlaceholder")} />
           </label>
           <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-            From
+            {t("from")}
             <input type="date" className={inputClass} value={draft.from} onChange={set("from")} />
           </label>
           <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-            To
+            {t("to")}
             <input type="date" className={inputClass} value={draft.to} onChange={set("to")} />
           </label>
-          <button type="submit" className={primaryButton}>Apply</button>
-          <button type="button" className={secondaryButton} onClick={() => { setDraft(EMPTY); setApplied(EMPTY); }}>Clear</button>
-          <button type="button" className={`${secondaryButton} ml-auto`} disabled={exportCsv.isPending} onClick={() => { setExported(null); exportCsv.mutate(toInput(applied)); }}>
-            {exportCsv.isPending ? "Exporting…" : "Export CSV"}
+          <button type="submit" className={primaryButton}>{t("apply")}</button>
+          <button type="button" className={secondaryButton} onClick={() => { setDraft(EMPTY); setApplied(EMPTY); }}>{t("clear")}</button>
+          <button type="button" className={`${secondaryButton} ms-auto`} disabled={exportCsv.isPending} onClick={() => { setExported(null); exportCsv.mutate(toInput(applied)); }}>
+            {exportCsv.isPending ? t("exporting") : t("exportCsv")}
           </button>
         </form>
         <p aria-live="polite" className={exported ? "mb-3 text-sm text-emerald-800" : "sr-only"}>{exported ?? ""}</p>
         {exportCsv.error ? <div className="mb-3"><FormError error={exportCsv.error} /></div> : null}
-        <ListStates query={{ ...log, data: items }} lines={6} emptyTitle="Nothing recorded" emptyText={applied === EMPTY ? "Admin and system actions appear here as they happen." : "No entry matches these filters."}>
+        <ListStates query={{ ...log, data: items }} lines={6} emptyTitle={t("emptyTitle")} emptyText={applied === EMPTY ? t("emptyText") : t("emptyFiltered")}>
           {(rows) => (
             <>
-              <SettingsTable testId="audit-table" columns={["When", "Actor", "Action", "Object", "Details"]}>
+              <SettingsTable testId="audit-table" columns={[t("column.when"), t("column.actor"), t("column.action"), t("column.object"), t("column.details")]}>
                 {rows.map((e) => (
                   <tr key={e.id}>
                     <td className="px-4 py-2 align-top text-xs whitespace-nowrap text-slate-700" title={formatDateTime(e.at)}>{relativeTime(e.at)}<span className="block text-slate-500">{formatDateTime(e.at)}</span></td>
-                    <td className="px-3 py-2 align-top text-sm">{e.actor.name ?? <span className="text-slate-600">{e.actor.type === "system" ? "System" : e.actor.type}</span>}{e.actor.email ? <span className="block text-xs text-slate-500">{e.actor.email}</span> : null}</td>
+                    <td className="px-3 py-2 align-top text-sm">{e.actor.name ?? <span className="text-slate-600">{e.actor.type === "system" ? t("system") : e.actor.type}</span>}{e.actor.email ? <span className="block text-xs text-slate-500">{e.actor.email}</span> : null}</td>
                     <td className="px-3 py-2 align-top"><code className="text-xs font-semibold text-slate-800">{e.action}</code></td>
                     <td className="px-3 py-2 align-top text-xs text-slate-700">{e.targetType.replace(/_/g, " ")}<span className="block max-w-[14rem] truncate font-mono text-slate-500" title={e.targetId}>{e.targetId}</span></td>
                     <td className="px-3 py-2 align-top">
@@ -122,7 +128,7 @@ export function AuditLog() {
               </SettingsTable>
               {log.hasNextPage ? (
                 <div className="mt-3">
-                  <button type="button" className={secondaryButton} disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>{log.isFetchingNextPage ? "Loading…" : "Older entries"}</button>
+                  <button type="button" className={secondaryButton} disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>{log.isFetchingNextPage ? t("loading") : t("older")}</button>
                 </div>
               ) : null}
             </>

@@ -1,6 +1,7 @@
 "use server";
 // Admin actions for social inboxes; the service validates and audits.
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { createSocialInbox, updateSocialInbox } from "@/server/channels/social/inboxes";
 import { adminFormAction, type ChannelFormState } from "./admin-action";
 
@@ -19,7 +20,7 @@ export async function createChannelAction(_prev: ChannelFormState, form: FormDat
       viewer.userId,
     );
     revalidatePath("/settings/channels");
-    return `Created “${created.name}”. Point the platform's webhook at ${created.webhookUrl}.`;
+    return (await getTranslations("settings.channels.action"))("created", { name: created.name, url: created.webhookUrl });
   });
 }
 
@@ -31,6 +32,6 @@ export async function updateChannelAction(_prev: ChannelFormState, form: FormDat
       viewer.userId,
     );
     revalidatePath("/settings/channels");
-    return "Saved.";
+    return (await getTranslations("settings.channels.action"))("saved");
   });
 }

@@ -1,10 +1,12 @@
 "use client";
 // The widget inbox's allowed origins, with the warning an open widget deserves.
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import type { ChannelFormState } from "./actions";
 import { updateAllowedOriginsAction } from "./widget-actions";
 
 export function WidgetOriginsForm({ inbox }: { inbox: { id: string; name: string; allowedOrigins: string[] } }) {
+  const t = useTranslations("settings.channels");
   const [state, action, pending] = useActionState<ChannelFormState, FormData>(updateAllowedOriginsAction, {});
   const open = inbox.allowedOrigins.length === 0;
   return (
@@ -12,11 +14,11 @@ export function WidgetOriginsForm({ inbox }: { inbox: { id: string; name: string
       <input type="hidden" name="id" value={inbox.id} />
       {open ? (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm font-medium text-amber-900">
-          Any website can embed this widget — add allowed origins
+          {t("origins.open")}
         </p>
       ) : null}
       <label className="block text-xs font-medium text-slate-600">
-        Allowed origins (one per line, e.g. https://www.example.com; exact scheme, host and port)
+        {t("origins.label")}
         <textarea
           name="allowedOrigins"
           rows={3}
@@ -26,7 +28,7 @@ export function WidgetOriginsForm({ inbox }: { inbox: { id: string; name: string
         />
       </label>
       <div className="flex items-center gap-3">
-        <button type="submit" disabled={pending} className="rounded-lg border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">{pending ? "Saving…" : "Save origins"}</button>
+        <button type="submit" disabled={pending} className="rounded-lg border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">{pending ? t("form.saving") : t("origins.save")}</button>
         {state.error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{state.error}</p> : null}
         {state.ok ? <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{state.ok}</p> : null}
       </div>

@@ -2,6 +2,7 @@
 // Help-center articles editor: list, create, edit (Markdown with live preview), publish, delete.
 import { useEffect, useMemo, useState } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import { ErrorState, Skeleton, relativeTime } from "@/components/ui";
 
@@ -19,6 +20,8 @@ function useDebounced<T>(value: T, ms: number) {
 }
 
 export function HelpCenterEditor() {
+  const t = useTranslations("settings.helpCenter");
+  const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const list = useQuery(trpc.helpcenter.list.queryOptions());
@@ -44,18 +47,18 @@ export function HelpCenterEditor() {
     <div className="grid gap-5 lg:grid-cols-[300px_minmax(0,1fr)]">
       <aside className="rounded-xl bg-surface p-3 ring-1 ring-slate-200">
         <div className="flex items-center gap-2">
-          <input className={`${input} flex-1`} placeholder="Filter articles" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter articles" />
-          <button type="button" onClick={() => { setSelected(null); setDraft(NEW); }} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">New</button>
+          <input className={`${input} flex-1`} placeholder={t("filter")} value={filter} onChange={(e) => setFilter(e.target.value)} aria-label={t("filter")} />
+          <button type="button" onClick={() => { setSelected(null); setDraft(NEW); }} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">{t("new")}</button>
         </div>
         {list.isPending ? <div className="mt-3"><Skeleton lines={4} /></div> : list.isError ? <ErrorState error={list.error} /> : (
           <ul className="mt-3 max-h-[70vh] space-y-0.5 overflow-y-auto" data-testid="article-list">
             {visible.map((a) => (
               <li key={a.id}>
-                <button type="button" onClick={() => setSelected(a.id)} className={`w-full rounded-md px-2 py-1.5 text-left ${selected === a.id ? "bg-brand-50" : "hover:bg-slate-50"}`}>
+                <button type="button" onClick={() => setSelected(a.id)} className={`w-full rounded-md px-2 py-1.5 text-start ${selected === a.id ? "bg-brand-50" : "hover:bg-slate-50"}`}>
                   <span className="block truncate text-sm font-medium text-slate-800">{a.title}</span>
                   <span className="flex items-center gap-2 text-xs text-slate-500">
-                    <span className={`rounded px-1.5 font-medium ${a.status === "published" ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-600"}`}>{a.status}</span>
-                    {a.category} · {a.locale} · {a.views} views · helped {a.helpfulYes}/{a.helpfulYes + a.helpfulNo}
+                    <span className={`rounded px-1.5 font-medium ${a.status === "published" ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-600"}`}>{t(`status.${a.status}`)}</span>
+                    {t("meta", { category: a.category, locale: a.locale, views: String(a.views), yes: String(a.helpfulYes), total: String(a.helpfulYes + a.helpfulNo) })}
                   </span>
                 </button>
               </li>
@@ -64,9 +67,9 @@ export function HelpCenterEditor() {
         )}
       </aside>
 
-      <section className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" aria-label="Article editor">
+      <section className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" aria-label={t("editor")}>
         {!draft ? (
-          <p className="py-16 text-center text-sm text-slate-500">Pick an article to edit, or create a new one.</p>
+          <p className="py-16 text-center text-sm text-slate-500">{t("pick")}</p>
         ) : (
           <form
             className="space-y-3"
@@ -76,23 +79,23 @@ export function HelpCenterEditor() {
             }}
           >
             <div className="grid gap-3 md:grid-cols-6">
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 md:col-span-3">Title<input required className={input} value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} /></label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 md:col-span-2">Slug<input className={input} value={draft.slug} onChange={(e) => setDraft({ ...draft, slug: e.target.value })} placeholder="from the title" /></label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Locale<input className={input} value={draft.locale} onChange={(e) => setDraft({ ...draft, locale: e.target.value })} /></label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 md:col-span-3">Category
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 md:col-span-3">{t("title")}<input required className={input} value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} /></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 md:col-span-2">{t("slug")}<input className={input} value={draft.slug} onChange={(e) => setDraft({ ...draft, slug: e.target.value })} placeholder={t("slugPlaceholder")} /></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("locale")}<input className={input} value={draft.locale} onChange={(e) => setDraft({ ...draft, locale: e.target.value })} /></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 md:col-span-3">{t("category")}
                 <input required list="hc-cats" className={input} value={draft.category} onChange={(e) => setDraft({ ...draft, category: e.target.value })} />
                 <datalist id="hc-cats">{cats.data?.map((c) => <option key={c} value={c} />)}</datalist>
               </label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 md:col-span-2">Status
-                <select className={input} value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value as Draft["status"] })}><option value="draft">Draft (hidden)</option><option value="published">Published</option></select>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600 md:col-span-2">{t("statusLabel")}
+                <select className={input} value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value as Draft["status"] })}><option value="draft">{t("draftOption")}</option><option value="published">{t("publishedOption")}</option></select>
               </label>
             </div>
             <div className="grid gap-3 xl:grid-cols-2">
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Body (Markdown: ## headings, **bold**, *italic*, `code`, lists, [links](/help/…), ``` code blocks)
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("body")}
                 <textarea className={`${input} min-h-[420px] font-mono text-[13px] leading-relaxed`} value={draft.body} onChange={(e) => setDraft({ ...draft, body: e.target.value })} />
               </label>
               <div className="flex flex-col gap-1">
-                <span className="text-xs font-medium text-slate-600">Preview</span>
+                <span className="text-xs font-medium text-slate-600">{t("preview")}</span>
                 <div
                   className="min-h-[420px] overflow-y-auto rounded-md border border-slate-200 p-4 text-sm leading-6 text-slate-700 [&_a]:text-brand-700 [&_a]:underline [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_h2]:mt-4 [&_h2]:mb-1 [&_h2]:text-base [&_h2]:font-semibold [&_h3]:mt-3 [&_h3]:font-semibold [&_ol]:list-decimal [&_ol]:pl-5 [&_p]:my-2 [&_pre]:my-2 [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-slate-900 [&_pre]:p-3 [&_pre]:text-slate-100 [&_pre_code]:bg-transparent [&_ul]:list-disc [&_ul]:pl-5"
                   // Rendered by our escaping Markdown renderer on the server.
@@ -101,10 +104,10 @@ export function HelpCenterEditor() {
               </div>
             </div>
             <div className="flex flex-wrap items-center gap-2">
-              <button type="submit" disabled={save.isPending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">{draft.id ? "Save" : "Create"}</button>
-              {draft.id && draft.status === "published" ? <a href={draft.locale === "en" ? `/help/${draft.slug}` : `/help/${draft.locale}/${draft.slug}`} target="_blank" rel="noreferrer" className="rounded-md px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50">View ↗</a> : null}
-              {draft.id ? <button type="button" onClick={() => confirm(`Delete “${draft.title}”?`) && del.mutate({ id: draft.id! })} className="ml-auto rounded-md px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50">Delete</button> : null}
-              {save.isSuccess && !save.isPending ? <span className="text-sm text-emerald-700">Saved {article.data ? relativeTime(new Date()) : ""}</span> : null}
+              <button type="submit" disabled={save.isPending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">{draft.id ? t("save") : t("create")}</button>
+              {draft.id && draft.status === "published" ? <a href={draft.locale === "en" ? `/help/${draft.slug}` : `/help/${draft.locale}/${draft.slug}`} target="_blank" rel="noreferrer" className="rounded-md px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50">{t("view")}</a> : null}
+              {draft.id ? <button type="button" onClick={() => confirm(t("confirmDelete", { title: draft.title })) && del.mutate({ id: draft.id! })} className="ms-auto rounded-md px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50">{t("delete")}</button> : null}
+              {save.isSuccess && !save.isPending ? <span className="text-sm text-emerald-700">{t("saved", { when: article.data ? relativeTime(new Date(), Date.now(), locale) : "" })}</span> : null}
               {save.isError ? <span role="alert" className="text-sm text-red-700">{save.error.message}</span> : null}
             </div>
           </form>

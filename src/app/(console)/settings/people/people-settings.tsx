@@ -4,6 +4,7 @@
 // sessions, deactivate.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import { initials, relativeTime } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
@@ -13,13 +14,12 @@ import { Checklist, FormError, Notice, dangerLink, inputClass, linkButton, prima
 type Role = "agent" | "supervisor" | "admin";
 type Form = { id: string | null; name: string; email: string; role: Role; teamIds: string[]; password: string };
 const EMPTY: Form = { id: null, name: "", email: "", role: "agent", teamIds: [], password: "" };
-const ROLE_HELP: Record<Role, string> = {
-  agent: "sees the inboxes of their teams",
-  supervisor: "sees every inbox and the supervisor board",
-  admin: "everything, including settings",
-};
+// Each role's name and help: settings.people.roleOption.* / roleHelp.* (the role values sent stay English).
 
 export function PeopleSettings({ selfId }: { selfId: string }) {
+  const t = useTranslations("settings.people");
+  const tr = useTranslations("settings.people.role");
+  const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const people = useQuery(trpc.people.list.queryOptions());
@@ -35,11 +35,11 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
     setResetFor(null);
     invalidate();
   };
-  const create = useMutation(trpc.people.create.mutationOptions({ onSuccess: (u) => done(`Added ${u.name}. Hand the initial password over privately; they can sign in now.`) }));
-  const update = useMutation(trpc.people.update.mutationOptions({ onSuccess: () => done("Saved. Their open console tabs reconnect with the new access.") }));
-  const setActive = useMutation(trpc.people.setActive.mutationOptions({ onSuccess: (_r, v) => done(v.active ? "Reactivated: they can sign in again." : "Deactivated: they were signed out everywhere.") }));
-  const reset = useMutation(trpc.people.resetPassword.mutationOptions({ onSuccess: () => done("Password reset. Hand the new password over privately.") }));
-  const unlock = useMutation(trpc.people.unlock.mutationOptions({ onSuccess: () => done("Unlocked: they can sign in again from every address.") }));
+  const create = useMutation(trpc.people.create.mutationOptions({ onSuccess: (u) => done(t("notice.added", { name: u.name })) }));
+  const update = useMutation(trpc.people.update.mutationOptions({ onSuccess: () => done(t("notice.saved")) }));
+  const setActive = useMutation(trpc.people.setActive.mutationOptions({ onSuccess: (_r, v) => done(v.active ? t("notice.reactivated") : t("notice.deactivated")) }));
+  const reset = useMutation(trpc.people.resetPassword.mutationOptions({ onSuccess: () => done(t("notice.reset")) }));
+  const unlock = useMutation(trpc.people.unlock.mutationOptions({ onSuccess: () => done(t("notice.unlocked")) }));
 
   const open = (f: Form) => {
     create.reset();
@@ -56,7 +56,7 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
       {unlock.error ? <div className="rounded-md bg-red-50 px-3 py-2 ring-1 ring-red-200"><FormError error={unlock.error} /></div> : null}
 
       {form ? (
-        <Panel title={form.id ? `Edit ${form.name || "person"}` : "Add a person"}>
+        <Panel title={form.id ? t("editTitle", { name: form.name || t("person") }) : t("addTitle")}>
           <PersonForm
             form={form}
             setForm={setForm}
@@ -78,17 +78,17 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
       {resetFor ? <ResetPassword person={resetFor} saving={reset.isPending} error={reset.error} onCancel={() => setResetFor(null)} onSubmit={(password) => reset.mutate({ id: resetFor.id, password })} /> : null}
 
       <Panel
-        title="People"
+        title={t("title")}
         actions={
           <button type="button" className={primaryButton} onClick={() => open(EMPTY)}>
-            Add person
+            {t("addPerson")}
           </button>
         }
       >
-        <p className="mb-3 text-sm text-slate-600">Agents see the inboxes of their teams; supervisors and admins see every inbox. Changes apply at once, also to open console tabs. Deactivated people cannot sign in; their conversations and history stay.</p>
-        <ListStates query={people} lines={4} emptyTitle="No one here yet" emptyText="Add the first person with “Add person”.">
+        <p className="mb-3 text-sm text-slate-600">{t("intro")}</p>
+        <ListStates query={people} lines={4} emptyTitle={t("emptyTitle")} emptyText={t("emptyText")}>
           {(items) => (
-            <SettingsTable testId="people-table" columns={["Name", "Role", "Teams", "Last seen"]}>
+            <SettingsTable testId="people-table" columns={[t("column.name"), t("column.role"), t("column.teams"), t("column.lastSeen")]}>
                 {items.map((p) => {
                   const inactive = !!p.deactivatedAt;
                   return (
@@ -102,59 +102,59 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
                           <div className="min-w-0">
                             <p className={`font-medium ${inactive ? "text-slate-500" : "text-slate-900"}`}>
                               {p.name}
-                              {p.id === selfId ? <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span> : null}
-                              {inactive ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium text-slate-700">Deactivated</span> : null}
-                              {p.locked && !inactive ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900" title={p.lockedUntil ? `Too many wrong passwords from at least one address; ends ${new Date(p.lockedUntil).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}` : undefined}>Locked out</span> : null}
+                              {p.id === selfId ? <span className="ms-1.5 text-xs font-normal text-slate-500">{t("you")}</span> : null}
+                              {inactive ? <span className="ms-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium text-slate-700">{t("deactivatedBadge")}</span> : null}
+                              {p.locked && !inactive ? <span className="ms-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900" title={p.lockedUntil ? t("lockedTitle", { time: new Date(p.lockedUntil).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }) }) : undefined}>{t("locked")}</span> : null}
                             </p>
                             <p className="truncate text-xs text-slate-600">
                               {p.email}
-                              {p.signIn.sso ? <span className="ml-1.5 rounded bg-sky-50 px-1 py-0.5 text-[11px] font-medium text-sky-800 ring-1 ring-sky-200" title="Linked to the single sign-on account (docs/sso.md)">SSO</span> : null}
-                              {!p.signIn.password ? <span className="ml-1 rounded bg-slate-100 px-1 py-0.5 text-[11px] text-slate-700" title="No password: signs in through single sign-on only">no password</span> : null}
+                              {p.signIn.sso ? <span className="ms-1.5 rounded bg-sky-50 px-1 py-0.5 text-[11px] font-medium text-sky-800 ring-1 ring-sky-200" title={t("ssoTitle")}>SSO</span> : null}
+                              {!p.signIn.password ? <span className="ms-1 rounded bg-slate-100 px-1 py-0.5 text-[11px] text-slate-700" title={t("noPasswordTitle")}>{t("noPassword")}</span> : null}
                             </p>
                           </div>
                         </div>
                       </td>
-                      <td className="px-3 py-2.5 capitalize">{p.role}</td>
-                      <td className="px-3 py-2.5 text-slate-700">{p.teams.length ? p.teams.map((t) => t.name).join(", ") : <span className="text-slate-500">—</span>}</td>
+                      <td className="px-3 py-2.5 capitalize">{tr(p.role)}</td>
+                      <td className="px-3 py-2.5 text-slate-700">{p.teams.length ? p.teams.map((team) => team.name).join(", ") : <span className="text-slate-500">—</span>}</td>
                       <td className="px-3 py-2.5 whitespace-nowrap">
-                        {p.online ? <span className="font-medium text-emerald-700">Online{p.presence === "away" ? " (away)" : ""}</span> : p.lastSeenAt ? <span className="text-slate-600" title={new Date(p.lastSeenAt).toLocaleString()}>{relativeTime(p.lastSeenAt)}</span> : <span className="text-slate-500">Never</span>}
+                        {p.online ? <span className="font-medium text-emerald-700">{p.presence === "away" ? t("onlineAway") : t("online")}</span> : p.lastSeenAt ? <span className="text-slate-600" title={new Date(p.lastSeenAt).toLocaleString(locale)}>{relativeTime(p.lastSeenAt, Date.now(), locale)}</span> : <span className="text-slate-500">{t("never")}</span>}
                       </td>
-                      <td className="px-3 py-2.5 text-right whitespace-nowrap">
+                      <td className="px-3 py-2.5 text-end whitespace-nowrap">
                         <span className="inline-flex gap-3">
-                          <button type="button" className={linkButton} aria-label={`Edit ${p.name}`} onClick={() => open({ id: p.id, name: p.name, email: p.email, role: p.role, teamIds: p.teams.map((t) => t.id), password: "" })}>
-                            Edit
+                          <button type="button" className={linkButton} aria-label={t("editLabel", { name: p.name })} onClick={() => open({ id: p.id, name: p.name, email: p.email, role: p.role, teamIds: p.teams.map((team) => team.id), password: "" })}>
+                            {t("edit")}
                           </button>
                           {!inactive ? (
-                            <button type="button" className={linkButton} aria-label={`Sessions of ${p.name}`} onClick={() => { setForm(null); setResetFor(null); setNotice(null); setSessionsOf({ id: p.id, name: p.name }); }}>
-                              Sessions
+                            <button type="button" className={linkButton} aria-label={t("sessionsLabel", { name: p.name })} onClick={() => { setForm(null); setResetFor(null); setNotice(null); setSessionsOf({ id: p.id, name: p.name }); }}>
+                              {t("sessions")}
                             </button>
                           ) : null}
                           {p.locked && !inactive ? (
-                            <button type="button" className={linkButton} aria-label={`Unlock ${p.name}`} disabled={unlock.isPending} onClick={() => { setNotice(null); unlock.mutate({ id: p.id }); }}>
-                              Unlock
+                            <button type="button" className={linkButton} aria-label={t("unlockLabel", { name: p.name })} disabled={unlock.isPending} onClick={() => { setNotice(null); unlock.mutate({ id: p.id }); }}>
+                              {t("unlock")}
                             </button>
                           ) : null}
-                          <button type="button" className={linkButton} aria-label={`Reset password of ${p.name}`} onClick={() => { setForm(null); setNotice(null); reset.reset(); setResetFor({ id: p.id, name: p.name }); }}>
-                            Reset password
+                          <button type="button" className={linkButton} aria-label={t("resetLabel", { name: p.name })} onClick={() => { setForm(null); setNotice(null); reset.reset(); setResetFor({ id: p.id, name: p.name }); }}>
+                            {t("resetPassword")}
                           </button>
                           {inactive ? (
-                            <button type="button" className={linkButton} aria-label={`Reactivate ${p.name}`} disabled={setActive.isPending} onClick={() => setActive.mutate({ id: p.id, active: true })}>
-                              Reactivate
+                            <button type="button" className={linkButton} aria-label={t("reactivateLabel", { name: p.name })} disabled={setActive.isPending} onClick={() => setActive.mutate({ id: p.id, active: true })}>
+                              {t("reactivate")}
                             </button>
                           ) : (
                             <button
                               type="button"
                               className={dangerLink}
-                              aria-label={`Deactivate ${p.name}`}
+                              aria-label={t("deactivateLabel", { name: p.name })}
                               disabled={setActive.isPending}
                               onClick={() =>
                                 confirm(
-                                  `Deactivate ${p.name}? They are signed out at once and cannot sign in until reactivated.` +
-                                    (p.activeApiKeys > 0 ? `\n\n${p.activeApiKeys === 1 ? "The API key" : `The ${p.activeApiKeys} API keys`} ${p.name} created keep${p.activeApiKeys === 1 ? "s" : ""} working: revoke under Settings → API keys if ${p.activeApiKeys === 1 ? "it" : "they"} should stop.` : ""),
+                                  t("confirmDeactivate", { name: p.name }) +
+                                    (p.activeApiKeys > 0 ? `\n\n${t("confirmDeactivateKeys", { count: p.activeApiKeys, name: p.name })}` : ""),
                                 ) && setActive.mutate({ id: p.id, active: false })
                               }
                             >
-                              Deactivate
+                              {t("deactivate")}
                             </button>
                           )}
                         </span>
@@ -172,10 +172,11 @@ export function PeopleSettings({ selfId }: { selfId: string }) {
 
 function PersonForm({ form, setForm, teams, saving, error, onSubmit, onCancel }: { form: Form; setForm: (f: Form) => void; teams: { id: string; name: string; inboxes: { name: string }[] }[]; saving: boolean; error: unknown; onSubmit: () => void; onCancel: () => void }) {
   const first = useFocusOnOpen<HTMLInputElement>(true);
+  const t = useTranslations("settings.people");
   return (
     <form
       className="space-y-4"
-      aria-label={form.id ? "Edit person" : "Add a person"}
+      aria-label={form.id ? t("form.editLabel") : t("addTitle")}
       onSubmit={(e) => {
         e.preventDefault();
         onSubmit();
@@ -183,43 +184,43 @@ function PersonForm({ form, setForm, teams, saving, error, onSubmit, onCancel }:
     >
       <div className="grid gap-3 md:grid-cols-3">
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-          Name
+          {t("form.name")}
           <input ref={first} required maxLength={120} className={inputClass} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} autoComplete="off" />
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-          Email
+          {t("form.email")}
           <input required type="email" maxLength={254} disabled={!!form.id} className={`${inputClass} disabled:bg-slate-100 disabled:text-slate-600`} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} autoComplete="off" />
         </label>
         <div className="flex flex-col gap-1 text-xs font-medium text-slate-700">
-          <label htmlFor="person-role">Role</label>
+          <label htmlFor="person-role">{t("form.role")}</label>
           <select id="person-role" className={inputClass} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} aria-describedby="role-help">
-            <option value="agent">Agent</option>
-            <option value="supervisor">Supervisor</option>
-            <option value="admin">Admin</option>
+            <option value="agent">{t("roleOption.agent")}</option>
+            <option value="supervisor">{t("roleOption.supervisor")}</option>
+            <option value="admin">{t("roleOption.admin")}</option>
           </select>
-          <span id="role-help" className="font-normal text-slate-600">{ROLE_HELP[form.role]}</span>
+          <span id="role-help" className="font-normal text-slate-600">{t(`roleHelp.${form.role}`)}</span>
         </div>
       </div>
       <Checklist
-        legend="Teams"
+        legend={t("form.teams")}
         items={teams}
         selected={form.teamIds}
         onChange={(teamIds) => setForm({ ...form, teamIds })}
-        empty="No teams yet: create one under Teams."
-        render={(t) => (
+        empty={t("form.noTeams")}
+        render={(team) => (
           <span>
-            {t.name} <span className="text-xs text-slate-600">· {t.inboxes.length ? t.inboxes.map((i) => i.name).join(", ") : "no inboxes"}</span>
+            {team.name} <span className="text-xs text-slate-600">· {team.inboxes.length ? team.inboxes.map((i) => i.name).join(", ") : t("form.noInboxes")}</span>
           </span>
         )}
       />
       {!form.id ? (
         <div className="flex max-w-md flex-col gap-1 text-xs font-medium text-slate-700">
-          <label htmlFor="person-password">Initial password</label>
+          <label htmlFor="person-password">{t("form.initialPassword")}</label>
           <input id="person-password" required type="password" maxLength={200} autoComplete="new-password" className={inputClass} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} aria-describedby="pw-help" />
-          <span id="pw-help" className="font-normal text-slate-600">At least 10 characters. Hand it over privately; it is stored only as a hash.</span>
+          <span id="pw-help" className="font-normal text-slate-600">{t("form.passwordHelp")}</span>
         </div>
       ) : null}
-      <FormActions submitLabel={form.id ? "Save changes" : "Add person"} saving={saving} onCancel={onCancel} error={error} />
+      <FormActions submitLabel={form.id ? t("form.saveChanges") : t("addPerson")} saving={saving} onCancel={onCancel} error={error} />
     </form>
   );
 }
@@ -227,8 +228,9 @@ function PersonForm({ form, setForm, teams, saving, error, onSubmit, onCancel }:
 function ResetPassword({ person, saving, error, onSubmit, onCancel }: { person: { id: string; name: string }; saving: boolean; error: unknown; onSubmit: (password: string) => void; onCancel: () => void }) {
   const [password, setPassword] = useState("");
   const ref = useFocusOnOpen<HTMLInputElement>(true);
+  const t = useTranslations("settings.people.reset");
   return (
-    <Panel title={`Reset the password of ${person.name}`}>
+    <Panel title={t("title", { name: person.name })}>
       <form
         className="flex flex-wrap items-end gap-3"
         onSubmit={(e) => {
@@ -237,13 +239,13 @@ function ResetPassword({ person, saving, error, onSubmit, onCancel }: { person: 
         }}
       >
         <div className="flex min-w-72 flex-col gap-1 text-xs font-medium text-slate-700">
-          <label htmlFor="reset-password">New password</label>
+          <label htmlFor="reset-password">{t("newPassword")}</label>
           <input id="reset-password" ref={ref} required type="password" maxLength={200} autoComplete="new-password" className={inputClass} value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby="reset-help" />
-          <span id="reset-help" className="font-normal text-slate-600">At least 10 characters. Also lifts a sign-in lockout.</span>
+          <span id="reset-help" className="font-normal text-slate-600">{t("help")}</span>
         </div>
         <div className="flex items-center gap-2 pb-5">
-          <button type="submit" disabled={saving} className={primaryButton}>Set password</button>
-          <button type="button" onClick={onCancel} className={secondaryButton}>Cancel</button>
+          <button type="submit" disabled={saving} className={primaryButton}>{t("set")}</button>
+          <button type="button" onClick={onCancel} className={secondaryButton}>{t("cancel")}</button>
         </div>
         <FormError error={error} />
       </form>

@@ -2,6 +2,7 @@
 // Automation rules: build (trigger, conditions, actions), enable/disable, see recent runs.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import { PRIORITIES, STATUSES } from "@/lib/vocabulary";
 import { ErrorState, Skeleton, relativeTime } from "@/components/ui";
@@ -9,18 +10,24 @@ import { Panel } from "@/components/charts/kpi";
 
 const KINDS = ["message", "note", "ticket_event", "product_event", "survey_response", "article_view", "journey_stage"];
 const CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x", "api", "system"];
+// Operators with their symbol, or null for a word (settings.rules.op.<op>).
 const OPS = [
-  ["eq", "is"],
-  ["neq", "is not"],
+  ["eq", null],
+  ["neq", null],
   ["gt", ">"],
   ["gte", "≥"],
   ["lt", "<"],
   ["lte", "≤"],
-  ["contains", "contains"],
-  ["not_contains", "does not contain"],
-  ["in", "is one of"],
-  ["exists", "is set"],
+  ["contains", null],
+  ["not_contains", null],
+  ["in", null],
+  ["exists", null],
 ] as const;
+type T = (key: string, values?: Record<string, string | number>) => string;
+const opLabel = (op: string, t: T) => {
+  const o = OPS.find((x) => x[0] === op);
+  return o ? (o[1] ?? t(`op.${o[0]}`)) : op;
+};
 const FIELDS = [
   "sentiment",
   "sentiment.score",
@@ -43,18 +50,8 @@ const FIELDS = [
   "assigneeId",
   "waitingMinutes",
 ];
-const ACTION_TYPES = [
-  ["add_tags", "Add tags"],
-  ["remove_tags", "Remove tags"],
-  ["set_priority", "Set priority"],
-  ["set_status", "Set status"],
-  ["assign", "Assign"],
-  ["send_message", "Send a message"],
-  ["open_ticket", "Open a ticket"],
-  ["send_survey", "Send a survey"],
-  ["notify", "Notify agents"],
-  ["webhook", "POST a webhook"],
-] as const;
+// Labels: settings.rules.actionType.<type>.
+const ACTION_TYPES = ["add_tags", "remove_tags", "set_priority", "set_status", "assign", "send_message", "open_ticket", "send_survey", "notify", "webhook"] as const;
 
 type Cond = { field: string; op: string; value: string };
 type Act = Record<string, unknown> & { type: string };
@@ -139,35 +136,37 @@ function toInput(f: Form) {
   };
 }
 
-function describeTrigger(t: unknown): string {
-  const x = (t ?? {}) as Record<string, unknown>;
-  if (typeof x.timer === "string") return `No reply for ${x.minutes} min`;
-  const parts = [x.kind ? String(x.kind).replace("_", " ") : "any event", x.name ? `“${x.name}”` : null, x.channel ? `on ${x.channel}` : null, x.actor ? `by ${x.actor}` : null, x.sentiment === "turned_negative" ? "where the customer's sentiment turned negative" : x.sentiment === "negative" ? "with negative sentiment" : null];
+function describeTrigger(trigger: unknown, t: T): string {
+  const x = (trigger ?? {}) as Record<string, unknown>;
+  if (typeof x.timer === "string") return t("describe.noReply", { minutes: String(x.minutes) });
+  const parts = [x.kind ? String(x.kind).replace("_", " ") : t("describe.anyEvent"), x.name ? t("describe.quoted", { name: String(x.name) }) : null, x.channel ? t("describe.on", { channel: String(x.channel) }) : null, x.actor ? t("describe.by", { actor: String(x.actor) }) : null, x.sentiment === "turned_negative" ? t("describe.turnedNegative") : x.sentiment === "negative" ? t("describe.negative") : null];
   return parts.filter(Boolean).join(" ");
 }
 
-function describeConditions(c: unknown): string {
+function describeConditions(c: unknown, t: T): string {
   const list = (Array.isArray(c) ? c : []) as { field: string; op: string; value?: unknown }[];
-  if (!list.length) return "always";
-  return list.map((x) => `${x.field} ${OPS.find((o) => o[0] === x.op)?.[1] ?? x.op} ${Array.isArray(x.value) ? x.value.join("/") : x.value ?? ""}`.trim()).join(" and ");
+  if (!list.length) return t("describe.always");
+  return list.map((x) => `${x.field} ${opLabel(x.op, t)} ${Array.isArray(x.value) ? x.value.join("/") : x.value ?? ""}`.trim()).join(t("describe.and"));
 }
 
-function describeActions(a: unknown): string {
+function describeActions(a: unknown, t: T): string {
   const list = (Array.isArray(a) ? a : []) as Act[];
   return list
     .map((x) => {
-      const label = ACTION_TYPES.find((t) => t[0] === x.type)?.[1] ?? x.type;
-      if (x.type === "add_tags" || x.type === "remove_tags") return `${label}: ${(x.tags as string[] | undefined)?.join(", ")}`;
-      if (x.type === "set_priority") return `${label}: ${x.priority}`;
-      if (x.type === "set_status") return `${label}: ${x.status}${x.status === "snoozed" ? ` for ${x.snoozeHours ?? 24} h` : ""}`;
-      if (x.type === "notify") return `Notify ${x.role ?? "people"}`;
-      if (x.type === "send_survey") return `Send ${String(x.kind).toUpperCase()}`;
+      const label = (ACTION_TYPES as readonly string[]).includes(x.type) ? t(`actionType.${x.type}`) : x.type;
+      if (x.type === "add_tags" || x.type === "remove_tags") return t("describe.labelValue", { label, value: String((x.tags as string[] | undefined)?.join(", ")) });
+      if (x.type === "set_priority") return t("describe.labelValue", { label, value: String(x.priority) });
+      if (x.type === "set_status") return `${t("describe.labelValue", { label, value: String(x.status) })}${x.status === "snoozed" ? t("describe.forHours", { hours: String(x.snoozeHours ?? 24) }) : ""}`;
+      if (x.type === "notify") return t("describe.notify", { role: x.role ? String(x.role) : t("describe.people") });
+      if (x.type === "send_survey") return t("describe.send", { kind: String(x.kind).toUpperCase() });
       return label;
     })
     .join(" · ");
 }
 
 export function RulesSettings() {
+  const t = useTranslations("settings.rules");
+  const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const rules = useQuery(trpc.rules.list.queryOptions());
@@ -184,40 +183,40 @@ export function RulesSettings() {
 
   return (
     <div className="space-y-6">
-      <Panel title="Automation rules" actions={<button type="button" onClick={() => setForm(EMPTY)} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">New rule</button>}>
+      <Panel title={t("title")} actions={<button type="button" onClick={() => setForm(EMPTY)} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">{t("newRule")}</button>}>
         <p className="mb-3 text-sm text-slate-500">
-          Rules run on every new touchpoint (and every 30 s for “no reply” timers). Each fires once per triggering event, never on events it caused itself, and chains stop after 3 steps. Every action is audited and shows on the customer’s timeline.
+          {t("intro")}
         </p>
         {rules.isPending ? <Skeleton lines={3} /> : rules.isError ? <ErrorState error={rules.error} /> : (
           <ul className="divide-y divide-slate-100" data-testid="rule-list">
             {rules.data.map((r) => (
               <li key={r.id} className="flex items-start gap-4 py-3">
-                <label className="mt-0.5 inline-flex cursor-pointer items-center" title={r.enabled ? "Enabled" : "Disabled"}>
-                  <input type="checkbox" className="peer sr-only" checked={r.enabled} onChange={(e) => toggle.mutate({ id: r.id, enabled: e.target.checked })} aria-label={`${r.enabled ? "Disable" : "Enable"} ${r.name}`} />
+                <label className="mt-0.5 inline-flex cursor-pointer items-center" title={r.enabled ? t("enabled") : t("disabled")}>
+                  <input type="checkbox" className="peer sr-only" checked={r.enabled} onChange={(e) => toggle.mutate({ id: r.id, enabled: e.target.checked })} aria-label={r.enabled ? t("disableLabel", { name: r.name }) : t("enableLabel", { name: r.name })} />
                   <span className="h-5 w-9 rounded-full bg-slate-300 transition peer-checked:bg-emerald-500 after:ml-0.5 after:mt-0.5 after:block after:h-4 after:w-4 after:rounded-full after:bg-white after:transition peer-checked:after:translate-x-4" />
                 </label>
                 <div className="min-w-0 flex-1">
-                  <p className={`font-medium ${r.enabled ? "text-slate-900" : "text-slate-400"}`}>{r.name}{r.invalid ? <span className="ml-2 rounded bg-red-100 px-1.5 text-xs text-red-700">invalid parts ignored</span> : null}</p>
-                  <p className="mt-0.5 text-xs text-slate-600"><span className="font-semibold text-slate-500">When</span> {describeTrigger(r.trigger)} <span className="font-semibold text-slate-500">if</span> {describeConditions(r.conditions)}</p>
-                  <p className="text-xs text-slate-600"><span className="font-semibold text-slate-500">Then</span> {describeActions(r.actions)}</p>
+                  <p className={`font-medium ${r.enabled ? "text-slate-900" : "text-slate-400"}`}>{r.name}{r.invalid ? <span className="ms-2 rounded bg-red-100 px-1.5 text-xs text-red-700">{t("invalid")}</span> : null}</p>
+                  <p className="mt-0.5 text-xs text-slate-600"><span className="font-semibold text-slate-500">{t("when")}</span> {describeTrigger(r.trigger, t)} <span className="font-semibold text-slate-500">{t("if")}</span> {describeConditions(r.conditions, t)}</p>
+                  <p className="text-xs text-slate-600"><span className="font-semibold text-slate-500">{t("then")}</span> {describeActions(r.actions, t)}</p>
                 </div>
-                <div className="shrink-0 text-right text-xs text-slate-500">
-                  <p>{r.fired} run{r.fired === 1 ? "" : "s"}{r.failed ? <span className="text-red-600"> · {r.failed} failed</span> : null}</p>
-                  <p>{r.lastFiredAt ? `last ${relativeTime(r.lastFiredAt)}` : "never fired"}</p>
+                <div className="shrink-0 text-end text-xs text-slate-500">
+                  <p>{t("runs", { count: r.fired })}{r.failed ? <span className="text-red-600">{t("failed", { count: String(r.failed) })}</span> : null}</p>
+                  <p>{r.lastFiredAt ? t("last", { when: relativeTime(r.lastFiredAt, Date.now(), locale) }) : t("neverFired")}</p>
                   <p className="mt-1 space-x-3">
-                    <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => setForm(fromRule(r))}>Edit</button>
-                    <button type="button" className="font-medium text-red-700 hover:underline" onClick={() => confirm(`Delete the rule “${r.name}”?`) && del.mutate({ id: r.id })}>Delete</button>
+                    <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => setForm(fromRule(r))}>{t("edit")}</button>
+                    <button type="button" className="font-medium text-red-700 hover:underline" onClick={() => confirm(t("confirmDelete", { name: r.name })) && del.mutate({ id: r.id })}>{t("delete")}</button>
                   </p>
                 </div>
               </li>
             ))}
-            {rules.data.length === 0 ? <li className="py-3 text-sm text-slate-500">No rules yet.</li> : null}
+            {rules.data.length === 0 ? <li className="py-3 text-sm text-slate-500">{t("empty")}</li> : null}
           </ul>
         )}
       </Panel>
 
       {form ? (
-        <Panel title={form.id ? `Edit “${form.name}”` : "New rule"}>
+        <Panel title={form.id ? t("editTitle", { name: form.name }) : t("newRule")}>
           <RuleForm
             form={form}
             setForm={setForm}
@@ -230,19 +229,19 @@ export function RulesSettings() {
         </Panel>
       ) : null}
 
-      <Panel title="Recent runs">
-        {runs.isPending ? <Skeleton lines={2} /> : runs.isError ? <ErrorState error={runs.error} /> : runs.data.length === 0 ? <p className="text-sm text-slate-500">No rule has fired yet.</p> : (
+      <Panel title={t("recentRuns")}>
+        {runs.isPending ? <Skeleton lines={2} /> : runs.isError ? <ErrorState error={runs.error} /> : runs.data.length === 0 ? <p className="text-sm text-slate-500">{t("noRuns")}</p> : (
           <div className="-mx-4 overflow-x-auto">
             <table className="w-full text-sm" data-testid="rule-runs">
-              <thead className="border-b border-slate-100 text-left text-xs uppercase tracking-wide text-slate-500">
-                <tr><th className="px-4 py-2">When</th><th className="px-3 py-2">Rule</th><th className="px-3 py-2">Status</th><th className="px-3 py-2">What happened</th></tr>
+              <thead className="border-b border-slate-100 text-start text-xs uppercase tracking-wide text-slate-500">
+                <tr><th className="px-4 py-2">{t("column.when")}</th><th className="px-3 py-2">{t("column.rule")}</th><th className="px-3 py-2">{t("column.status")}</th><th className="px-3 py-2">{t("column.what")}</th></tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {runs.data.map((run) => {
                   const result = (run.result ?? {}) as { actions?: { type: string; ok: boolean; detail: string }[]; eventText?: string | null };
                   return (
                     <tr key={run.id} className="align-top">
-                      <td className="px-4 py-2 whitespace-nowrap text-slate-500" title={new Date(run.createdAt).toLocaleString()}>{relativeTime(run.createdAt)}</td>
+                      <td className="px-4 py-2 whitespace-nowrap text-slate-500" title={new Date(run.createdAt).toLocaleString(locale)}>{relativeTime(run.createdAt, Date.now(), locale)}</td>
                       <td className="px-3 py-2 font-medium">{run.rule.name}<p className="max-w-56 truncate text-xs font-normal text-slate-500" title={result.eventText ?? run.triggerKey}>{result.eventText ?? run.triggerKey}</p></td>
                       <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${run.status === "ok" ? "bg-emerald-50 text-emerald-700" : run.status === "running" ? "bg-slate-100 text-slate-600" : "bg-red-50 text-red-700"}`}>{run.status}</span></td>
                       <td className="px-3 py-2 text-xs text-slate-600">
@@ -263,6 +262,7 @@ export function RulesSettings() {
 type Options = { users: { id: string; name: string; role: string }[]; teams: { id: string; name: string }[]; inboxes: { id: string; name: string; channel: string }[] } | undefined;
 
 function RuleForm({ form, setForm, options, saving, error, onSubmit, onCancel }: { form: Form; setForm: (f: Form) => void; options: Options; saving: boolean; error: string | null; onSubmit: () => void; onCancel: () => void }) {
+  const t = useTranslations("settings.rules");
   const setAction = (i: number, a: Act) => setForm({ ...form, actions: form.actions.map((x, j) => (j === i ? a : x)) });
   return (
     <form
@@ -273,69 +273,69 @@ function RuleForm({ form, setForm, options, saving, error, onSubmit, onCancel }:
       }}
     >
       <div className="flex flex-wrap items-end gap-3">
-        <label className="flex flex-1 flex-col gap-1 text-xs font-medium text-slate-600">Rule name<input required className={input} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="e.g. VIP purchase" /></label>
-        <label className="flex items-center gap-2 pb-2 text-sm"><input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> Enabled</label>
+        <label className="flex flex-1 flex-col gap-1 text-xs font-medium text-slate-600">{t("form.name")}<input required className={input} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder={t("form.namePlaceholder")} /></label>
+        <label className="flex items-center gap-2 pb-2 text-sm"><input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> {t("form.enabled")}</label>
       </div>
 
       <fieldset className="rounded-lg border border-slate-200 p-3">
-        <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">When</legend>
+        <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("form.when")}</legend>
         <div className="flex flex-wrap items-end gap-3">
-          <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Trigger
+          <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.trigger")}
             <select className={input} value={form.triggerType} onChange={(e) => setForm({ ...form, triggerType: e.target.value as Form["triggerType"] })}>
-              <option value="event">A touchpoint happens</option>
-              <option value="timer">No reply within…</option>
+              <option value="event">{t("form.touchpoint")}</option>
+              <option value="timer">{t("form.timer")}</option>
             </select>
           </label>
           {form.triggerType === "timer" ? (
-            <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Minutes<input type="number" min={1} className={`${input} w-28`} value={form.minutes} onChange={(e) => setForm({ ...form, minutes: Number(e.target.value) })} /></label>
+            <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.minutes")}<input type="number" min={1} className={`${input} w-28`} value={form.minutes} onChange={(e) => setForm({ ...form, minutes: Number(e.target.value) })} /></label>
           ) : (
             <>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Kind<select className={input} value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}><option value="">any</option>{KINDS.map((k) => <option key={k} value={k}>{k.replace("_", " ")}</option>)}</select></label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Name<input className={`${input} w-40`} value={form.eventName} onChange={(e) => setForm({ ...form, eventName: e.target.value })} placeholder="purchase, status…" /></label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Channel<select className={input} value={form.channel} onChange={(e) => setForm({ ...form, channel: e.target.value })}><option value="">any</option>{CHANNELS.map((c) => <option key={c}>{c}</option>)}</select></label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">By<select className={input} value={form.actor} onChange={(e) => setForm({ ...form, actor: e.target.value })}><option value="">anyone</option><option value="customer">customer</option><option value="agent">agent</option><option value="system">system</option></select></label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">Customer sentiment<select className={input} value={form.sentiment} onChange={(e) => setForm({ ...form, sentiment: e.target.value })}><option value="">any</option><option value="negative">negative</option><option value="turned_negative">turned negative (sharp drop)</option></select></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.kind")}<select className={input} value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}><option value="">{t("form.any")}</option>{KINDS.map((k) => <option key={k} value={k}>{k.replace("_", " ")}</option>)}</select></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.eventName")}<input className={`${input} w-40`} value={form.eventName} onChange={(e) => setForm({ ...form, eventName: e.target.value })} placeholder={t("form.eventNamePlaceholder")} /></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.channel")}<select className={input} value={form.channel} onChange={(e) => setForm({ ...form, channel: e.target.value })}><option value="">{t("form.any")}</option>{CHANNELS.map((c) => <option key={c}>{c}</option>)}</select></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.by")}<select className={input} value={form.actor} onChange={(e) => setForm({ ...form, actor: e.target.value })}><option value="">{t("form.anyone")}</option><option value="customer">{t("form.customer")}</option><option value="agent">{t("form.agent")}</option><option value="system">{t("form.system")}</option></select></label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.sentiment")}<select className={input} value={form.sentiment} onChange={(e) => setForm({ ...form, sentiment: e.target.value })}><option value="">{t("form.any")}</option><option value="negative">{t("form.negative")}</option><option value="turned_negative">{t("form.turnedNegative")}</option></select></label>
             </>
           )}
         </div>
       </fieldset>
 
       <fieldset className="rounded-lg border border-slate-200 p-3">
-        <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">If (all of)</legend>
+        <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("form.ifAll")}</legend>
         <datalist id="rule-fields">{FIELDS.map((f) => <option key={f} value={f} />)}</datalist>
         <ul className="space-y-2">
           {form.conditions.map((c, i) => (
             <li key={i} className="flex flex-wrap items-center gap-2">
-              <input list="rule-fields" aria-label="Field" className={`${input} w-56`} value={c.field} onChange={(e) => setForm({ ...form, conditions: form.conditions.map((x, j) => (j === i ? { ...x, field: e.target.value } : x)) })} placeholder="payload.amount" />
-              <select aria-label="Operator" className={input} value={c.op} onChange={(e) => setForm({ ...form, conditions: form.conditions.map((x, j) => (j === i ? { ...x, op: e.target.value } : x)) })}>{OPS.map(([k, l]) => <option key={k} value={k}>{l}</option>)}</select>
-              {c.op !== "exists" ? <input aria-label="Value" className={`${input} w-48`} value={c.value} onChange={(e) => setForm({ ...form, conditions: form.conditions.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)) })} placeholder={c.op === "in" ? "high, urgent" : "500"} /> : null}
-              <button type="button" className="text-sm text-slate-500 hover:text-red-700" onClick={() => setForm({ ...form, conditions: form.conditions.filter((_, j) => j !== i) })} aria-label="Remove condition">✕</button>
+              <input list="rule-fields" aria-label={t("form.field")} className={`${input} w-56`} value={c.field} onChange={(e) => setForm({ ...form, conditions: form.conditions.map((x, j) => (j === i ? { ...x, field: e.target.value } : x)) })} placeholder="payload.amount" />
+              <select aria-label={t("form.operator")} className={input} value={c.op} onChange={(e) => setForm({ ...form, conditions: form.conditions.map((x, j) => (j === i ? { ...x, op: e.target.value } : x)) })}>{OPS.map(([k]) => <option key={k} value={k}>{opLabel(k, t)}</option>)}</select>
+              {c.op !== "exists" ? <input aria-label={t("form.value")} className={`${input} w-48`} value={c.value} onChange={(e) => setForm({ ...form, conditions: form.conditions.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)) })} placeholder={c.op === "in" ? "high, urgent" : "500"} /> : null}
+              <button type="button" className="text-sm text-slate-500 hover:text-red-700" onClick={() => setForm({ ...form, conditions: form.conditions.filter((_, j) => j !== i) })} aria-label={t("form.removeCondition")}>✕</button>
             </li>
           ))}
         </ul>
-        <button type="button" className="mt-2 text-sm font-medium text-brand-700 hover:underline" onClick={() => setForm({ ...form, conditions: [...form.conditions, { field: "", op: "eq", value: "" }] })}>+ Add condition</button>
-        <p className="mt-1 text-xs text-slate-400">Fields: payload.* (event data), customer.* (name, attributes.*, journeyStage, lifetimeValue), friction, sentiment (label), sentiment.score, sentiment.cues, priority, status, tags, waitingMinutes…</p>
+        <button type="button" className="mt-2 text-sm font-medium text-brand-700 hover:underline" onClick={() => setForm({ ...form, conditions: [...form.conditions, { field: "", op: "eq", value: "" }] })}>{t("form.addCondition")}</button>
+        <p className="mt-1 text-xs text-slate-400">{t("form.fieldsHelp")}</p>
       </fieldset>
 
       <fieldset className="rounded-lg border border-slate-200 p-3">
-        <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Then</legend>
+        <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{t("form.then")}</legend>
         <ol className="space-y-3">
           {form.actions.map((a, i) => (
             <li key={i} className="flex flex-wrap items-start gap-2 rounded-md bg-slate-50 p-2">
               <span className="mt-1.5 w-5 text-xs font-semibold text-slate-400">{i + 1}.</span>
-              <select aria-label="Action" className={input} value={a.type} onChange={(e) => setAction(i, defaultsFor(e.target.value))}>{ACTION_TYPES.map(([k, l]) => <option key={k} value={k}>{l}</option>)}</select>
+              <select aria-label={t("form.action")} className={input} value={a.type} onChange={(e) => setAction(i, defaultsFor(e.target.value))}>{ACTION_TYPES.map((k) => <option key={k} value={k}>{t(`actionType.${k}`)}</option>)}</select>
               <ActionFields action={a} onChange={(x) => setAction(i, x)} options={options} />
-              <button type="button" className="mt-1.5 ml-auto text-sm text-slate-500 hover:text-red-700" onClick={() => setForm({ ...form, actions: form.actions.filter((_, j) => j !== i) })} aria-label="Remove action">✕</button>
+              <button type="button" className="mt-1.5 ms-auto text-sm text-slate-500 hover:text-red-700" onClick={() => setForm({ ...form, actions: form.actions.filter((_, j) => j !== i) })} aria-label={t("form.removeAction")}>✕</button>
             </li>
           ))}
         </ol>
-        <button type="button" className="mt-2 text-sm font-medium text-brand-700 hover:underline" onClick={() => setForm({ ...form, actions: [...form.actions, { type: "notify", role: "supervisor" }] })}>+ Add action</button>
-        <p className="mt-1 text-xs text-slate-400">Messages may use {"{{customer.firstName}}"}, {"{{customer.name}}"}, {"{{payload.amount}}"}, {"{{conversation.number}}"}, {"{{event.text}}"}.</p>
+        <button type="button" className="mt-2 text-sm font-medium text-brand-700 hover:underline" onClick={() => setForm({ ...form, actions: [...form.actions, { type: "notify", role: "supervisor" }] })}>{t("form.addAction")}</button>
+        <p className="mt-1 text-xs text-slate-400">{t("form.templateHelp", { a: "{{customer.firstName}}", b: "{{customer.name}}", c: "{{payload.amount}}", d: "{{conversation.number}}", e: "{{event.text}}" })}</p>
       </fieldset>
 
       <div className="flex items-center gap-2">
-        <button type="submit" disabled={saving} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">{form.id ? "Save rule" : "Create rule"}</button>
-        <button type="button" onClick={onCancel} className="rounded-md px-3 py-2 text-sm text-slate-600 hover:bg-slate-100">Cancel</button>
+        <button type="submit" disabled={saving} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">{form.id ? t("form.save") : t("form.create")}</button>
+        <button type="button" onClick={onCancel} className="rounded-md px-3 py-2 text-sm text-slate-600 hover:bg-slate-100">{t("form.cancel")}</button>
         {error ? <span role="alert" className="text-sm text-red-700">{error}</span> : null}
       </div>
     </form>
@@ -343,22 +343,23 @@ function RuleForm({ form, setForm, options, saving, error, onSubmit, onCancel }:
 }
 
 function ActionFields({ action: a, onChange, options }: { action: Act; onChange: (a: Act) => void; options: Options }) {
+  const t = useTranslations("settings.rules.fields");
   const set = (k: string, v: unknown) => onChange({ ...a, [k]: v });
   switch (a.type) {
     case "add_tags":
     case "remove_tags":
       return <TagsInput tags={(a.tags as string[]) ?? []} onChange={(tags) => set("tags", tags)} />;
     case "set_priority":
-      return <select aria-label="Priority" className={input} value={String(a.priority ?? "high")} onChange={(e) => set("priority", e.target.value)}>{PRIORITIES.map((p) => <option key={p}>{p}</option>)}</select>;
+      return <select aria-label={t("priority")} className={input} value={String(a.priority ?? "high")} onChange={(e) => set("priority", e.target.value)}>{PRIORITIES.map((p) => <option key={p}>{p}</option>)}</select>;
     case "set_status":
       return (
         <>
-          <select aria-label="Status" className={input} value={String(a.status ?? "pending")} onChange={(e) => set("status", e.target.value)}>{STATUSES.map((p) => <option key={p}>{p}</option>)}</select>
+          <select aria-label={t("status")} className={input} value={String(a.status ?? "pending")} onChange={(e) => set("status", e.target.value)}>{STATUSES.map((p) => <option key={p}>{p}</option>)}</select>
           {a.status === "snoozed" && (
             <label className="flex items-center gap-1 text-sm text-slate-600">
-              for
-              <input type="number" min={1} max={2160} aria-label="Snooze hours" className={`${input} w-20`} value={Number(a.snoozeHours ?? 24)} onChange={(e) => set("snoozeHours", Math.max(1, Number(e.target.value) || 24))} />
-              hours
+              {t("snoozeFor")}
+              <input type="number" min={1} max={2160} aria-label={t("snoozeHours")} className={`${input} w-20`} value={Number(a.snoozeHours ?? 24)} onChange={(e) => set("snoozeHours", Math.max(1, Number(e.target.value) || 24))} />
+              {t("hours")}
             </label>
           )}
         </>
@@ -366,42 +367,42 @@ function ActionFields({ action: a, onChange, options }: { action: Act; onChange:
     case "assign":
       return (
         <>
-          <select aria-label="Agent" className={input} value={a.userId === null ? "none" : String(a.userId ?? "")} onChange={(e) => set("userId", e.target.value === "none" ? null : e.target.value || undefined)}>
-            <option value="">keep agent</option><option value="none">unassign</option>{options?.users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          <select aria-label={t("agent")} className={input} value={a.userId === null ? "none" : String(a.userId ?? "")} onChange={(e) => set("userId", e.target.value === "none" ? null : e.target.value || undefined)}>
+            <option value="">{t("keepAgent")}</option><option value="none">{t("unassign")}</option>{options?.users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </select>
-          <select aria-label="Team" className={input} value={String(a.teamId ?? "")} onChange={(e) => set("teamId", e.target.value || undefined)}>
-            <option value="">keep team</option>{options?.teams.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          <select aria-label={t("team")} className={input} value={String(a.teamId ?? "")} onChange={(e) => set("teamId", e.target.value || undefined)}>
+            <option value="">{t("keepTeam")}</option>{options?.teams.map((team) => <option key={team.id} value={team.id}>{team.name}</option>)}
           </select>
         </>
       );
     case "send_message":
-      return <textarea aria-label="Message" rows={2} className={`${input} min-w-72 flex-1`} value={String(a.body ?? "")} onChange={(e) => set("body", e.target.value)} placeholder="Hi {{customer.firstName}}, …" />;
+      return <textarea aria-label={t("message")} rows={2} className={`${input} min-w-72 flex-1`} value={String(a.body ?? "")} onChange={(e) => set("body", e.target.value)} placeholder="Hi {{customer.firstName}}, …" />;
     case "open_ticket":
       return (
         <>
-          <select aria-label="Inbox" className={input} value={String(a.inboxId ?? "")} onChange={(e) => set("inboxId", e.target.value || undefined)}>
-            <option value="">default inbox</option>{options?.inboxes.map((i) => <option key={i.id} value={i.id}>{i.name}</option>)}
+          <select aria-label={t("inbox")} className={input} value={String(a.inboxId ?? "")} onChange={(e) => set("inboxId", e.target.value || undefined)}>
+            <option value="">{t("defaultInbox")}</option>{options?.inboxes.map((i) => <option key={i.id} value={i.id}>{i.name}</option>)}
           </select>
-          <input aria-label="Subject" className={`${input} w-64`} value={String(a.subject ?? "")} onChange={(e) => set("subject", e.target.value)} placeholder="Subject (template)" />
-          <select aria-label="Priority" className={input} value={String(a.priority ?? "")} onChange={(e) => set("priority", e.target.value || undefined)}><option value="">normal priority</option>{PRIORITIES.filter((p) => p !== "normal").map((p) => <option key={p}>{p}</option>)}</select>
+          <input aria-label={t("subject")} className={`${input} w-64`} value={String(a.subject ?? "")} onChange={(e) => set("subject", e.target.value)} placeholder={t("subjectPlaceholder")} />
+          <select aria-label={t("priority")} className={input} value={String(a.priority ?? "")} onChange={(e) => set("priority", e.target.value || undefined)}><option value="">{t("normalPriority")}</option>{PRIORITIES.filter((p) => p !== "normal").map((p) => <option key={p}>{p}</option>)}</select>
         </>
       );
     case "send_survey":
-      return <select aria-label="Survey" className={input} value={String(a.kind ?? "nps")} onChange={(e) => set("kind", e.target.value)}><option value="nps">NPS (0–10)</option><option value="csat">CSAT (1–5)</option><option value="ces">CES (1–7)</option></select>;
+      return <select aria-label={t("survey")} className={input} value={String(a.kind ?? "nps")} onChange={(e) => set("kind", e.target.value)}><option value="nps">NPS (0–10)</option><option value="csat">CSAT (1–5)</option><option value="ces">CES (1–7)</option></select>;
     case "notify":
       return (
         <>
-          <select aria-label="Who" className={input} value={String(a.role ?? "supervisor")} onChange={(e) => set("role", e.target.value)}>
-            <option value="supervisor">supervisors</option><option value="admin">admins</option><option value="agent">all agents</option><option value="assignee">the assignee</option>
+          <select aria-label={t("who")} className={input} value={String(a.role ?? "supervisor")} onChange={(e) => set("role", e.target.value)}>
+            <option value="supervisor">{t("supervisors")}</option><option value="admin">{t("admins")}</option><option value="agent">{t("allAgents")}</option><option value="assignee">{t("assignee")}</option>
           </select>
-          <input aria-label="Notification text" className={`${input} w-72`} value={String(a.message ?? "")} onChange={(e) => set("message", e.target.value)} placeholder="Text (template, optional)" />
+          <input aria-label={t("notificationText")} className={`${input} w-72`} value={String(a.message ?? "")} onChange={(e) => set("message", e.target.value)} placeholder={t("textPlaceholder")} />
         </>
       );
     case "webhook":
       return (
         <>
-          <input aria-label="URL" type="url" className={`${input} w-72`} value={String(a.url ?? "")} onChange={(e) => set("url", e.target.value)} placeholder="https://example.com/hooks/throughline" />
-          <input aria-label="Secret variable" className={`${input} w-48`} value={String(a.secretEnv ?? "")} onChange={(e) => set("secretEnv", e.target.value || undefined)} placeholder="RULE_… secret variable (optional)" />
+          <input aria-label={t("url")} type="url" className={`${input} w-72`} value={String(a.url ?? "")} onChange={(e) => set("url", e.target.value)} placeholder="https://example.com/hooks/throughline" />
+          <input aria-label={t("secretVariable")} className={`${input} w-48`} value={String(a.secretEnv ?? "")} onChange={(e) => set("secretEnv", e.target.value || undefined)} placeholder={t("secretPlaceholder")} />
         </>
       );
     default:
@@ -411,10 +412,11 @@ function ActionFields({ action: a, onChange, options }: { action: Act; onChange:
 
 /** Comma-separated tags; keeps the text as typed (so a trailing comma survives). */
 function TagsInput({ tags, onChange }: { tags: string[]; onChange: (tags: string[]) => void }) {
+  const t = useTranslations("settings.rules.fields");
   const [text, setText] = useState(tags.join(", "));
   return (
     <input
-      aria-label="Tags"
+      aria-label={t("tags")}
       className={`${input} w-64`}
       value={text}
       onChange={(e) => {

@@ -2,11 +2,13 @@
 // Settings → Surveys: when the automatic CSAT goes out. Saved as soon as it changes.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import { ErrorState, Skeleton } from "@/components/ui";
 import { FormError, Notice } from "../form-kit";
 
 export function SurveySendingSettings() {
+  const t = useTranslations("settings.surveys");
   const trpc = useTRPC();
   const qc = useQueryClient();
   const settings = useQuery(trpc.surveys.settings.queryOptions());
@@ -15,13 +17,13 @@ export function SurveySendingSettings() {
     trpc.surveys.updateSettings.mutationOptions({
       onSuccess: (data) => {
         qc.setQueryData(trpc.surveys.settings.queryKey(), data);
-        setSaved(data.csatRequiresAgentReply ? "Saved: CSAT goes only to conversations an agent replied to." : "Saved: CSAT goes to every resolved conversation.");
+        setSaved(data.csatRequiresAgentReply ? t("savedAgentOnly") : t("savedEvery"));
       },
     }),
   );
   return (
     <section aria-labelledby="survey-sending-h" className="rounded-xl bg-surface p-4 ring-1 ring-slate-200">
-      <h2 id="survey-sending-h" className="font-semibold">Sending</h2>
+      <h2 id="survey-sending-h" className="font-semibold">{t("sending")}</h2>
       {settings.isPending ? (
         <Skeleton lines={1} />
       ) : settings.isError ? (
@@ -40,8 +42,8 @@ export function SurveySendingSettings() {
               }}
             />
             <span>
-              Send CSAT only when an agent replied
-              <span className="block text-xs text-slate-500">A conversation resolved without any agent reply (spam, a duplicate, a customer who found the answer) gets no survey. Internal notes, auto-replies and survey links do not count as replies.</span>
+              {t("agentOnly")}
+              <span className="block text-xs text-slate-500">{t("agentOnlyHelp")}</span>
             </span>
           </label>
           <FormError error={update.error} />

@@ -5,6 +5,7 @@
 // may be offline). The script is added by this component, so under
 // 'strict-dynamic' it runs however the page was reached; it carries the nonce too.
 import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 
 const SCRIPT = "/api/docs/reference.js";
 
@@ -30,6 +31,9 @@ const CONFIGURATION = {
 };
 
 let loading: Promise<ScalarGlobal> | null = null;
+// The loader's own failures, shown in the page's language (settings.apiReference.*).
+const NOT_STARTED = "notStarted";
+const NOT_LOADED = "notLoaded";
 
 function loadRenderer(nonce: string | undefined): Promise<ScalarGlobal> {
   const existing = (window as unknown as { Scalar?: ScalarGlobal }).Scalar;
@@ -42,9 +46,9 @@ function loadRenderer(nonce: string | undefined): Promise<ScalarGlobal> {
     script.onload = () => {
       const scalar = (window as unknown as { Scalar?: ScalarGlobal }).Scalar;
       if (scalar) resolve(scalar);
-      else reject(new Error("the renderer did not start"));
+      else reject(new Error(NOT_STARTED));
     };
-    script.onerror = () => reject(new Error("the renderer could not be loaded"));
+    script.onerror = () => reject(new Error(NOT_LOADED));
     document.head.appendChild(script);
   }).catch((error: unknown) => {
     loading = null;
@@ -54,6 +58,7 @@ function loadRenderer(nonce: string | undefined): Promise<ScalarGlobal> {
 }
 
 export function ApiReference({ nonce }: { nonce?: string }) {
+  const t = useTranslations("settings.apiReference");
   const mount = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState<string | null>(null);
 
@@ -76,7 +81,10 @@ export function ApiReference({ nonce }: { nonce?: string }) {
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-surface">
       {failed ? (
         <p role="alert" className="p-4 text-sm text-red-700">
-          The API reference could not be shown ({failed}). The document itself is at <a className="underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a>.
+          {t.rich("failed", {
+            reason: failed === NOT_STARTED || failed === NOT_LOADED ? t(failed) : failed,
+            doc: (c) => <a className="underline" href="/api/v1/openapi.json">{c}</a>,
+          })}
         </p>
       ) : null}
       {/* Scalar mounts into this element; React leaves it empty. */}

@@ -14,18 +14,22 @@ export async function generateMetadata() {
 export default async function ApiReferencePage() {
   // The renderer is loaded by our own script with this request's nonce (src/proxy.ts).
   const nonce = (await headers()).get("x-nonce") ?? undefined;
+  const t = await getTranslations("settings.apiReference");
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
-        The REST API as an OpenAPI 3.1 document:{" "}
-        <a className="font-medium text-brand-700 hover:underline" href="/api/v1/openapi.json">
-          /api/v1/openapi.json
-        </a>{" "}
-        (public: tools and integrators may fetch it without a key). Requests need a key from{" "}
-        <a className="font-medium text-brand-700 hover:underline" href="/settings/api-keys">
-          API keys
-        </a>
-        .
+        {t.rich("intro", {
+          doc: (c) => (
+            <a className="font-medium text-brand-700 hover:underline" href="/api/v1/openapi.json">
+              {c}
+            </a>
+          ),
+          keys: (c) => (
+            <a className="font-medium text-brand-700 hover:underline" href="/settings/api-keys">
+              {c}
+            </a>
+          ),
+        })}
       </p>
       <ApiReference nonce={nonce} />
     </div>
