@@ -1,8 +1,10 @@
 "use client";
 // recharts wrappers with the console's look: stacked daily bars, trend lines
-// and areas. Each takes plain rows and series descriptions.
+// and areas. Each takes plain rows and series descriptions. Day ticks and
+// tooltips in the page's locale (pages.charts).
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { shortDay } from "./format";
+import { useTranslations } from "next-intl";
+import { useChartFormat } from "./format";
 
 export type Series = { key: string; label: string; color: string };
 
@@ -14,8 +16,10 @@ function tickEvery(n: number) {
 }
 
 export function StackedBars({ data, series, height = 240, xKey = "day", yLabel }: { data: Record<string, unknown>[]; series: Series[]; height?: number; xKey?: string; yLabel?: string }) {
+  const t = useTranslations("pages.charts");
+  const { day: shortDay } = useChartFormat();
   return (
-    <div style={{ height }} role="img" aria-label={yLabel ?? "bar chart"}>
+    <div style={{ height }} role="img" aria-label={yLabel ?? t("barChart")}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 4, right: 8, left: -12, bottom: 0 }}>
           <CartesianGrid stroke="#eef2f7" vertical={false} />
@@ -47,8 +51,10 @@ export function TrendLines({
   unit?: string;
   yLabel?: string;
 }) {
+  const t = useTranslations("pages.charts");
+  const { day: shortDay } = useChartFormat();
   return (
-    <div style={{ height }} role="img" aria-label={yLabel ?? "line chart"}>
+    <div style={{ height }} role="img" aria-label={yLabel ?? t("lineChart")}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 4, right: 8, left: -12, bottom: 0 }}>
           <CartesianGrid stroke="#eef2f7" vertical={false} />
@@ -67,6 +73,7 @@ export function TrendLines({
 
 export function AreaTrend({ data, dataKey, label, color, height = 240 }: { data: Record<string, unknown>[]; dataKey: string; label: string; color: string; height?: number }) {
   const id = `grad-${dataKey}`;
+  const { day: shortDay } = useChartFormat();
   return (
     <div style={{ height }} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">
@@ -89,8 +96,9 @@ export function AreaTrend({ data, dataKey, label, color, height = 240 }: { data:
 }
 
 export function HorizontalBars({ data, series, height = 240, labelKey = "label" }: { data: Record<string, unknown>[]; series: Series[]; height?: number; labelKey?: string }) {
+  const t = useTranslations("pages.charts");
   return (
-    <div style={{ height }} role="img" aria-label="bar chart">
+    <div style={{ height }} role="img" aria-label={t("barChart")}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 0 }}>
           <CartesianGrid stroke="#eef2f7" horizontal={false} />

@@ -9,7 +9,7 @@ export function Kpi({ label, value, note, tone = "default", onClick, testId }: {
       {note ? <span className="mt-0.5 block truncate text-xs text-slate-500">{note}</span> : null}
     </>
   );
-  const cls = `block w-full rounded-xl p-4 text-left ring-1 ${ring}`;
+  const cls = `block w-full rounded-xl p-4 text-start ring-1 ${ring}`;
   return onClick ? (
     <button type="button" onClick={onClick} className={`${cls} transition hover:ring-brand-500 focus-visible:ring-2`}>
       {body}

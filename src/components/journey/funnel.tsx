@@ -3,26 +3,37 @@
 // every earlier one, so steps never grow and conversion never passes 100 %),
 // stage counts beside it, median time in stage, and where contacts and
 // friction concentrate (conversations by the stage the customer was in).
-// Definitions: docs/journey.md, "The journey funnel".
+// Definitions: docs/journey.md, "The journey funnel". Words: pages.journey.funnel.
 import type { AppRouter } from "@/server/api/root";
 import type { inferRouterOutputs } from "@trpc/server";
+import { useTranslations } from "next-intl";
 import { HorizontalBars } from "@/components/charts/charts";
 import { Panel } from "@/components/charts/kpi";
-import { fmtNum, fmtPct } from "@/components/charts/format";
-import { STAGE_COLORS, StageBadge, stageLabel } from "./palette";
+import { useChartFormat } from "@/components/charts/format";
+import { STAGE_COLORS, StageBadge, useStageLabel } from "./palette";
 
 type Funnel = inferRouterOutputs<AppRouter>["journey"]["funnel"];
 type Stage = Funnel["stages"][number];
 
 const LIFECYCLE = ["awareness", "consideration", "purchase", "onboarding", "retention", "advocacy"];
 
-function days(n: number | null) {
-  if (n === null) return "—";
-  if (n < 1) return `${Math.round(n * 24)} h`;
-  return `${n < 10 ? n.toFixed(1) : Math.round(n)} d`;
+/** "5 h", "3.5 d", "12 d" (pages.journey.duration), numbers in the page's locale. */
+function useDays() {
+  const t = useTranslations("pages.journey.duration");
+  const f = useChartFormat();
+  return (n: number | null) => {
+    if (n === null) return "—";
+    if (n < 1) return t("hours", { n: f.fixed(Math.round(n * 24), 0) });
+    return t("days", { n: n < 10 ? f.fixed(n, 1) : f.fixed(Math.round(n), 0) });
+  };
 }
 
 export function FunnelChart({ funnel }: { funnel: Funnel }) {
+  const t = useTranslations("pages.journey.funnel");
+  const stageLabel = useStageLabel();
+  const days = useDays();
+  const { num: fmtNum, pct: fmtPct } = useChartFormat();
+  const strong = (chunks: React.ReactNode) => <span className="font-semibold text-slate-700 tabular-nums">{chunks}</span>;
   const stages = funnel.stages.filter((s) => LIFECYCLE.includes(s.stage));
   const max = Math.max(1, ...stages.map((s) => s.step ?? 0));
   const risk = funnel.stages.find((s) => s.stage === "at_risk")!;
@@ -35,17 +46,17 @@ export function FunnelChart({ funnel }: { funnel: Funnel }) {
           return (
             <li key={s.stage} data-stage={s.stage} data-step={s.step ?? 0}>
               {i > 0 ? (
-                <div className="flex items-center gap-2 py-0.5 pl-[132px] text-xs text-slate-500">
+                <div className="flex items-center gap-2 py-0.5 ps-[132px] text-xs text-slate-500">
                   <span aria-hidden>↓</span>
                   <span className="font-semibold text-slate-700">{fmtPct(s.conversion)}</span>
                   <span>
-                    of them continue to {stageLabel(s.stage).toLowerCase()}
-                    <span className="sr-only"> ({fmtNum(s.step)} of {fmtNum(stages[i - 1]!.step)} customers)</span>
+                    {t("continueTo", { stage: t("stageLower", { stage: s.stage }) })}
+                    <span className="sr-only">{t("stepOf", { step: fmtNum(s.step), previous: fmtNum(stages[i - 1]!.step) })}</span>
                   </span>
                 </div>
               ) : null}
               <div className="flex items-center gap-3">
-                <span className="w-[120px] shrink-0 text-right text-sm font-medium text-slate-700">{stageLabel(s.stage)}</span>
+                <span className="w-[120px] shrink-0 text-end text-sm font-medium text-slate-700">{stageLabel(s.stage)}</span>
                 <div className="relative h-11 flex-1">
                   <div
                     className="absolute inset-y-0 left-1/2 flex -translate-x-1/2 items-center justify-center rounded-lg text-sm font-semibold text-white shadow-sm"
@@ -55,13 +66,11 @@ export function FunnelChart({ funnel }: { funnel: Funnel }) {
                   </div>
                 </div>
                 <span className="w-36 shrink-0 text-xs text-slate-500">
-                  <span className="block">
-                    <span className="font-semibold text-slate-700 tabular-nums">{fmtNum(s.current)}</span> here now
+                  <span className="block">{t.rich("hereNow", { n: strong, count: fmtNum(s.current) })}</span>
+                  <span className="block" title={t("everInStageTitle")}>
+                    {t.rich("everInStage", { n: strong, count: fmtNum(s.reached) })}
                   </span>
-                  <span className="block" title="Customers whose stage history holds this stage, whatever came before (stages can be skipped)">
-                    <span className="font-semibold text-slate-700 tabular-nums">{fmtNum(s.reached)}</span> ever in stage
-                  </span>
-                  <span className="block">median {days(s.medianDaysInStage)} in stage</span>
+                  <span className="block">{t("medianInStage", { duration: days(s.medianDaysInStage) })}</span>
                 </span>
               </div>
             </li>
@@ -70,20 +79,15 @@ export function FunnelChart({ funnel }: { funnel: Funnel }) {
       </ol>
       <div className="space-y-3">
         <div className="rounded-xl p-4 ring-1 ring-red-200" style={{ background: STAGE_COLORS.at_risk!.soft }} data-testid="funnel-at-risk">
-          <p className="text-xs font-medium uppercase tracking-wide text-red-700">At risk now</p>
+          <p className="text-xs font-medium uppercase tracking-wide text-red-700">{t("atRiskNow")}</p>
           <p className="mt-1 text-3xl font-semibold text-red-700 tabular-nums">{fmtNum(risk.current)}</p>
           <p className="mt-1 text-xs text-red-800">
-            {fmtNum(risk.reached)} customers were ever at risk; {fmtPct(risk.conversion)} of the {fmtNum(funnel.purchased)} who purchased were at risk at some point. Median {days(risk.medianDaysInStage)} before they moved on.
+            {t("atRiskText", { reached: fmtNum(risk.reached), share: fmtPct(risk.conversion), purchased: fmtNum(funnel.purchased), duration: days(risk.medianDaysInStage) })}
           </p>
         </div>
         <div className="rounded-xl bg-surface p-4 text-xs text-slate-600 ring-1 ring-slate-200">
-          <p>
-            <span className="font-semibold text-slate-800">{fmtNum(funnel.customers)}</span> customers · {fmtNum(funnel.withoutStage)} without a stage yet.
-          </p>
-          <p className="mt-1">
-            Bars: customers who reached the stage <em>and every stage above it</em>, so the funnel only narrows. Percentages: of those in the step above. &ldquo;Ever in stage&rdquo; counts
-            everyone whose history holds the stage, including those who skipped a step.
-          </p>
+          <p>{t.rich("totals", { n: (chunks) => <span className="font-semibold text-slate-800">{chunks}</span>, customers: fmtNum(funnel.customers), without: fmtNum(funnel.withoutStage) })}</p>
+          <p className="mt-1">{t.rich("explainer", { em: (chunks) => <em>{chunks}</em> })}</p>
         </div>
       </div>
     </div>
@@ -91,6 +95,9 @@ export function FunnelChart({ funnel }: { funnel: Funnel }) {
 }
 
 export function ContactsByStage({ funnel }: { funnel: Funnel }) {
+  const t = useTranslations("pages.journey.funnel");
+  const stageLabel = useStageLabel();
+  const { num: fmtNum, pct: fmtPct } = useChartFormat();
   const rows = funnel.stages;
   const maxContacts = Math.max(1, ...rows.map((r) => r.contacts));
   const heat = (v: number, maxV: number) => {
@@ -104,13 +111,13 @@ export function ContactsByStage({ funnel }: { funnel: Funnel }) {
         <table className="w-full text-sm" data-testid="contacts-by-stage">
           <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
             <tr>
-              <th className="px-4 py-2 text-left font-medium">Stage when they got in touch</th>
-              <th className="px-3 py-2 text-left font-medium">Contacts</th>
-              <th className="px-3 py-2 text-right font-medium">Per customer</th>
-              <th className="px-3 py-2 text-right font-medium">Reopened</th>
-              <th className="px-3 py-2 text-right font-medium">Hand-offs</th>
-              <th className="px-3 py-2 text-right font-medium">Slow 1st reply</th>
-              <th className="px-3 py-2 pr-4 text-right font-medium">CSAT</th>
+              <th className="px-4 py-2 text-start font-medium">{t("table.stage")}</th>
+              <th className="px-3 py-2 text-start font-medium">{t("table.contacts")}</th>
+              <th className="px-3 py-2 text-end font-medium">{t("table.perCustomer")}</th>
+              <th className="px-3 py-2 text-end font-medium">{t("table.reopened")}</th>
+              <th className="px-3 py-2 text-end font-medium">{t("table.handoffs")}</th>
+              <th className="px-3 py-2 text-end font-medium">{t("table.slowFirstReply")}</th>
+              <th className="px-3 py-2 pe-4 text-end font-medium">{t("table.csat")}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -127,29 +134,29 @@ export function ContactsByStage({ funnel }: { funnel: Funnel }) {
                     <span className="tabular-nums">{fmtNum(r.contacts)}</span>
                   </span>
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">{r.contactsPerCustomer ?? "—"}</td>
-                <td className={`px-3 py-2 text-right tabular-nums`}>
+                <td className="px-3 py-2 text-end tabular-nums">{r.contactsPerCustomer === null || r.contactsPerCustomer === undefined ? "—" : fmtNum(r.contactsPerCustomer)}</td>
+                <td className={`px-3 py-2 text-end tabular-nums`}>
                   <span className={`rounded px-1.5 py-0.5 ${heat(r.reopened, maxOf("reopened"))}`}>{r.reopened}</span>
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">
+                <td className="px-3 py-2 text-end tabular-nums">
                   <span className={`rounded px-1.5 py-0.5 ${heat(r.handoffs, maxOf("handoffs"))}`}>{r.handoffs}</span>
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">
+                <td className="px-3 py-2 text-end tabular-nums">
                   <span className={`rounded px-1.5 py-0.5 ${heat(r.slowFirstResponses, maxOf("slowFirstResponses"))}`}>{r.slowFirstResponses}</span>
                 </td>
-                <td className="px-3 py-2 pr-4 text-right tabular-nums">{fmtPct(r.csat, 0)}</td>
+                <td className="px-3 py-2 pe-4 text-end tabular-nums">{fmtPct(r.csat, 0)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        {funnel.contactsBeforeAnyStage ? <p className="px-4 pt-2 text-xs text-slate-500">{fmtNum(funnel.contactsBeforeAnyStage)} contacts came before the customer had any stage.</p> : null}
+        {funnel.contactsBeforeAnyStage ? <p className="px-4 pt-2 text-xs text-slate-500">{t("beforeAnyStage", { count: fmtNum(funnel.contactsBeforeAnyStage) })}</p> : null}
       </div>
       <HorizontalBars
         data={rows.map((r) => ({ label: stageLabel(r.stage), Reopened: r.reopened, "Hand-offs": r.handoffs, "Slow 1st reply": r.slowFirstResponses }))}
         series={[
-          { key: "Slow 1st reply", label: "Slow 1st reply", color: "#f59e0b" },
-          { key: "Hand-offs", label: "Hand-offs", color: "#a78bfa" },
-          { key: "Reopened", label: "Reopened", color: "#ef4444" },
+          { key: "Slow 1st reply", label: t("table.slowFirstReply"), color: "#f59e0b" },
+          { key: "Hand-offs", label: t("table.handoffs"), color: "#a78bfa" },
+          { key: "Reopened", label: t("table.reopened"), color: "#ef4444" },
         ]}
         height={300}
       />
@@ -158,12 +165,13 @@ export function ContactsByStage({ funnel }: { funnel: Funnel }) {
 }
 
 export function FunnelPanels({ funnel }: { funnel: Funnel }) {
+  const t = useTranslations("pages.journey.funnel");
   return (
     <>
-      <Panel title="Customers through the journey">
+      <Panel title={t("panelFunnel")}>
         <FunnelChart funnel={funnel} />
       </Panel>
-      <Panel title="Where contacts and friction concentrate">
+      <Panel title={t("panelContacts")}>
         <ContactsByStage funnel={funnel} />
       </Panel>
     </>

@@ -3,23 +3,26 @@
 // every touchpoint placed on it in a row per channel, the customer's emotion
 // as a curve through their scored messages and survey answers (−1 … +1, over
 // the stage bands; survey answers as coloured dots with their score), and
-// friction points marked (a sharp negative turn is one).
+// friction points marked (a sharp negative turn is one). Words:
+// pages.journey.map and .legend; dates in the page's locale.
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { AppRouter } from "@/server/api/root";
 import type { inferRouterOutputs } from "@trpc/server";
 import { channelInfo, CHANNEL_ORDER } from "@/components/channel";
-import { CHANNEL_COLORS, STAGE_COLORS, emotionColor, stageLabel } from "./palette";
+import { CHANNEL_COLORS, STAGE_COLORS, emotionColor, useStageLabel } from "./palette";
 
 type MapData = inferRouterOutputs<AppRouter>["journey"]["map"];
 type Touch = MapData["touchpoints"][number];
 
 const DAY = 86_400_000;
+// Labels: pages.journey.range.<key>.
 export const RANGES = [
-  { key: "all", label: "All time", days: null },
-  { key: "365", label: "12 months", days: 365 },
-  { key: "90", label: "90 days", days: 90 },
-  { key: "30", label: "30 days", days: 30 },
+  { key: "all", days: null },
+  { key: "365", days: 365 },
+  { key: "90", days: 90 },
+  { key: "30", days: 30 },
 ] as const;
 export type RangeKey = (typeof RANGES)[number]["key"];
 
@@ -33,23 +36,20 @@ const AXIS_H = 26;
 const GAP = 10;
 
 const EMOTION_COLOR: Record<string, string> = { negative: "#dc2626", neutral: "#64748b", positive: "#16a34a" };
-const CUE_TEXT: Record<string, string> = { repeated_contact: "wrote again before an answer", caps: "capitals", still: "“still”", again: "“again”", escalation: "escalation words" };
+// Known cue and friction kinds (pages.journey.map.cue.* / .frictionKind.*); others read as themselves.
+const CUES = new Set(["repeated_contact", "caps", "still", "again", "escalation"]);
+const FRICTION_KINDS = new Set(["wait", "repeat_contact", "handoff", "channel_switch", "reopen", "failed_self_service", "negative_turn"]);
+const TOUCH_KINDS = new Set(["message", "note", "ticket_event", "product_event", "survey_response", "article_view", "journey_stage"]);
 
-function emotionLine(e: NonNullable<Touch["emotion"]>): string {
+type MapT = ReturnType<typeof useTranslations<"pages.journey.map">>;
+
+function emotionLine(t: MapT, locale: string, e: NonNullable<Touch["emotion"]>): string {
   const score = e.score ?? 0;
-  const signed = `${score > 0 ? "+" : score < 0 ? "−" : ""}${Math.abs(score).toFixed(2)}`;
-  return `Feeling: ${e.label} (${signed})${e.cues.length ? ` · ${e.cues.map((c) => CUE_TEXT[c] ?? c).join(", ")}` : ""}`;
+  const abs = locale === "en" ? Math.abs(score).toFixed(2) : new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.abs(score));
+  const signed = `${score > 0 ? "+" : score < 0 ? "−" : ""}${abs}`;
+  const cues = e.cues.map((c) => (CUES.has(c) ? t(`cue.${c}` as "cue.caps") : c)).join(", ");
+  return `${t("feelingLine", { label: t("emotion", { label: e.label }), score: signed })}${e.cues.length ? ` · ${cues}` : ""}`;
 }
-
-const FRICTION_LABEL: Record<string, string> = {
-  wait: "Long wait",
-  repeat_contact: "Repeat contact",
-  handoff: "Hand-off",
-  channel_switch: "Channel switch",
-  reopen: "Reopened",
-  failed_self_service: "Self-service failed",
-  negative_turn: "Turned negative",
-};
 
 type Hover = { x: number; y: number; title: string; lines: string[] };
 
@@ -65,11 +65,14 @@ function useWidth() {
   return [ref, w] as const;
 }
 
-function fmtDate(t: number | string) {
-  return new Date(t).toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+/** en → "en-GB" (9 Mar 2026), as the map always read; other locales as themselves. */
+const dateLocale = (locale: string) => (locale === "en" ? "en-GB" : locale);
+
+function fmtDate(t: number | string, locale: string) {
+  return new Date(t).toLocaleString(dateLocale(locale), { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
-function ticks(t0: number, t1: number): { t: number; label: string }[] {
+function ticks(t0: number, t1: number, locale: string): { t: number; label: string }[] {
   const span = t1 - t0;
   const out: { t: number; label: string }[] = [];
   const d = new Date(t0);
@@ -78,20 +81,23 @@ function ticks(t0: number, t1: number): { t: number; label: string }[] {
     const step = span > 600 * DAY ? 3 : span > 300 * DAY ? 2 : 1;
     let c = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
     while (c.getTime() < t1) {
-      if (c.getUTCMonth() % step === 0) out.push({ t: c.getTime(), label: c.toLocaleDateString("en-GB", { month: "short", year: c.getUTCMonth() === 0 || out.length === 0 ? "2-digit" : undefined, timeZone: "UTC" }) });
+      if (c.getUTCMonth() % step === 0) out.push({ t: c.getTime(), label: c.toLocaleDateString(dateLocale(locale), { month: "short", year: c.getUTCMonth() === 0 || out.length === 0 ? "2-digit" : undefined, timeZone: "UTC" }) });
       c = new Date(Date.UTC(c.getUTCFullYear(), c.getUTCMonth() + 1, 1));
     }
   } else {
     const step = span > 45 * DAY ? 7 : span > 14 * DAY ? 3 : 1;
     let c = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
     for (let i = 0; c < t1; c += DAY, i++) {
-      if (i % step === 0) out.push({ t: c, label: new Date(c).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }) });
+      if (i % step === 0) out.push({ t: c, label: new Date(c).toLocaleDateString(dateLocale(locale), { day: "numeric", month: "short", timeZone: "UTC" }) });
     }
   }
   return out;
 }
 
 export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKey }) {
+  const t = useTranslations("pages.journey.map");
+  const locale = useLocale();
+  const stageLabel = useStageLabel();
   const router = useRouter();
   const [ref, width] = useWidth();
   const [hover, setHover] = useState<Hover | null>(null);
@@ -135,10 +141,10 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
 
   return (
     <div ref={ref} className="relative w-full select-none" data-testid="journey-map">
-      <svg width={width} height={height} role="img" aria-label={`Journey map of ${data.customer.name ?? "the customer"}`} className="block" onMouseLeave={() => setHover(null)}>
+      <svg width={width} height={height} role="img" aria-label={data.customer.name ? t("labelNamed", { name: data.customer.name }) : t("labelUnnamed")} className="block" onMouseLeave={() => setHover(null)}>
         {/* Row backgrounds and labels */}
         <text x={LABEL_W - 10} y={yStage + STAGE_H / 2 + 4} textAnchor="end" className="fill-slate-500 text-[11px] font-medium">
-          Stage
+          {t("stage")}
         </text>
         <rect x={LABEL_W} y={yFeel} width={plotW} height={FEEL_H} rx={6} fill="#f8fafc" />
         {/* The stage bands behind the emotion curve */}
@@ -150,13 +156,13 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
         })}
         <line x1={LABEL_W} x2={LABEL_W + plotW} y1={yFeel + FEEL_H / 2} y2={yFeel + FEEL_H / 2} stroke="#cbd5e1" strokeDasharray="3 3" />
         <text x={LABEL_W - 10} y={yFeel + FEEL_H / 2 + 4} textAnchor="end" className="fill-slate-500 text-[11px] font-medium">
-          Feeling
+          {t("feeling")}
         </text>
         <text x={LABEL_W - 10} y={yFeel + 11} textAnchor="end" className="fill-emerald-700 text-[9px]">
-          positive
+          {t("positive")}
         </text>
         <text x={LABEL_W - 10} y={yFeel + FEEL_H - 4} textAnchor="end" className="fill-red-700 text-[9px]">
-          negative
+          {t("negative")}
         </text>
         {model.channels.map((c, i) => (
           <g key={c}>
@@ -169,11 +175,11 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
         ))}
         <rect x={LABEL_W} y={yFriction + 4} width={plotW} height={FRICTION_H - 8} rx={6} fill="#fef2f2" />
         <text x={LABEL_W - 10} y={yFriction + FRICTION_H / 2 + 4} textAnchor="end" className="fill-red-700 text-[11px] font-medium">
-          Friction
+          {t("friction")}
         </text>
 
         {/* Grid */}
-        {ticks(model.t0, model.t1).map((tk) => (
+        {ticks(model.t0, model.t1, locale).map((tk) => (
           <g key={tk.t}>
             <line x1={x(tk.t)} x2={x(tk.t)} y1={yFeel} y2={yAxis} stroke="#e2e8f0" strokeDasharray="2 4" />
             <text x={x(tk.t)} y={yAxis + 16} textAnchor="middle" className="fill-slate-500 text-[10px]">
@@ -190,7 +196,7 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
           const c = STAGE_COLORS[s.stage] ?? STAGE_COLORS.awareness!;
           const w = Math.max(2, x(b) - x(a));
           return (
-            <g key={`${s.from}-${i}`} onMouseMove={(e) => show(e, stageLabel(s.stage), [`${fmtDate(s.from)} → ${i === data.segments.length - 1 ? "now" : fmtDate(s.to)}`, s.reason ?? "", s.override ? "Set by an agent" : ""].filter(Boolean))}>
+            <g key={`${s.from}-${i}`} onMouseMove={(e) => show(e, stageLabel(s.stage), [t("span", { from: fmtDate(s.from, locale), to: i === data.segments.length - 1 ? t("now") : fmtDate(s.to, locale) }), s.reason ?? "", s.override ? t("setByAgent") : ""].filter(Boolean))}>
               <rect x={x(a)} y={yStage + 2} width={w} height={STAGE_H - 4} rx={5} fill={c.fill} stroke="#fff" strokeWidth={1.5} />
               {s.override ? <rect x={x(a)} y={yStage + 2} width={w} height={STAGE_H - 4} rx={5} fill="url(#hatch)" /> : null}
               {w > 76 ? (
@@ -219,7 +225,8 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
           const cx = x(Date.parse(p.at));
           const cy = yRows + row * ROW_H + ROW_H / 2;
           const color = CHANNEL_COLORS[p.channel] ?? "#64748b";
-          const lines = [fmtDate(p.at), `${channelInfo(p.channel).label} · ${p.kind.replace("_", " ")} · ${p.actor}`];
+          const kind = TOUCH_KINDS.has(p.kind) ? t("kind", { kind: p.kind }) : p.kind.replace("_", " ");
+          const lines = [fmtDate(p.at, locale), `${channelInfo(p.channel).label} · ${kind} · ${t("actor", { actor: p.actor })}`];
           const title = p.text || p.name || p.kind;
           const common = {
             onMouseMove: (e: React.MouseEvent) => show(e, title, lines),
@@ -268,7 +275,7 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
             strokeWidth={1}
             data-kind="emotion"
             data-label={p.emotion!.label}
-            onMouseMove={(e) => show(e, p.text || p.kind, [fmtDate(p.at), emotionLine(p.emotion!)])}
+            onMouseMove={(e) => show(e, p.text || p.kind, [fmtDate(p.at, locale), emotionLine(t, locale, p.emotion!)])}
             onClick={() => open(p)}
             style={{ cursor: p.conversationId ? "pointer" : "default" }}
           />
@@ -279,7 +286,7 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
           const max = p.max ?? (p.name === "nps" ? 10 : p.name === "ces" ? 7 : 5);
           const fill = p.score === null ? "#94a3b8" : emotionColor(p.score, max);
           return (
-            <g key={p.id} onMouseMove={(e) => show(e, p.text, [fmtDate(p.at), `${(p.name ?? "survey").toUpperCase()} ${p.score ?? "?"}/${max}`, ...(p.emotion ? [emotionLine(p.emotion)] : [])])} onClick={() => open(p)} style={{ cursor: p.conversationId ? "pointer" : "default" }} data-kind="survey_response">
+            <g key={p.id} onMouseMove={(e) => show(e, p.text, [fmtDate(p.at, locale), `${(p.name ?? t("survey")).toUpperCase()} ${p.score ?? "?"}/${max}`, ...(p.emotion ? [emotionLine(t, locale, p.emotion)] : [])])} onClick={() => open(p)} style={{ cursor: p.conversationId ? "pointer" : "default" }} data-kind="survey_response">
               <circle cx={cx} cy={cy} r={9} fill={fill} stroke="#fff" strokeWidth={2} />
               <text x={cx} y={cy + 3.5} textAnchor="middle" className="fill-white text-[9px] font-bold" style={{ pointerEvents: "none" }}>
                 {p.score ?? "?"}
@@ -300,7 +307,7 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
               stroke="#fff"
               strokeWidth={1}
               data-kind="friction"
-              onMouseMove={(e) => show(e, FRICTION_LABEL[f.kind] ?? f.kind, [fmtDate(f.at), f.detail])}
+              onMouseMove={(e) => show(e, FRICTION_KINDS.has(f.kind) ? t(`frictionKind.${f.kind}` as "frictionKind.wait") : f.kind, [fmtDate(f.at, locale), f.detail])}
               onClick={() => router.push(`/conversations/${f.conversationId}`)}
               style={{ cursor: "pointer" }}
             />
@@ -310,7 +317,7 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
         {/* Now */}
         <line x1={x(now)} x2={x(now)} y1={0} y2={yAxis} stroke="#0f172a" strokeOpacity={0.35} strokeWidth={1} />
         <text x={x(now) - 4} y={yAxis + 16} textAnchor="end" className="fill-slate-700 text-[10px] font-semibold">
-          now
+          {t("now")}
         </text>
       </svg>
       {hover ? (
@@ -327,68 +334,69 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
           ))}
         </div>
       ) : null}
-      {data.truncated ? <p className="mt-1 text-xs text-slate-500">Showing the most recent 4,000 touchpoints.</p> : null}
+      {data.truncated ? <p className="mt-1 text-xs text-slate-500">{t("truncated", { count: new Intl.NumberFormat(locale === "en" ? "en-US" : locale).format(4000) })}</p> : null}
     </div>
   );
 }
 
 export function JourneyLegend() {
+  const t = useTranslations("pages.journey.legend");
   return (
     <ul className="flex flex-wrap items-center gap-x-5 gap-y-2 text-xs text-slate-600">
       <li className="flex items-center gap-1.5">
         <svg width="12" height="12" aria-hidden>
           <circle cx="6" cy="6" r="4.5" fill="#10b981" />
         </svg>
-        From the customer
+        {t("fromCustomer")}
       </li>
       <li className="flex items-center gap-1.5">
         <svg width="12" height="12" aria-hidden>
           <circle cx="6" cy="6" r="4" fill="#fff" stroke="#10b981" strokeWidth="1.8" />
         </svg>
-        From us
+        {t("fromUs")}
       </li>
       <li className="flex items-center gap-1.5">
         <svg width="12" height="12" aria-hidden>
           <rect x="2" y="2" width="8" height="8" transform="rotate(45 6 6)" fill="#f59e0b" />
         </svg>
-        Product event (purchase)
+        {t("productEvent")}
       </li>
       <li className="flex items-center gap-1.5">
         <svg width="12" height="12" aria-hidden>
           <circle cx="6" cy="6" r="2.5" fill="#f59e0b" fillOpacity="0.5" />
         </svg>
-        Page view / login
+        {t("pageView")}
       </li>
       <li className="flex items-center gap-1.5">
         <svg width="12" height="12" aria-hidden>
           <path d="M6 1 L11 10 L1 10 Z" fill="#64748b" />
         </svg>
-        Help article
+        {t("article")}
       </li>
       <li className="flex items-center gap-1.5">
         <svg width="12" height="12" aria-hidden>
           <rect x="5" y="0" width="2" height="12" fill="#94a3b8" />
         </svg>
-        Ticket change / note
+        {t("ticket")}
       </li>
       <li className="flex items-center gap-1.5">
         <svg width="12" height="12" aria-hidden>
           <path d="M6 0 L12 11 L0 11 Z" fill="#ef4444" />
         </svg>
-        Friction
+        {t("friction")}
       </li>
       <li className="flex items-center gap-1.5">
         <svg width="26" height="12" aria-hidden>
           <path d="M1 3 L9 9 L17 5 L25 8" fill="none" stroke="#475569" strokeWidth="1.5" />
         </svg>
-        Feeling (messages and surveys, negative → positive)
+        {t("feeling")}
       </li>
       <li className="flex items-center gap-1.5">
-        Survey score
+        {t("surveyScore")}
         {[1, 2, 3, 4, 5].map((s) => (
           <span key={s} className="inline-block h-3 w-3 rounded-full" style={{ background: emotionColor(s, 5) }} aria-hidden />
         ))}
-        <span className="text-slate-600">bad → good</span>
+        <span className="text-slate-600">{t("badGood")}</span>
       </li>
     </ul>
   );

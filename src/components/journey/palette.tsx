@@ -1,4 +1,7 @@
-// Colours shared by the journey map, the funnel and the charts.
+// Colours shared by the journey map, the funnel and the charts; stage names
+// (pages.journey.stage.*).
+import { useTranslations } from "next-intl";
+
 export const STAGE_ORDER = ["awareness", "consideration", "purchase", "onboarding", "retention", "advocacy", "at_risk"] as const;
 
 export const STAGE_COLORS: Record<string, { fill: string; text: string; soft: string }> = {
@@ -23,9 +26,17 @@ export const CHANNEL_COLORS: Record<string, string> = {
   system: "#64748b",
 };
 
-export function stageLabel(stage: string | null | undefined): string {
+/** A stage's name: translated with `t` (pages.journey.stage) when given, else English. Unknown stages read as themselves, capitalised. */
+export function stageLabel(stage: string | null | undefined, t?: (key: string) => string): string {
   if (!stage) return "—";
+  if (t && Object.hasOwn(STAGE_COLORS, stage)) return t(stage);
   return stage === "at_risk" ? "At risk" : stage.charAt(0).toUpperCase() + stage.slice(1);
+}
+
+/** stageLabel in the page's language. */
+export function useStageLabel(): (stage: string | null | undefined) => string {
+  const t = useTranslations("pages.journey.stage");
+  return (stage) => stageLabel(stage, (key) => t(key as never));
 }
 
 /** Survey emotion: red (bad) → amber → green (good), by the score's place on its scale. */
@@ -44,12 +55,13 @@ export function emotionColor(score: number, max: number): string {
 }
 
 export function StageBadge({ stage, className = "" }: { stage: string | null | undefined; className?: string }) {
+  const label = useStageLabel();
   if (!stage) return <span className={`text-slate-400 ${className}`}>—</span>;
   const c = STAGE_COLORS[stage] ?? STAGE_COLORS.awareness!;
   return (
     <span className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-semibold ${className}`} style={{ background: c.soft, color: c.text }}>
       <span className="h-2 w-2 rounded-full" style={{ background: c.fill }} aria-hidden />
-      {stageLabel(stage)}
+      {label(stage)}
     </span>
   );
 }
