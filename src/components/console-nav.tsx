@@ -12,13 +12,14 @@ import { NotificationBell } from "./notification-bell";
 import { Kbd, SHORTCUT_HELP, useGlobalShortcutListener } from "./shortcuts";
 import { ThemeSwitch } from "./theme-switch";
 import { initials } from "./ui";
+import { useTranslations } from "next-intl";
 
 const items = [
-  { href: "/inbox", label: "Inbox", icon: "M3 7l9 6 9-6M4 5h16a1 1 0 011 1v12a1 1 0 01-1 1H4a1 1 0 01-1-1V6a1 1 0 011-1z" },
-  { href: "/customers", label: "Customers", icon: "M16 14a4 4 0 10-8 0M12 10a3 3 0 100-6 3 3 0 000 6zM4 20h16" },
-  { href: "/supervisor", label: "Supervisor", roles: ["supervisor", "admin"], icon: "M4 19V9m6 10V5m6 14v-7m4 7H2" },
-  { href: "/help", label: "Help center", icon: "M12 18h.01M9.1 9a3 3 0 015.8 1c0 2-3 2-3 4M12 22a10 10 0 100-20 10 10 0 000 20z" },
-  { href: "/settings", label: "Settings", roles: ["admin"], icon: "M12 15a3 3 0 100-6 3 3 0 000 6zM19.4 15a1.7 1.7 0 00.3 1.8l.1.1a2 2 0 11-2.8 2.8l-.1-.1a1.7 1.7 0 00-2.9 1.2V21a2 2 0 11-4 0v-.1a1.7 1.7 0 00-2.9-1.2l-.1.1a2 2 0 11-2.8-2.8l.1-.1A1.7 1.7 0 003 15H3a2 2 0 110-4h.1A1.7 1.7 0 004.6 9l-.1-.1a2 2 0 112.8-2.8l.1.1A1.7 1.7 0 0010 5V5a2 2 0 114 0v.1a1.7 1.7 0 002.9 1.2l.1-.1a2 2 0 112.8 2.8l-.1.1A1.7 1.7 0 0021 11h.1a2 2 0 110 4h-.1z" },
+  { href: "/inbox", label: "inbox", icon: "M3 7l9 6 9-6M4 5h16a1 1 0 011 1v12a1 1 0 01-1 1H4a1 1 0 01-1-1V6a1 1 0 011-1z" },
+  { href: "/customers", label: "customers", icon: "M16 14a4 4 0 10-8 0M12 10a3 3 0 100-6 3 3 0 000 6zM4 20h16" },
+  { href: "/supervisor", label: "supervisor", roles: ["supervisor", "admin"], icon: "M4 19V9m6 10V5m6 14v-7m4 7H2" },
+  { href: "/help", label: "help", icon: "M12 18h.01M9.1 9a3 3 0 015.8 1c0 2-3 2-3 4M12 22a10 10 0 100-20 10 10 0 000 20z" },
+  { href: "/settings", label: "settings", roles: ["admin"], icon: "M12 15a3 3 0 100-6 3 3 0 000 6zM19.4 15a1.7 1.7 0 00.3 1.8l.1.1a2 2 0 11-2.8 2.8l-.1-.1a1.7 1.7 0 00-2.9 1.2V21a2 2 0 11-4 0v-.1a1.7 1.7 0 00-2.9-1.2l-.1.1a2 2 0 11-2.8-2.8l.1-.1A1.7 1.7 0 003 15H3a2 2 0 110-4h.1A1.7 1.7 0 004.6 9l-.1-.1a2 2 0 112.8-2.8l.1.1A1.7 1.7 0 0010 5V5a2 2 0 114 0v.1a1.7 1.7 0 002.9 1.2l.1-.1a2 2 0 112.8 2.8l-.1.1A1.7 1.7 0 0021 11h.1a2 2 0 110 4h-.1z" },
 ];
 
 function Icon({ d }: { d: string }) {
@@ -30,6 +31,7 @@ function Icon({ d }: { d: string }) {
 }
 
 export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; role: string } }) {
+  const t = useTranslations("nav.consoleNav");
   const pathname = usePathname();
   const router = useRouter();
   const [searchOpen, setSearchOpen] = useState(false);
@@ -44,8 +46,8 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
   });
 
   return (
-    <nav aria-label="Main" className="sticky top-0 flex h-screen w-16 shrink-0 flex-col border-r border-slate-200 bg-surface xl:w-56">
-      <a href="#main" className="sr-only focus:not-sr-only focus:m-2 focus:rounded focus:bg-brand-50 focus:p-2">Skip to content</a>
+    <nav aria-label={t("label")} className="sticky top-0 flex h-screen w-16 shrink-0 flex-col border-e border-slate-200 bg-surface xl:w-56">
+      <a href="#main" className="sr-only focus:not-sr-only focus:m-2 focus:rounded focus:bg-brand-50 focus:p-2">{t("skip")}</a>
       <div className="flex items-center gap-2 px-4 py-4">
         <div className="flex h-8 w-8 shrink-0 items-center justify-center rounded-lg bg-brand-600 font-bold text-white" aria-hidden>T</div>
         <span className="hidden font-semibold tracking-tight xl:inline">Throughline</span>
@@ -59,8 +61,8 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
           data-testid="open-search"
         >
           <Icon d="M11 18a7 7 0 100-14 7 7 0 000 14zM20 20l-3.5-3.5" />
-          <span className="sr-only xl:not-sr-only">Search</span>
-          <span className="ml-auto hidden xl:inline">
+          <span className="sr-only xl:not-sr-only">{t("search")}</span>
+          <span className="ms-auto hidden xl:inline">
             <Kbd>⌘K</Kbd>
           </span>
         </button>
@@ -73,11 +75,11 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
               <Link
                 href={item.href}
                 aria-current={active ? "page" : undefined}
-                title={item.label}
+                title={t(`item.${item.label}`)}
                 className={`flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium ${active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}
               >
                 <Icon d={item.icon} />
-                <span className="sr-only xl:not-sr-only">{item.label}</span>
+                <span className="sr-only xl:not-sr-only">{t(`item.${item.label}`)}</span>
               </Link>
             </li>
           );
@@ -92,7 +94,7 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
           aria-keyshortcuts="Shift+?"
         >
           <Icon d="M4 6h16v12H4zM7 10h.01M11 10h.01M15 10h.01M8 14h8" />
-          <span className="sr-only xl:not-sr-only">Keyboard shortcuts</span>
+          <span className="sr-only xl:not-sr-only">{t("shortcuts")}</span>
         </button>
       </div>
       <div className="border-t border-slate-200 p-3">
@@ -105,16 +107,16 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
           </span>
           <div className="hidden min-w-0 xl:block">
             <p className="truncate text-sm font-medium" title={viewer.email}>{viewer.name}</p>
-            <p className="text-xs capitalize text-slate-600">{viewer.role}</p>
+            <p className="text-xs text-slate-600">{t("role", { role: viewer.role })}</p>
           </div>
         </div>
-        <button type="button" onClick={() => signOut({ callbackUrl: "/login" })} title="Sign out" className="mt-2 flex items-center gap-1.5 rounded-md px-1 py-0.5 text-xs font-medium text-slate-600 hover:text-slate-900">
+        <button type="button" onClick={() => signOut({ callbackUrl: "/login" })} title={t("signOut")} className="mt-2 flex items-center gap-1.5 rounded-md px-1 py-0.5 text-xs font-medium text-slate-600 hover:text-slate-900">
           <Icon d="M15 12H4M8 8l-4 4 4 4M14 4h5a1 1 0 011 1v14a1 1 0 01-1 1h-5" />
-          <span className="sr-only xl:not-sr-only">Sign out</span>
+          <span className="sr-only xl:not-sr-only">{t("signOut")}</span>
         </button>
       </div>
       <CommandPalette open={searchOpen} onClose={() => setSearchOpen(false)} />
-      <Modal open={helpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts" className="max-w-2xl">
+      <Modal open={helpOpen} onClose={() => setHelpOpen(false)} title={t("shortcuts")} className="max-w-2xl">
         <div className="mt-4 grid gap-6 sm:grid-cols-3">
           {SHORTCUT_HELP.map((g) => (
             <section key={g.group} aria-label={g.group}>
@@ -136,7 +138,7 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
         </div>
         <div className="mt-5 flex justify-end">
           <button type="button" onClick={() => setHelpOpen(false)} className="rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700">
-            Close
+            {t("close")}
           </button>
         </div>
       </Modal>

@@ -38,10 +38,16 @@ export function PreferencesForm() {
   const prefs = useQuery(trpc.notification.preferences.queryOptions());
   const key = trpc.notification.preferences.queryKey();
   // Optimistic: the box shows the click at once; the server's answer (or a refetch after an error) settles it.
+  // A fetch of the list already under way (the page's first load, a focus refetch) would answer with the
+  // state from before the click and undo it: it is cancelled, and the click applied again after.
   const set = useMutation(
     trpc.notification.setPreference.mutationOptions({
-      onMutate: ({ kind, ...change }) => {
-        qc.setQueryData(key, (old) => old?.map((p) => (p.kind === kind ? { ...p, channels: { ...p.channels, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) } } : p)));
+      onMutate: async ({ kind, ...change }) => {
+        const apply = () =>
+          qc.setQueryData(key, (old) => old?.map((p) => (p.kind === kind ? { ...p, channels: { ...p.channels, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) } } : p)));
+        apply();
+        await qc.cancelQueries({ queryKey: key });
+        apply();
       },
       onSettled: () => void qc.invalidateQueries({ queryKey: key }),
     }),
