@@ -56,7 +56,7 @@ export function emotionColor(score: number, max: number): string {
 
 export function StageBadge({ stage, className = "" }: { stage: string | null | undefined; className?: string }) {
   const label = useStageLabel();
-  if (!stage) return <span className={`text-slate-400 ${className}`}>—</span>;
+  if (!stage) return <span className={`text-slate-500 ${className}`}>—</span>;
   const c = STAGE_COLORS[stage] ?? STAGE_COLORS.awareness!;
   return (
     <span className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-semibold ${className}`} style={{ background: c.soft, color: c.text }}>

@@ -53,7 +53,7 @@ export function CustomerDirectory() {
                   <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">{t("open", { count: c.openConversations })}</span>
                 ) : null}
                 {c.journeyStage ? <span className="hidden rounded-full bg-slate-100 px-2 py-0.5 text-xs capitalize text-slate-600 sm:inline">{t("stage", { stage: c.journeyStage })}</span> : null}
-                <span className="hidden w-28 text-end text-xs text-slate-400 md:inline">{c.lastSeenAt ? relativeTime(c.lastSeenAt, Date.now(), locale) : ""}</span>
+                <span className="hidden w-28 text-end text-xs text-slate-500 md:inline">{c.lastSeenAt ? relativeTime(c.lastSeenAt, Date.now(), locale) : ""}</span>
               </Link>
             </li>
           ))}

@@ -37,21 +37,24 @@ export function PreferencesForm() {
   const qc = useQueryClient();
   const prefs = useQuery(trpc.notification.preferences.queryOptions());
   const key = trpc.notification.preferences.queryKey();
-  // Optimistic: the box shows the click at once; the server's answer (or a refetch after an error) settles it.
-  // A fetch of the list already under way (the page's first load, a focus refetch) would answer with the
-  // state from before the click and undo it: it is cancelled, and the click applied again after.
+  // The box shows the click at once from component state, set in the click's own handler: the query
+  // cache notifies its observers on a later tick, and a controlled checkbox re-rendered before that
+  // would spring back. The cache takes the change too (so nothing flickers when the click settles);
+  // the server's answer, or a refetch after an error, decides.
+  const [clicked, setClicked] = useState<Record<string, boolean>>({});
   const set = useMutation(
     trpc.notification.setPreference.mutationOptions({
-      onMutate: async ({ kind, ...change }) => {
-        const apply = () =>
-          qc.setQueryData(key, (old) => old?.map((p) => (p.kind === kind ? { ...p, channels: { ...p.channels, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) } } : p)));
-        apply();
-        await qc.cancelQueries({ queryKey: key });
-        apply();
+      onMutate: ({ kind, ...change }) => {
+        qc.setQueryData(key, (old) => old?.map((p) => (p.kind === kind ? { ...p, channels: { ...p.channels, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) } } : p)));
       },
       onSettled: () => void qc.invalidateQueries({ queryKey: key }),
     }),
   );
+  const toggle = (kind: string, channel: Channel, on: boolean) => {
+    const box = `${kind}:${channel}`;
+    setClicked((c) => ({ ...c, [box]: on }));
+    set.mutate({ kind, [channel]: on } as Parameters<typeof set.mutate>[0], { onSettled: () => setClicked(({ [box]: _, ...rest }) => rest) });
+  };
 
   return (
     <div className="mx-auto max-w-3xl space-y-6 p-4">
@@ -84,8 +87,8 @@ export function PreferencesForm() {
                         type="checkbox"
                         className="h-4 w-4"
                         aria-label={t("notifications.toggle", { kind: t(`kinds.${KIND_KEY[p.kind] ?? "mention"}`), channel: t(`channels.${c}`) })}
-                        checked={p.channels[c]}
-                        onChange={(e) => set.mutate({ kind: p.kind, [c]: e.target.checked })}
+                        checked={clicked[`${p.kind}:${c}`] ?? p.channels[c]}
+                        onChange={(e) => toggle(p.kind, c, e.target.checked)}
                       />
                     </td>
                   ))}

@@ -110,7 +110,7 @@ export function SupervisorBoard() {
           <span className="text-slate-500" data-testid="board-updated">
             {ageS < 2 ? t("updatedJustNow") : t("updatedAgo", { seconds: ageS })}
           </span>
-          {board.isFetching ? <span className="text-xs text-slate-400">{t("refreshing")}</span> : null}
+          {board.isFetching ? <span className="text-xs text-slate-500">{t("refreshing")}</span> : null}
         </div>
       </header>
 
@@ -196,7 +196,7 @@ function QueueTable({ groups, grouping, now, onDrill, t, waitLabel }: { groups: 
         </thead>
         <tbody className="divide-y divide-slate-100">
           {groups.map((g) => (
-            <tr key={g.id ?? "none"} data-testid={`queue-row-${g.id ?? "none"}`} className={g.open === 0 ? "text-slate-400" : ""}>
+            <tr key={g.id ?? "none"} data-testid={`queue-row-${g.id ?? "none"}`} className={g.open === 0 ? "text-slate-500" : ""}>
               <td className="px-4 py-2">
                 <span className="flex items-center gap-2">
                   {"channel" in g && g.channel ? <ChannelBadge channel={g.channel} compact /> : null}
@@ -381,7 +381,7 @@ function DrillPanel({ drill, agents, onClose, now, t, waitLabel }: { drill: Dril
                         {c.teamName ? ` · ${c.teamName}` : ""} · {t("drill.priority", { priority: c.priority })}
                       </p>
                       <p className="mt-1 flex flex-wrap items-center gap-2 text-xs">
-                        {c.waitingSince ? <span className="text-slate-600">{t("drill.waiting", { duration: waitLabel(c.waitingSince, now) })}</span> : <span className="text-slate-400">{t("drill.status", { status: c.status })}</span>}
+                        {c.waitingSince ? <span className="text-slate-600">{t("drill.waiting", { duration: waitLabel(c.waitingSince, now) })}</span> : <span className="text-slate-500">{t("drill.status", { status: c.status })}</span>}
                         {c.breached ? <span className="rounded-full bg-red-100 px-2 py-0.5 font-medium text-red-700">{t("filter.breached")}</span> : null}
                         {c.atRisk ? <span className="rounded-full bg-amber-100 px-2 py-0.5 font-medium text-amber-800">{t("filter.at_risk")}</span> : null}
                         {!c.breached && c.firstResponseDueAt ? <span className="text-slate-500">{t("drill.firstReplyDue", { when: relativeTime(c.firstResponseDueAt, Date.now(), locale) })}</span> : null}

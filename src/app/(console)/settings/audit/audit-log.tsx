@@ -120,7 +120,7 @@ export function AuditLog() {
                           <summary className="cursor-pointer text-xs text-slate-600">{Object.keys(e.data).slice(0, 3).join(", ")}{Object.keys(e.data).length > 3 ? "…" : ""}</summary>
                           <pre className="mt-1 max-h-56 max-w-md overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">{JSON.stringify(e.data, null, 2)}</pre>
                         </details>
-                      ) : <span className="text-xs text-slate-400">—</span>}
+                      ) : <span className="text-xs text-slate-500">—</span>}
                     </td>
                     <td />
                   </tr>

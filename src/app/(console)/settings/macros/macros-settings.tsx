@@ -182,7 +182,7 @@ function MacroForm({ form, setForm, teams, teamsError, saving, error, onCancel, 
           <h3 className="font-medium text-slate-700">{t("preview.title")}</h3>
           <p className="text-xs text-slate-500">{t("preview.explain")}</p>
           <div data-testid="macro-preview" className="min-h-40 whitespace-pre-wrap rounded-md bg-surface p-2.5 text-slate-900 ring-1 ring-slate-200">
-            {preview || <span className="text-slate-400">{t("preview.empty")}</span>}
+            {preview || <span className="text-slate-500">{t("preview.empty")}</span>}
           </div>
         </section>
       </div>

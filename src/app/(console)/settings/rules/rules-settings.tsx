@@ -196,7 +196,7 @@ export function RulesSettings() {
                   <span className="h-5 w-9 rounded-full bg-slate-300 transition peer-checked:bg-emerald-500 after:ml-0.5 after:mt-0.5 after:block after:h-4 after:w-4 after:rounded-full after:bg-white after:transition peer-checked:after:translate-x-4" />
                 </label>
                 <div className="min-w-0 flex-1">
-                  <p className={`font-medium ${r.enabled ? "text-slate-900" : "text-slate-400"}`}>{r.name}{r.invalid ? <span className="ms-2 rounded bg-red-100 px-1.5 text-xs text-red-700">{t("invalid")}</span> : null}</p>
+                  <p className={`font-medium ${r.enabled ? "text-slate-900" : "text-slate-500"}`}>{r.name}{r.invalid ? <span className="ms-2 rounded bg-red-100 px-1.5 text-xs text-red-700">{t("invalid")}</span> : null}</p>
                   <p className="mt-0.5 text-xs text-slate-600"><span className="font-semibold text-slate-500">{t("when")}</span> {describeTrigger(r.trigger, t)} <span className="font-semibold text-slate-500">{t("if")}</span> {describeConditions(r.conditions, t)}</p>
                   <p className="text-xs text-slate-600"><span className="font-semibold text-slate-500">{t("then")}</span> {describeActions(r.actions, t)}</p>
                 </div>
@@ -314,7 +314,7 @@ function RuleForm({ form, setForm, options, saving, error, onSubmit, onCancel }:
           ))}
         </ul>
         <button type="button" className="mt-2 text-sm font-medium text-brand-700 hover:underline" onClick={() => setForm({ ...form, conditions: [...form.conditions, { field: "", op: "eq", value: "" }] })}>{t("form.addCondition")}</button>
-        <p className="mt-1 text-xs text-slate-400">{t("form.fieldsHelp")}</p>
+        <p className="mt-1 text-xs text-slate-500">{t("form.fieldsHelp")}</p>
       </fieldset>
 
       <fieldset className="rounded-lg border border-slate-200 p-3">
@@ -322,7 +322,7 @@ function RuleForm({ form, setForm, options, saving, error, onSubmit, onCancel }:
         <ol className="space-y-3">
           {form.actions.map((a, i) => (
             <li key={i} className="flex flex-wrap items-start gap-2 rounded-md bg-slate-50 p-2">
-              <span className="mt-1.5 w-5 text-xs font-semibold text-slate-400">{i + 1}.</span>
+              <span className="mt-1.5 w-5 text-xs font-semibold text-slate-500">{i + 1}.</span>
               <select aria-label={t("form.action")} className={input} value={a.type} onChange={(e) => setAction(i, defaultsFor(e.target.value))}>{ACTION_TYPES.map((k) => <option key={k} value={k}>{t(`actionType.${k}`)}</option>)}</select>
               <ActionFields action={a} onChange={(x) => setAction(i, x)} options={options} />
               <button type="button" className="mt-1.5 ms-auto text-sm text-slate-500 hover:text-red-700" onClick={() => setForm({ ...form, actions: form.actions.filter((_, j) => j !== i) })} aria-label={t("form.removeAction")}>✕</button>
@@ -330,7 +330,7 @@ function RuleForm({ form, setForm, options, saving, error, onSubmit, onCancel }:
           ))}
         </ol>
         <button type="button" className="mt-2 text-sm font-medium text-brand-700 hover:underline" onClick={() => setForm({ ...form, actions: [...form.actions, { type: "notify", role: "supervisor" }] })}>{t("form.addAction")}</button>
-        <p className="mt-1 text-xs text-slate-400">{t("form.templateHelp", { a: "{{customer.firstName}}", b: "{{customer.name}}", c: "{{payload.amount}}", d: "{{conversation.number}}", e: "{{event.text}}" })}</p>
+        <p className="mt-1 text-xs text-slate-500">{t("form.templateHelp", { a: "{{customer.firstName}}", b: "{{customer.name}}", c: "{{payload.amount}}", d: "{{conversation.number}}", e: "{{event.text}}" })}</p>
       </fieldset>
 
       <div className="flex items-center gap-2">

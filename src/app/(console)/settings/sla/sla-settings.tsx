@@ -77,8 +77,8 @@ export function SlaSettings() {
                   <tr key={p.id}>
                     <td className="px-4 py-2 font-medium">{p.name}</td>
                     <td className="px-3 py-2 capitalize">{tp(p.priority)}</td>
-                    <td className="px-3 py-2">{p.channel ? channelInfo(p.channel).label : <span className="text-slate-400">{t("any")}</span>}</td>
-                    <td className="px-3 py-2">{p.team?.name ?? <span className="text-slate-400">{t("any")}</span>}</td>
+                    <td className="px-3 py-2">{p.channel ? channelInfo(p.channel).label : <span className="text-slate-500">{t("any")}</span>}</td>
+                    <td className="px-3 py-2">{p.team?.name ?? <span className="text-slate-500">{t("any")}</span>}</td>
                     <td className="px-3 py-2 tabular-nums">{fmtMinutes(p.firstResponseMinutes)}</td>
                     <td className="px-3 py-2 tabular-nums">{fmtMinutes(p.resolutionMinutes)}</td>
                     <td className="px-3 py-2">{p.businessHoursOnly ? t("businessHours") : t("allDay")}</td>
@@ -182,10 +182,10 @@ function TeamHours({ team, onSaved }: { team: Team; onSaved: () => void }) {
             {days[d]!.open ? (
               <>
                 <input type="time" aria-label={t("opens", { day: t(`day.${d}`) })} className={input} value={days[d]!.from} onChange={(e) => setDays({ ...days, [d]: { ...days[d]!, from: e.target.value } })} />
-                <span className="text-slate-400">–</span>
+                <span className="text-slate-500">–</span>
                 <input type="time" aria-label={t("closes", { day: t(`day.${d}`) })} className={input} value={days[d]!.to} onChange={(e) => setDays({ ...days, [d]: { ...days[d]!, to: e.target.value } })} />
               </>
-            ) : <span className="text-slate-400">{t("closed")}</span>}
+            ) : <span className="text-slate-500">{t("closed")}</span>}
           </li>
         ))}
       </ul>

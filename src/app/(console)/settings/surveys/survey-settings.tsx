@@ -61,8 +61,8 @@ export function SurveySettings() {
                     <tr key={r.id}>
                       <td className="px-4 py-2 whitespace-nowrap text-slate-500">{relativeTime(r.createdAt, Date.now(), locale)}</td>
                       <td className="px-3 py-2"><span className="flex items-center gap-2"><ChannelBadge channel={r.survey.channel} compact /><span className="font-medium uppercase">{r.kind}</span></span></td>
-                      <td className="px-3 py-2"><span className="inline-flex h-7 w-7 items-center justify-center rounded-full text-xs font-bold text-white" style={{ background: emotionColor(r.score, max) }}>{r.score}</span><span className="ml-1 text-xs text-slate-400">/{max}</span></td>
-                      <td className="max-w-md px-3 py-2 text-slate-700">{r.comment ?? <span className="text-slate-400">—</span>}</td>
+                      <td className="px-3 py-2"><span className="inline-flex h-7 w-7 items-center justify-center rounded-full text-xs font-bold text-white" style={{ background: emotionColor(r.score, max) }}>{r.score}</span><span className="ml-1 text-xs text-slate-500">/{max}</span></td>
+                      <td className="max-w-md px-3 py-2 text-slate-700">{r.comment ?? <span className="text-slate-500">—</span>}</td>
                       <td className="px-3 py-2 whitespace-nowrap">
                         <Link href={`/customers/${r.survey.customer.id}/journey`} className="text-brand-700 hover:underline">{r.survey.customer.name ?? t("unnamed")}</Link>
                         {r.survey.conversation ? <Link href={`/conversations/${r.survey.conversation.id}`} className="ml-2 text-xs text-slate-500 hover:underline">#{r.survey.conversation.number}</Link> : null}

@@ -86,7 +86,7 @@ export function TeamsSettings() {
                 <p className="mt-1 text-sm text-slate-700">
                   {team.members.length
                     ? team.members.map((m, i) => (
-                        <span key={m.id} className={m.deactivatedAt ? "text-slate-400 line-through" : ""}>
+                        <span key={m.id} className={m.deactivatedAt ? "text-slate-500 line-through" : ""}>
                           {m.name}
                           {i < team.members.length - 1 ? ", " : ""}
                         </span>

@@ -152,7 +152,7 @@ function Distribution({ data }: { data: Record<"csat" | "nps" | "ces", { score: 
         return (
           <div key={k} className="flex min-w-0 flex-col">
             <p className="text-xs font-medium text-slate-600">
-              {KIND_LABEL[k]} <span className="text-slate-400">· {total}</span>
+              {KIND_LABEL[k]} <span className="text-slate-500">· {total}</span>
             </p>
             <div className="mt-2 flex flex-1 items-end gap-0.5 border-b border-slate-200">
               {rows.map((r) => (
@@ -213,7 +213,7 @@ function GroupTable({ rows, label }: { rows: Row[]; label: string }) {
               <td className="px-3 py-2 text-right tabular-nums">{fmtPct(r.reopenRate, 0)}</td>
               <td className="px-3 py-2 text-right tabular-nums">
                 {fmtPct(r.csat, 0)}
-                {r.csatResponses ? <span className="ml-1 text-xs text-slate-400">({r.csatResponses})</span> : null}
+                {r.csatResponses ? <span className="ml-1 text-xs text-slate-500">({r.csatResponses})</span> : null}
               </td>
               <td className="px-3 py-2 pr-4 text-right tabular-nums">{r.open}</td>
             </tr>

@@ -96,7 +96,7 @@ export function JourneyView({ customerId }: { customerId: string }) {
                 <li key={s.kind} className="text-sm">
                   <div className="flex items-center justify-between">
                     <span className="font-medium text-slate-800">
-                      {SIGNALS.has(s.kind) ? t(`signals.${s.kind}` as "signals.wait") : s.kind} <span className="text-slate-400">×{s.count}</span>
+                      {SIGNALS.has(s.kind) ? t(`signals.${s.kind}` as "signals.wait") : s.kind} <span className="text-slate-500">×{s.count}</span>
                     </span>
                     <span className="text-xs font-semibold text-slate-500">+{s.points}</span>
                   </div>
@@ -105,7 +105,7 @@ export function JourneyView({ customerId }: { customerId: string }) {
               ))}
             </ul>
           )}
-          <p className="mt-3 text-xs text-slate-400">{t("friction.points", { count: d.frictionPoints.length })}</p>
+          <p className="mt-3 text-xs text-slate-500">{t("friction.points", { count: d.frictionPoints.length })}</p>
         </section>
         <section className="rounded-xl bg-surface p-4 ring-1 ring-slate-200" aria-label={t("history.label")}>
           <h2 className="text-sm font-semibold">{t("history.title")}</h2>
@@ -118,7 +118,7 @@ export function JourneyView({ customerId }: { customerId: string }) {
                 </span>
                 <span className="shrink-0 text-end text-xs text-slate-500">
                   {dateOnly(s.from, locale)}
-                  <span className="block text-slate-400">{i === 0 ? t("history.forSoFar", { duration: duration(t, s.from, s.to) }) : duration(t, s.from, s.to)}</span>
+                  <span className="block text-slate-500">{i === 0 ? t("history.forSoFar", { duration: duration(t, s.from, s.to) }) : duration(t, s.from, s.to)}</span>
                 </span>
               </li>
             ))}
@@ -183,7 +183,7 @@ function StageCard({ customerId, data }: { customerId: string; data: { customer:
             </button>
           ) : null}
         </div>
-        <p className="text-xs text-slate-400">{t("holds")}</p>
+        <p className="text-xs text-slate-500">{t("holds")}</p>
         {set.isError ? <ErrorState error={set.error} /> : null}
         {clear.isError ? <ErrorState error={clear.error} /> : null}
       </form>
