@@ -12,8 +12,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
-import { launchBrowser, SCREENSHOT_DIR, seriousAxeViolations } from "../helpers/browser";
+import { startAppServer, type AppServer } from "../helpers/app-server";
+import { launchBrowser, SCREENSHOT_DIR, seriousAxeViolations, signedInContext } from "../helpers/browser";
 
 let t: TestDatabase;
 let app: AppServer;
@@ -37,16 +37,12 @@ afterAll(async () => {
 
 /** A signed-in browser context whose agent chose `locale` (the NEXT_LOCALE cookie Preferences sets). */
 async function consoleIn(locale: "de" | "ar", email: string, options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
-  const { cookie, ok } = await signIn(app.url, email);
-  expect(ok).toBe(true);
-  const ctx = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 }, colorScheme: options.colorScheme ?? "light", locale: locale === "de" ? "de-DE" : "ar" });
-  await ctx.addCookies([
-    ...cookie.split("; ").map((pair) => {
-      const i = pair.indexOf("=");
-      return { name: pair.slice(0, i), value: pair.slice(i + 1), url: app.url };
-    }),
-    { name: "NEXT_LOCALE", value: locale, url: app.url },
-  ]);
+  const ctx = await signedInContext(browser, app.url, email, {
+    viewport: options.viewport ?? { width: 1400, height: 900 },
+    colorScheme: options.colorScheme ?? "light",
+    locale: locale === "de" ? "de-DE" : "ar",
+    cookies: { NEXT_LOCALE: locale },
+  });
   return { ctx, page: await ctx.newPage() };
 }
 

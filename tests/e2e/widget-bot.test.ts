@@ -12,8 +12,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { signIn, startAppServer, type AppServer } from "../helpers/app-server";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser";
+import { startAppServer, type AppServer } from "../helpers/app-server";
+import { launchBrowser, SCREENSHOT_DIR, signedInContext } from "../helpers/browser";
 import { freePort } from "../../src/server/db/embedded.ts";
 
 let t: TestDatabase;
@@ -48,17 +48,8 @@ afterAll(async () => {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `widget-bot-${name}.png`), animations: "disabled" });
 
-async function agentContext(): Promise<BrowserContext> {
-  const { cookie, ok } = await signIn(app.url, "agent@throughline.test");
-  expect(ok).toBe(true);
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.addCookies(
-    cookie.split("; ").map((pair) => {
-      const i = pair.indexOf("=");
-      return { name: pair.slice(0, i), value: pair.slice(i + 1), url: app.url };
-    }),
-  );
-  return context;
+function agentContext(): Promise<BrowserContext> {
+  return signedInContext(browser, app.url, "agent@throughline.test", { viewport: { width: 1400, height: 900 } });
 }
 
 describe("the widget answer bot", () => {
@@ -124,9 +115,7 @@ describe("the widget answer bot", () => {
 
   it("measures how long the summary takes after the timeline on the busiest demo customer (reported, not asserted)", async () => {
     const [busiest] = await t.prisma.$queryRaw<{ customer_id: string; n: bigint }[]>`SELECT customer_id, count(*) AS n FROM timeline_events GROUP BY customer_id ORDER BY n DESC LIMIT 1`;
-    const agentCtx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const { cookie } = await signIn(app.url, "admin@throughline.test");
-    await agentCtx.addCookies(cookie.split("; ").map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), url: app.url })));
+    const agentCtx = await signedInContext(browser, app.url, "admin@throughline.test", { viewport: { width: 1400, height: 900 } });
     const page = await agentCtx.newPage();
     const started = Date.now();
     await page.goto(`${app.url}/customers/${busiest!.customer_id}`);

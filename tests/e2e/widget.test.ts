@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { io as connectSocket } from "socket.io-client";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { signIn, startAppServer, TEST_SECRETS, type AppServer } from "../helpers/app-server";
-import { launchBrowser, SCREENSHOT_DIR, settled } from "../helpers/browser";
+import { launchBrowser, SCREENSHOT_DIR, settled, signedInContext } from "../helpers/browser";
 import { freePort } from "../../src/server/db/embedded.ts";
 import { userHash } from "../fixtures/widget/visitor";
 
@@ -104,17 +104,8 @@ async function errorScreenshotPng(page: Page): Promise<Buffer> {
 }
 const widget = (page: Page) => page.locator("#throughline-widget");
 
-async function agentContext(): Promise<BrowserContext> {
-  const { cookie, ok } = await signIn(app.url, "agent@throughline.test");
-  expect(ok).toBe(true);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await context.addCookies(
-    cookie.split("; ").map((pair) => {
-      const i = pair.indexOf("=");
-      return { name: pair.slice(0, i), value: pair.slice(i + 1), url: app.url };
-    }),
-  );
-  return context;
+function agentContext(): Promise<BrowserContext> {
+  return signedInContext(browser, app.url, "agent@throughline.test", { viewport: { width: 1280, height: 860 } });
 }
 
 async function visitorIdOf(page: Page): Promise<string> {

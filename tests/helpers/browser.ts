@@ -1,7 +1,8 @@
 // Headless Chromium (Debian's package) driven by playwright-core, which gives
 // every launch a fresh temporary profile.
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 import path from "node:path";
+import { signIn } from "./app-server";
 
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -29,6 +30,28 @@ export async function signInInBrowser(page: Page, baseUrl: string, email: string
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+/**
+ * A browser context already signed in as `email` (the HTTP sign-in, no form), its session cookies set for
+ * `baseUrl`, plus any `cookies` given (e.g. NEXT_LOCALE, as the Preferences screen sets it).
+ */
+export async function signedInContext(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  options: BrowserContextOptions & { cookies?: Record<string, string> } = {},
+): Promise<BrowserContext> {
+  const { cookies = {}, ...contextOptions } = options;
+  const { cookie, ok, error } = await signIn(baseUrl, email);
+  if (!ok) throw new Error(`sign-in as ${email} failed: ${error ?? "no session"}`);
+  const ctx = await browser.newContext(contextOptions);
+  const session = cookie.split("; ").map((pair) => {
+    const i = pair.indexOf("=");
+    return { name: pair.slice(0, i), value: pair.slice(i + 1), url: baseUrl };
+  });
+  await ctx.addCookies([...session, ...Object.entries(cookies).map(([name, value]) => ({ name, value, url: baseUrl }))]);
+  return ctx;
 }
 
 const AXE = path.resolve("node_modules/axe-core/axe.min.js");

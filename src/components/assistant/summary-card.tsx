@@ -65,7 +65,7 @@ export function SummaryCard({ customerId, conversationId }: { customerId: string
           )}
         </p>
       ) : (
-        <SummaryBody notice={summary.data.source === "fallback" && summary.data.notice !== "Local, no AI provider" ? summary.data.notice : null} claims={summary.data.claims} />
+        <SummaryBody notice={summary.data.fallback && summary.data.fallback !== "no_provider" ? summary.data.notice : null} claims={summary.data.claims} />
       )}
     </section>
   );

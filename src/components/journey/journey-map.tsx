@@ -10,7 +10,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { AppRouter } from "@/server/api/root";
 import type { inferRouterOutputs } from "@trpc/server";
-import { channelInfo, CHANNEL_ORDER } from "@/components/channel";
+import { CHANNEL_ORDER, useChannelLabel } from "@/components/channel";
 import { CHANNEL_COLORS, STAGE_COLORS, emotionColor, useStageLabel } from "./palette";
 
 type MapData = inferRouterOutputs<AppRouter>["journey"]["map"];
@@ -96,6 +96,7 @@ function ticks(t0: number, t1: number, locale: string): { t: number; label: stri
 
 export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKey }) {
   const t = useTranslations("pages.journey.map");
+  const channelLabel = useChannelLabel();
   const locale = useLocale();
   const stageLabel = useStageLabel();
   const router = useRouter();
@@ -169,7 +170,7 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
             <rect x={LABEL_W} y={yRows + i * ROW_H} width={plotW} height={ROW_H} fill={i % 2 ? "#ffffff" : "#f8fafc"} />
             <circle cx={LABEL_W - 98} cy={yRows + i * ROW_H + ROW_H / 2} r={4} fill={CHANNEL_COLORS[c] ?? "#64748b"} />
             <text x={LABEL_W - 10} y={yRows + i * ROW_H + ROW_H / 2 + 4} textAnchor="end" className="fill-slate-600 text-[11px]">
-              {channelInfo(c).label}
+              {channelLabel(c)}
             </text>
           </g>
         ))}
@@ -226,7 +227,7 @@ export function JourneyMapChart({ data, range }: { data: MapData; range: RangeKe
           const cy = yRows + row * ROW_H + ROW_H / 2;
           const color = CHANNEL_COLORS[p.channel] ?? "#64748b";
           const kind = TOUCH_KINDS.has(p.kind) ? t("kind", { kind: p.kind }) : p.kind.replace("_", " ");
-          const lines = [fmtDate(p.at, locale), `${channelInfo(p.channel).label} · ${kind} · ${t("actor", { actor: p.actor })}`];
+          const lines = [fmtDate(p.at, locale), `${channelLabel(p.channel)} · ${kind} · ${t("actor", { actor: p.actor })}`];
           const title = p.text || p.name || p.kind;
           const common = {
             onMouseMove: (e: React.MouseEvent) => show(e, title, lines),

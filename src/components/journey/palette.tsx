@@ -26,17 +26,13 @@ export const CHANNEL_COLORS: Record<string, string> = {
   system: "#64748b",
 };
 
-/** A stage's name: translated with `t` (pages.journey.stage) when given, else English. Unknown stages read as themselves, capitalised. */
-export function stageLabel(stage: string | null | undefined, t?: (key: string) => string): string {
-  if (!stage) return "—";
-  if (t && Object.hasOwn(STAGE_COLORS, stage)) return t(stage);
-  return stage === "at_risk" ? "At risk" : stage.charAt(0).toUpperCase() + stage.slice(1);
-}
-
-/** stageLabel in the page's language. */
+/** A stage's name in the page's language (pages.journey.stage); a stage of no known name reads as itself, capitalised. */
 export function useStageLabel(): (stage: string | null | undefined) => string {
   const t = useTranslations("pages.journey.stage");
-  return (stage) => stageLabel(stage, (key) => t(key as never));
+  return (stage) => {
+    if (!stage) return "—";
+    return Object.hasOwn(STAGE_COLORS, stage) ? t(stage as never) : stage.charAt(0).toUpperCase() + stage.slice(1);
+  };
 }
 
 /** Survey emotion: red (bad) → amber → green (good), by the score's place on its scale. */

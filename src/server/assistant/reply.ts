@@ -11,11 +11,13 @@ import { lineText } from "./context";
 import { chat, providerConfig, type ChatMessage } from "./provider";
 import { logAssistantRequest } from "./log";
 import { AssistantDisabledError, featureEnabled } from "./settings";
-import { fallbackNotice, type AnswerSource } from "./source";
+import { fallbackNotice, type AnswerSource, type FallbackReason } from "./source";
 
 export type SuggestedReply = {
   source: AnswerSource;
   model: string | null;
+  /** Set when source is "fallback": why. */
+  fallback: FallbackReason | null;
   notice: string | null;
   draft: string;
   articles: Omit<FoundArticle, "text">[];
@@ -52,7 +54,7 @@ export async function suggestReply(input: { conversationId: string; userId: stri
     const draft = templateReply(name, question, articles);
     const latencyMs = performance.now() - started;
     await logAssistantRequest({ ...base, source: "fallback", latencyMs, outcome: "ok", contextRefs, response: draft });
-    return { source: "fallback", model: null, notice: fallbackNotice(null), draft, articles: publicArticles, cited: articles.length ? ["A1"] : [], latencyMs: Math.round(latencyMs) };
+    return { source: "fallback", model: null, fallback: "no_provider", notice: fallbackNotice("no_provider"), draft, articles: publicArticles, cited: articles.length ? ["A1"] : [], latencyMs: Math.round(latencyMs) };
   }
 
   const transcript = [...items].reverse().map((i) => lineText(i, 600)).join("\n");
@@ -78,10 +80,10 @@ export async function suggestReply(input: { conversationId: string; userId: stri
   const latencyMs = Math.round(performance.now() - started);
   if (answer.ok) {
     const cited = articles.filter((a) => answer.text.includes(`[${a.ref}]`)).map((a) => a.ref);
-    return { source: "llm", model: answer.model, notice: null, draft: answer.text, articles: publicArticles, cited, latencyMs };
+    return { source: "llm", model: answer.model, fallback: null, notice: null, draft: answer.text, articles: publicArticles, cited, latencyMs };
   }
   const notice = fallbackNotice(answer.outcome, "template");
-  return { source: "fallback", model: null, notice, draft: templateReply(name, question, articles), articles: publicArticles, cited: articles.length ? ["A1"] : [], latencyMs };
+  return { source: "fallback", model: null, fallback: answer.outcome, notice, draft: templateReply(name, question, articles), articles: publicArticles, cited: articles.length ? ["A1"] : [], latencyMs };
 }
 
 /** The customer's messages since the last agent reply (bot turns do not count), at most three, oldest first. items: newest first. */

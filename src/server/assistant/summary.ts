@@ -12,10 +12,10 @@ import { fallbackSummary, type OpenConversation } from "./summary-fallback";
 import { chat, providerConfig, type ChatMessage } from "./provider";
 import { logAssistantRequest, type RequestFeature } from "./log";
 import { AssistantDisabledError, featureEnabled } from "./settings";
-import { fallbackNotice, type AnswerSource } from "./source";
+import { fallbackNotice, type AnswerSource, type FallbackReason } from "./source";
 
 export type SummaryInput = { customerId: string; conversationId?: string | null; userId: string | null; inboxScope: "all" | string[] };
-export type Summary = { source: AnswerSource; model: string | null; notice: string | null; claims: Claim[]; latencyMs: number; omitted: number };
+export type Summary = { source: AnswerSource; model: string | null; /** Set when source is "fallback": why. */ fallback: FallbackReason | null; notice: string | null; claims: Claim[]; latencyMs: number; omitted: number };
 
 const llmAnswer = z.object({
   claims: z
@@ -53,7 +53,7 @@ export async function summarize(input: SummaryInput): Promise<Summary> {
     const claims = local();
     const latencyMs = performance.now() - started;
     await logAssistantRequest({ ...base, source: "fallback", latencyMs, outcome: "ok", contextRefs: { events: claims.flatMap((c) => c.refs.map((r) => r.eventId)) }, response: JSON.stringify(claims.map((c) => c.text)) });
-    return { source: "fallback", model: null, notice: fallbackNotice(null), claims, latencyMs: Math.round(latencyMs), omitted: context.omitted };
+    return { source: "fallback", model: null, fallback: "no_provider", notice: fallbackNotice("no_provider"), claims, latencyMs: Math.round(latencyMs), omitted: context.omitted };
   }
 
   const conversationLine = focus ? `\nThe current conversation is #${items.find((i) => i.conversationId === focus)?.conversationNumber ?? "?"}.` : "";
@@ -82,8 +82,9 @@ export async function summarize(input: SummaryInput): Promise<Summary> {
     outcome: ok ? "ok" : answer.ok ? "error" : answer.outcome,
     error: problem,
   });
-  if (ok) return { source: "llm", model: answer.model, notice: null, claims: claims!, latencyMs: Math.round(performance.now() - started), omitted: context.omitted };
-  return { source: "fallback", model: null, notice: fallbackNotice(answer.ok ? "error" : answer.outcome), claims: local(), latencyMs: Math.round(performance.now() - started), omitted: context.omitted };
+  if (ok) return { source: "llm", model: answer.model, fallback: null, notice: null, claims: claims!, latencyMs: Math.round(performance.now() - started), omitted: context.omitted };
+  const reason: FallbackReason = answer.ok ? "error" : answer.outcome;
+  return { source: "fallback", model: null, fallback: reason, notice: fallbackNotice(reason), claims: local(), latencyMs: Math.round(performance.now() - started), omitted: context.omitted };
 }
 
 /** The provider's JSON (possibly fenced) as claims citing known lines only; null when unusable. */

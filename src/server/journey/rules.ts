@@ -95,8 +95,3 @@ function atRiskReason(f: JourneyFacts, now: number, rules: JourneyRules): string
   if (f.firstPurchaseAt !== null && f.lastActivityAt !== null && now - f.lastActivityAt >= rules.silenceMs) return "30 days of silence";
   return null;
 }
-
-export function stageLabel(stage: string | null | undefined): string {
-  if (!stage) return "—";
-  return stage === "at_risk" ? "At risk" : stage.charAt(0).toUpperCase() + stage.slice(1);
-}

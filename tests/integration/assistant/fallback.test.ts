@@ -27,7 +27,7 @@ afterAll(async () => {
 describe("assistant without a provider", () => {
   it("summarizes the customer from the scoped timeline, every claim citing a visible item", async () => {
     const s = await callerAs(w.agent).assistant.summary({ customerId: w.customerId, conversationId: w.conversationId });
-    expect(s).toMatchObject({ source: "fallback", model: null, notice: "Local, no AI provider" });
+    expect(s).toMatchObject({ source: "fallback", fallback: "no_provider", model: null, notice: "Local, no AI provider" });
     const by = (section: string) => s.claims.filter((c) => c.section === section);
 
     expect(by("purchase")).toEqual([expect.objectContaining({ text: "Last purchase 2026-11-01: Purchased Trail Runner shoes — $129.00" })]);
@@ -72,7 +72,7 @@ describe("assistant without a provider", () => {
 
   it("suggests a template reply quoting the article full-text search ranks first", async () => {
     const r = await callerAs(w.agent).assistant.suggestReply({ conversationId: w.conversationId });
-    expect(r).toMatchObject({ source: "fallback", cited: ["A1"], notice: "Local, no AI provider" });
+    expect(r).toMatchObject({ source: "fallback", fallback: "no_provider", cited: ["A1"], notice: "Local, no AI provider" });
     expect(r.articles[0]).toMatchObject({ ref: "A1", id: w.articles.tracking, title: "Tracking your order" });
     expect(r.articles[0]!.url).toMatch(/\/help\/tracking-your-order$/);
     expect(r.draft).toMatch(/^Hi Noor,/);

@@ -111,6 +111,7 @@ describe("assistant with a provider", () => {
     llm.set({ kind: "slow", ms: 5000 });
     const s = await callerAs(w.agent).assistant.summary({ customerId: w.customerId, conversationId: w.conversationId });
     expect(s.source).toBe("fallback");
+    expect(s.fallback).toBe("timeout");
     expect(s.notice).toMatch(/did not answer in time/);
     expect(s.claims.some((c) => c.section === "purchase")).toBe(true);
     const log = await lastLog();
@@ -122,6 +123,7 @@ describe("assistant with a provider", () => {
     llm.set({ kind: "fail", status: 500 });
     const r = await callerAs(w.agent).assistant.suggestReply({ conversationId: w.conversationId });
     expect(r.source).toBe("fallback");
+    expect(r.fallback).toBe("error");
     expect(r.notice).toMatch(/failed/);
     expect(r.draft).toContain("Tracking your order");
     expect(llm.requests).toHaveLength(1); // no retry storm

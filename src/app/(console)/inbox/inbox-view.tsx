@@ -11,7 +11,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
-import { ChannelBadge, ChannelIcon, channelInfo } from "@/components/channel";
+import { ChannelBadge, ChannelIcon, useChannelLabel } from "@/components/channel";
 import { rememberQueue } from "@/components/queue-order";
 import { useShortcuts } from "@/components/shortcuts";
 import { EmptyState, ErrorState, Skeleton, relativeTime as relativeTimeIn, shortDuration } from "@/components/ui";
@@ -63,6 +63,7 @@ function loadSettings(): Settings {
 
 export function InboxView() {
   const t = useTranslations("inbox");
+  const channelLabel = useChannelLabel();
   const locale = useLocale();
   const relativeTime = (d: Date | string) => relativeTimeIn(d, Date.now(), locale);
   const waited = (since: Date | string) => t("waiting", { duration: shortDuration(Date.now() - new Date(since).getTime(), locale) });
@@ -228,7 +229,7 @@ export function InboxView() {
         <div className="grid grid-cols-2 items-end gap-2 border-b border-slate-200 bg-surface px-3 py-2.5 sm:flex sm:flex-wrap sm:px-5 [&_select]:w-full sm:[&_select]:w-auto" role="group" aria-label={t("filtersLabel")}>
           <Filter id={ids.status} label={t("filter.status")} value={settings.status} onChange={(v) => set({ status: v as Settings["status"] })} options={STATUS_OPTIONS.map((o) => [o.id, t(`statusFilter.${o.id}`)])} />
           <Filter id={ids.priority} label={t("filter.priority")} value={settings.priority} onChange={(v) => set({ priority: v })} options={[["", t("filter.any")], ...(["urgent", "high", "normal", "low"] as const).map((p) => [p, t(`priority.${p}`)] as [string, string])]} />
-          <Filter id={ids.channel} label={t("filter.channel")} value={settings.channel} onChange={(v) => set({ channel: v })} options={[["", t("filter.any")], ...CHANNELS.map((c) => [c, channelInfo(c).label] as [string, string])]} />
+          <Filter id={ids.channel} label={t("filter.channel")} value={settings.channel} onChange={(v) => set({ channel: v })} options={[["", t("filter.any")], ...CHANNELS.map((c) => [c, channelLabel(c)] as [string, string])]} />
           <Filter id={ids.tag} label={t("filter.tag")} value={settings.tag} onChange={(v) => set({ tag: v })} options={[["", t("filter.any")], ...(tags.data ?? []).map((tag) => [tag, tag] as [string, string])]} />
           <Filter
             id={ids.assignee}

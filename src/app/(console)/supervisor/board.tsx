@@ -12,7 +12,7 @@ import { useTRPC } from "@/trpc/react";
 import type { AppRouter } from "@/server/api/root";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useConnectionState, useSubscription } from "@/components/use-realtime";
-import { ChannelBadge, channelInfo } from "@/components/channel";
+import { ChannelBadge, useChannelLabel } from "@/components/channel";
 import { ErrorState, Skeleton, relativeTime } from "@/components/ui";
 import { Kpi, Panel } from "@/components/charts/kpi";
 
@@ -165,7 +165,8 @@ type WaitLabel = ReturnType<typeof useWaitLabel>;
 function QueueTable({ groups, grouping, now, onDrill, t, waitLabel }: { groups: Group[]; grouping: "inboxes" | "channels" | "teams"; now: number; onDrill: (d: Drill) => void; t: T; waitLabel: WaitLabel }) {
   const scope = (g: Group): Pick<Drill, "inboxId" | "channel" | "teamId"> =>
     grouping === "inboxes" ? { inboxId: g.id ?? undefined } : grouping === "channels" ? { channel: g.id ?? undefined } : { teamId: g.id };
-  const name = (g: Group) => (grouping === "channels" ? channelInfo(g.name).label : g.name);
+  const channelLabel = useChannelLabel();
+  const name = (g: Group) => (grouping === "channels" ? channelLabel(g.name) : g.name);
   const cell = (g: Group, filter: Filter, value: number, tone?: "warn" | "bad") => (
     <td className="px-3 py-2 text-end tabular-nums">
       <button

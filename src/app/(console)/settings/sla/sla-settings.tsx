@@ -6,7 +6,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import { ErrorState, Skeleton } from "@/components/ui";
 import { Panel } from "@/components/charts/kpi";
-import { channelInfo } from "@/components/channel";
+import { useChannelLabel } from "@/components/channel";
 
 const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
 const CHANNELS = ["email", "chat", "messenger", "instagram", "whatsapp", "telegram", "x"] as const;
@@ -42,6 +42,7 @@ const input = "rounded-md border border-slate-300 bg-surface px-2 py-1.5 text-sm
 
 export function SlaSettings() {
   const t = useTranslations("settings.sla");
+  const channelLabel = useChannelLabel();
   const tp = useTranslations("inbox.priority");
   const fmtMinutes = useMinutes();
   const trpc = useTRPC();
@@ -77,7 +78,7 @@ export function SlaSettings() {
                   <tr key={p.id}>
                     <td className="px-4 py-2 font-medium">{p.name}</td>
                     <td className="px-3 py-2 capitalize">{tp(p.priority)}</td>
-                    <td className="px-3 py-2">{p.channel ? channelInfo(p.channel).label : <span className="text-slate-500">{t("any")}</span>}</td>
+                    <td className="px-3 py-2">{p.channel ? channelLabel(p.channel) : <span className="text-slate-500">{t("any")}</span>}</td>
                     <td className="px-3 py-2">{p.team?.name ?? <span className="text-slate-500">{t("any")}</span>}</td>
                     <td className="px-3 py-2 tabular-nums">{fmtMinutes(p.firstResponseMinutes)}</td>
                     <td className="px-3 py-2 tabular-nums">{fmtMinutes(p.resolutionMinutes)}</td>
@@ -106,7 +107,7 @@ export function SlaSettings() {
               <select className={input} value={form.priority} onChange={(e) => setForm({ ...form, priority: e.target.value as PolicyForm["priority"] })}>{PRIORITIES.map((p) => <option key={p} value={p}>{tp(p)}</option>)}</select>
             </label>
             <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.channel")}
-              <select className={input} value={form.channel ?? ""} onChange={(e) => setForm({ ...form, channel: (e.target.value || null) as PolicyForm["channel"] })}><option value="">{t("form.anyChannel")}</option>{CHANNELS.map((c) => <option key={c} value={c}>{channelInfo(c).label}</option>)}</select>
+              <select className={input} value={form.channel ?? ""} onChange={(e) => setForm({ ...form, channel: (e.target.value || null) as PolicyForm["channel"] })}><option value="">{t("form.anyChannel")}</option>{CHANNELS.map((c) => <option key={c} value={c}>{channelLabel(c)}</option>)}</select>
             </label>
             <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">{t("form.team")}
               <select className={input} value={form.teamId ?? ""} onChange={(e) => setForm({ ...form, teamId: e.target.value || null })}><option value="">{t("form.anyTeam")}</option>{teams.data?.map((team) => <option key={team.id} value={team.id}>{team.name}</option>)}</select>
