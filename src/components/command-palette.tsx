@@ -4,15 +4,20 @@
 // A combobox: arrows move, Enter opens, Esc closes.
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useLocale, useTranslations } from "next-intl";
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
 import { ChannelBadge } from "./channel";
 import { Modal } from "./dialog";
 import { initials, relativeTime } from "./ui";
 
-type Result = { id: string; group: "Customers" | "Conversations" | "Messages"; href: string; title: string; detail: string; channel?: string };
+// Group labels: components.commandPalette.groups.<group> ("Customers", "Conversations", "Messages").
+const GROUPS = ["customers", "conversations", "messages"] as const;
+type Result = { id: string; group: (typeof GROUPS)[number]; href: string; title: string; detail: string; channel?: string };
 
 export function CommandPalette({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const t = useTranslations("components.commandPalette");
+  const locale = useLocale();
   const trpc = useTRPC();
   const router = useRouter();
   const [query, setQuery] = useState("");
@@ -44,29 +49,29 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     return [
       ...d.customers.map((c) => ({
         id: `cust-${c.id}`,
-        group: "Customers" as const,
+        group: "customers" as const,
         href: `/customers/${c.id}`,
-        title: c.name ?? "Unnamed customer",
-        detail: [c.identity?.value, c.openConversations ? `${c.openConversations} open` : ""].filter(Boolean).join(" · "),
+        title: c.name ?? t("unnamedCustomer"),
+        detail: [c.identity?.value, c.openConversations ? t("openCount", { count: c.openConversations }) : ""].filter(Boolean).join(" · "),
       })),
       ...d.conversations.map((c) => ({
         id: `conv-${c.id}`,
-        group: "Conversations" as const,
+        group: "conversations" as const,
         href: `/conversations/${c.id}`,
         title: `#${c.number} ${c.subject ?? ""}`.trim(),
-        detail: `${c.customerName ?? "Customer"} · ${c.status} · ${relativeTime(c.lastMessageAt)}`,
+        detail: `${c.customerName ?? t("customer")} · ${t("status", { status: c.status })} · ${relativeTime(c.lastMessageAt, Date.now(), locale)}`,
         channel: c.channel,
       })),
       ...d.messages.map((m) => ({
         id: `msg-${m.eventId}`,
-        group: "Messages" as const,
+        group: "messages" as const,
         href: m.conversationId ? `/conversations/${m.conversationId}` : `/customers/${m.customerId}`,
         title: m.snippet,
-        detail: `${m.customerName ?? "Customer"}${m.conversationNumber ? ` · #${m.conversationNumber}` : ""} · ${relativeTime(m.occurredAt)}`,
+        detail: `${m.customerName ?? t("customer")}${m.conversationNumber ? ` · #${m.conversationNumber}` : ""} · ${relativeTime(m.occurredAt, Date.now(), locale)}`,
         channel: m.channel,
       })),
     ];
-  }, [search.data]);
+  }, [search.data, t, locale]);
 
   useEffect(() => setActive(0), [search.data]);
 
@@ -93,11 +98,10 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     document.getElementById(`${listId}-${active}`)?.scrollIntoView({ block: "nearest" });
   }, [active, listId]);
 
-  const groups = ["Customers", "Conversations", "Messages"] as const;
   let index = -1;
   return (
-    <Modal open={open} onClose={onClose} title="Search" labelledBy={labelId} className="max-w-2xl self-start mt-[12vh]">
-      <h2 id={labelId} className="sr-only">Search</h2>
+    <Modal open={open} onClose={onClose} title={t("title")} labelledBy={labelId} className="max-w-2xl self-start mt-[12vh]">
+      <h2 id={labelId} className="sr-only">{t("title")}</h2>
       <div className="flex items-center gap-2 border-b border-slate-200 pb-3">
         <svg viewBox="0 0 24 24" className="h-5 w-5 text-slate-400" fill="none" stroke="currentColor" strokeWidth={2} aria-hidden>
           <circle cx="11" cy="11" r="7" />
@@ -110,34 +114,34 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
           aria-controls={listId}
           aria-autocomplete="list"
           aria-activedescendant={results.length ? `${listId}-${active}` : undefined}
-          aria-label="Search customers, conversations and messages"
+          aria-label={t("inputLabel")}
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={onKeyDown}
-          placeholder="Name, email, phone, #number or words from a message…"
-          className="w-full bg-transparent text-base outline-none placeholder:text-slate-400"
+          placeholder={t("placeholder")}
+          className="w-full bg-transparent text-base outline-none placeholder:text-slate-500"
         />
       </div>
       <div className="mt-2 max-h-[55vh] overflow-auto" aria-live="polite">
         {!debounced ? (
-          <p className="px-2 py-6 text-center text-sm text-slate-500">Type to search. Use ↑ ↓ to move, Enter to open, Esc to close.</p>
+          <p className="px-2 py-6 text-center text-sm text-slate-500">{t("hint")}</p>
         ) : search.isPending ? (
-          <p className="px-2 py-6 text-center text-sm text-slate-500" role="status">Searching…</p>
+          <p className="px-2 py-6 text-center text-sm text-slate-500" role="status">{t("searching")}</p>
         ) : search.isError ? (
-          <p className="px-2 py-6 text-center text-sm text-red-700" role="alert">Search failed: {search.error.message}</p>
+          <p className="px-2 py-6 text-center text-sm text-red-700" role="alert">{t("failed", { message: search.error.message })}</p>
         ) : results.length === 0 ? (
-          <p className="px-2 py-6 text-center text-sm text-slate-500">Nothing found for “{debounced}”.</p>
+          <p className="px-2 py-6 text-center text-sm text-slate-500">{t("nothingFound", { query: debounced })}</p>
         ) : null}
-        <ul id={listId} role="listbox" aria-label="Search results" className={results.length ? "" : "hidden"}>
-          {groups.map((g) => {
+        <ul id={listId} role="listbox" aria-label={t("resultsLabel")} className={results.length ? "" : "hidden"}>
+          {GROUPS.map((g) => {
             const items = results.filter((r) => r.group === g);
             if (!items.length) return null;
             return (
               <li key={g} role="presentation">
                 <p className="px-2 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-500" aria-hidden>
-                  {g}
+                  {t(`groups.${g}`)}
                 </p>
-                <ul role="group" aria-label={g}>
+                <ul role="group" aria-label={t(`groups.${g}`)}>
                   {items.map((r) => {
                     index += 1;
                     const i = index;
@@ -151,7 +155,7 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
                         onClick={() => go(r)}
                         className={`flex cursor-pointer items-center gap-3 rounded-lg px-2 py-2 ${i === active ? "bg-brand-50 ring-1 ring-brand-100" : ""}`}
                       >
-                        {r.group === "Customers" ? (
+                        {r.group === "customers" ? (
                           <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-700" aria-hidden>
                             {initials(r.title)}
                           </span>

@@ -9,7 +9,7 @@ import { useState } from "react";
 import { CommandPalette } from "./command-palette";
 import { Modal } from "./dialog";
 import { NotificationBell } from "./notification-bell";
-import { Kbd, SHORTCUT_HELP, useGlobalShortcutListener } from "./shortcuts";
+import { Kbd, useGlobalShortcutListener, useShortcutHelp } from "./shortcuts";
 import { ThemeSwitch } from "./theme-switch";
 import { initials } from "./ui";
 import { useTranslations } from "next-intl";
@@ -32,6 +32,7 @@ function Icon({ d }: { d: string }) {
 
 export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; role: string } }) {
   const t = useTranslations("nav.consoleNav");
+  const shortcutHelp = useShortcutHelp();
   const pathname = usePathname();
   const router = useRouter();
   const [searchOpen, setSearchOpen] = useState(false);
@@ -118,7 +119,7 @@ export function ConsoleNav({ viewer }: { viewer: { name: string; email: string; 
       <CommandPalette open={searchOpen} onClose={() => setSearchOpen(false)} />
       <Modal open={helpOpen} onClose={() => setHelpOpen(false)} title={t("shortcuts")} className="max-w-2xl">
         <div className="mt-4 grid gap-6 sm:grid-cols-3">
-          {SHORTCUT_HELP.map((g) => (
+          {shortcutHelp.map((g) => (
             <section key={g.group} aria-label={g.group}>
               <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{g.group}</h3>
               <dl className="mt-2 space-y-1.5 text-sm">

@@ -8,21 +8,26 @@
 // between items, Escape closes it and returns to the button.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
-import { describeNotification, type NotificationLine } from "./notification-line";
+import { describeNotification, type NotificationLine, type NotificationTranslator } from "./notification-line";
 import { relativeTime } from "./ui";
 import { useSocketEvent } from "./use-realtime";
 
-const TONE: Record<NotificationLine["tone"], { dot: string; label: string }> = {
-  mention: { dot: "bg-brand-600", label: "Mention" },
-  rule: { dot: "bg-violet-600", label: "Rule" },
-  warning: { dot: "bg-amber-500", label: "SLA at risk" },
-  danger: { dot: "bg-red-600", label: "SLA breached" },
-  info: { dot: "bg-slate-400", label: "Notification" },
+// Labels: components.notifications.tones.<tone> ("Mention", "SLA at risk", …).
+const TONE_DOT: Record<NotificationLine["tone"], string> = {
+  mention: "bg-brand-600",
+  rule: "bg-violet-600",
+  warning: "bg-amber-500",
+  danger: "bg-red-600",
+  info: "bg-slate-400",
 };
 
 export function NotificationBell({ compact }: { compact?: boolean }) {
+  const t = useTranslations("components.notifications");
+  const locale = useLocale();
+  const lang = { t: t as unknown as NotificationTranslator, locale };
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -111,10 +116,10 @@ export function NotificationBell({ compact }: { compact?: boolean }) {
         <svg viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" aria-hidden>
           <path d="M18 8a6 6 0 10-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 01-3.4 0" />
         </svg>
-        <span className={compact ? "sr-only xl:not-sr-only" : ""}>Notifications</span>
-        {count ? <span className="sr-only"> ({count} unread)</span> : null}
+        <span className={compact ? "sr-only xl:not-sr-only" : ""}>{t("title")}</span>
+        {count ? <span className="sr-only"> {t("unreadCount", { count })}</span> : null}
         {count ? (
-          <span className="absolute left-6 top-1 min-w-4 rounded-full bg-red-600 px-1 text-center text-[10px] font-bold leading-4 text-white" aria-hidden data-testid="notification-count">
+          <span className="absolute start-6 top-1 min-w-4 rounded-full bg-red-600 px-1 text-center text-[10px] font-bold leading-4 text-white" aria-hidden data-testid="notification-count">
             {count > 99 ? "99+" : count}
           </span>
         ) : null}
@@ -125,22 +130,22 @@ export function NotificationBell({ compact }: { compact?: boolean }) {
           role="region"
           aria-labelledby={headingId}
           onKeyDown={onPanelKey}
-          className="absolute bottom-0 left-full z-40 ml-2 w-96 max-w-[calc(100vw-5rem)] rounded-xl border border-slate-200 bg-surface p-2 shadow-xl"
+          className="absolute bottom-0 start-full z-40 ms-2 w-96 max-w-[calc(100vw-5rem)] rounded-xl border border-slate-200 bg-surface p-2 shadow-xl"
           data-testid="notification-panel"
         >
           <div className="flex items-center justify-between gap-2 px-2 py-1">
             <h2 id={headingId} tabIndex={-1} className="text-xs font-semibold uppercase tracking-wide text-slate-600 focus:outline-none">
-              Notifications
+              {t("title")}
             </h2>
             {count > 0 ? (
               <button type="button" onClick={() => markRead.mutate({})} className="rounded px-1.5 py-0.5 text-xs font-medium text-brand-700 hover:bg-brand-50">
-                Mark all as read
+                {t("markAllRead")}
               </button>
             ) : null}
           </div>
           {list.isPending ? (
             <p className="px-2 py-4 text-sm text-slate-600" role="status">
-              Loading…
+              {t("loading")}
             </p>
           ) : list.isError ? (
             <p className="px-2 py-4 text-sm text-red-700" role="alert">
@@ -148,15 +153,15 @@ export function NotificationBell({ compact }: { compact?: boolean }) {
             </p>
           ) : list.data.length === 0 ? (
             <div className="px-2 py-6 text-center" data-testid="notification-empty">
-              <p className="text-sm font-medium text-slate-800">You’re all caught up</p>
-              <p className="mt-1 text-xs text-slate-600">@mentions, rule alerts and SLA warnings for you appear here.</p>
+              <p className="text-sm font-medium text-slate-800">{t("emptyTitle")}</p>
+              <p className="mt-1 text-xs text-slate-600">{t("emptyHint")}</p>
             </div>
           ) : (
-            <ul ref={listRef} className="max-h-[28rem] space-y-0.5 overflow-auto" aria-label="Newest notifications">
+            <ul ref={listRef} className="max-h-[28rem] space-y-0.5 overflow-auto" aria-label={t("listLabel")}>
               {list.data.map((n) => {
-                const l = describeNotification(n);
+                const l = describeNotification(n, lang);
                 const isNew = !n.readAt || freshIds.has(n.id);
-                const tone = TONE[l.tone];
+                const toneLabel = t(`tones.${l.tone}`);
                 return (
                   <li key={n.id}>
                     <Link
@@ -166,17 +171,18 @@ export function NotificationBell({ compact }: { compact?: boolean }) {
                       data-kind={n.kind}
                       className={`flex gap-2.5 rounded-lg px-2 py-2 text-sm hover:bg-slate-50 focus:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 ${isNew ? "bg-brand-50/60" : ""}`}
                     >
-                      <span className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${tone.dot}`} title={tone.label} aria-hidden />
+                      <span className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${TONE_DOT[l.tone]}`} title={toneLabel} aria-hidden />
                       <span className="min-w-0 flex-1">
                         <span className="block text-slate-800" data-testid="notification-line">
                           <span className="font-semibold text-slate-900">{l.actor}</span>
                           {l.action ? ` ${l.action}` : ""}
                           {l.object ? <span className="font-medium text-slate-900"> {l.object}</span> : null}
+                          {l.after ? ` ${l.after}` : ""}
                         </span>
                         {l.detail ? <span className="mt-0.5 block truncate text-xs text-slate-600">{l.detail}</span> : null}
                         <span className="mt-0.5 block text-xs text-slate-600">
-                          {isNew ? <span className="sr-only">Unread. </span> : null}
-                          {tone.label} · <time dateTime={new Date(n.createdAt).toISOString()}>{relativeTime(n.createdAt)}</time>
+                          {isNew ? <span className="sr-only">{`${t("unread")} `}</span> : null}
+                          {toneLabel} · <time dateTime={new Date(n.createdAt).toISOString()}>{relativeTime(n.createdAt, Date.now(), locale)}</time>
                         </span>
                       </span>
                     </Link>

@@ -4,48 +4,70 @@
 // newest registration first. Keys are ignored while typing in a field, except
 // Ctrl/Cmd+K (search) and Escape. Sequences such as "g i" are two keys within
 // a second.
-import { useEffect, useRef } from "react";
+import { useTranslations } from "next-intl";
+import { useEffect, useMemo, useRef } from "react";
 
 export type ShortcutHandler = (event: KeyboardEvent) => void;
 type Registration = { keys: Record<string, ShortcutHandler> };
 
 const registry: Registration[] = [];
 
-/** The shortcuts the help overlay lists (the page-specific ones apply where noted). */
-export const SHORTCUT_HELP: { group: string; items: { keys: string[]; label: string }[] }[] = [
+type ShortcutHelpGroup = { group: string; items: { keys: string[]; label: string }[] };
+type Messages = (typeof import("@/i18n/messages/en/components.json"))["shortcuts"];
+
+// The overlay's list by message key: components.shortcuts.groups.<group> and
+// .items.<item>; a key is a cap whose name differs by language
+// (.keyCaps.<cap>: "Ctrl/⌘", "Enter", "Esc") or the character typed.
+const HELP: { group: keyof Messages["groups"]; items: { keys: string[]; item: keyof Messages["items"] }[] }[] = [
   {
-    group: "Anywhere",
+    group: "anywhere",
     items: [
-      { keys: ["Ctrl/⌘", "K"], label: "Search customers, conversations and messages" },
-      { keys: ["/"], label: "Search" },
-      { keys: ["g", "i"], label: "Go to the inbox" },
-      { keys: ["g", "c"], label: "Go to customers" },
-      { keys: ["?"], label: "Show these shortcuts" },
-      { keys: ["Esc"], label: "Close a dialog" },
+      { keys: ["mod", "K"], item: "search" },
+      { keys: ["/"], item: "searchSlash" },
+      { keys: ["g", "i"], item: "goInbox" },
+      { keys: ["g", "c"], item: "goCustomers" },
+      { keys: ["?"], item: "help" },
+      { keys: ["esc"], item: "closeDialog" },
     ],
   },
   {
-    group: "Inbox",
+    group: "inbox",
     items: [
-      { keys: ["j"], label: "Next conversation" },
-      { keys: ["k"], label: "Previous conversation" },
-      { keys: ["Enter"], label: "Open the selected conversation" },
-      { keys: ["x"], label: "Select or unselect for bulk actions" },
+      { keys: ["j"], item: "next" },
+      { keys: ["k"], item: "previous" },
+      { keys: ["enter"], item: "open" },
+      { keys: ["x"], item: "select" },
     ],
   },
   {
-    group: "Conversation",
+    group: "conversation",
     items: [
-      { keys: ["r"], label: "Reply" },
-      { keys: ["n"], label: "Internal note" },
-      { keys: ["e"], label: "Resolve" },
-      { keys: ["a"], label: "Assign to me" },
-      { keys: ["j"], label: "Next conversation in the queue" },
-      { keys: ["k"], label: "Previous conversation in the queue" },
-      { keys: ["Ctrl/⌘", "Enter"], label: "Send the reply or note" },
+      { keys: ["r"], item: "reply" },
+      { keys: ["n"], item: "note" },
+      { keys: ["e"], item: "resolve" },
+      { keys: ["a"], item: "assignToMe" },
+      { keys: ["j"], item: "nextInQueue" },
+      { keys: ["k"], item: "previousInQueue" },
+      { keys: ["mod", "enter"], item: "send" },
     ],
   },
 ];
+
+const CAPS: ReadonlySet<string> = new Set<keyof Messages["keyCaps"]>(["mod", "enter", "esc"]);
+const isCap = (key: string): key is keyof Messages["keyCaps"] => CAPS.has(key);
+
+function helpIn(t: (key: string) => string): ShortcutHelpGroup[] {
+  return HELP.map((g) => ({
+    group: t(`groups.${g.group}`),
+    items: g.items.map((i) => ({ keys: i.keys.map((k) => (isCap(k) ? t(`keyCaps.${k}`) : k)), label: t(`items.${i.item}`) })),
+  }));
+}
+
+/** The shortcuts the help overlay lists (the page-specific ones apply where noted), in the console's language. */
+export function useShortcutHelp(): ShortcutHelpGroup[] {
+  const t = useTranslations("components.shortcuts");
+  return useMemo(() => helpIn((key) => t(key)), [t]);
+}
 
 export function isTypingTarget(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;

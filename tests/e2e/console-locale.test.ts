@@ -6,7 +6,8 @@
 // gets the console right-to-left, the navigation rail on the right. The board
 // is also looked at in German at phone size in dark mode. Screenshots:
 // console-de-inbox.png, console-de-conversation.png, console-de-settings.png,
-// console-de-board-phone-dark.png, console-ar-inbox.png.
+// console-de-board-phone-dark.png, console-de-metrics.png,
+// console-de-notifications.png, console-ar-inbox.png.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -63,6 +64,23 @@ describe("the console in German", () => {
     for (const english of ["Inbox", "Customers", "Sort by", "Load more", "Unassigned", "Sign out"]) expect(text).not.toContain(english);
     expect(await seriousAxeViolations(page, "console-de-inbox")).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "console-de-inbox.png") });
+    // The bell's panel, the shortcuts overlay and the search palette in German too.
+    await page.getByRole("button", { name: /^Benachrichtigungen/ }).click();
+    const panel = page.getByTestId("notification-panel");
+    await panel.getByRole("heading", { name: "Benachrichtigungen" }).waitFor();
+    await panel.getByTestId("notification-line").first().or(panel.getByTestId("notification-empty")).first().waitFor();
+    expect(await panel.innerText()).not.toMatch(/mentioned you|assigned you|Mark all as read|all caught up/);
+    await panel.screenshot({ path: path.join(SCREENSHOT_DIR, "console-de-notifications.png") });
+    await page.keyboard.press("Escape");
+    await page.locator("body").press("?");
+    const help = page.getByRole("dialog", { name: "Tastenkürzel" });
+    await help.getByRole("region", { name: "Überall" }).waitFor();
+    expect(await help.innerText()).toContain("Antworten");
+    await page.keyboard.press("Escape");
+    await help.waitFor({ state: "hidden" });
+    await page.keyboard.press("Control+k");
+    const palette = page.getByRole("dialog", { name: "Suchen" });
+    await palette.getByText("Zum Suchen tippen.", { exact: false }).waitFor();
     await ctx.close();
   });
 
@@ -106,6 +124,31 @@ describe("the console in German", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390 + 1);
     expect(await seriousAxeViolations(page, "console-de-board-phone-dark")).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "console-de-board-phone-dark.png"), fullPage: true });
+    await ctx.close();
+  });
+
+  it("shows the supervisor metrics and a customer's single view in German", async () => {
+    const { ctx, page } = await consoleIn("de", "supervisor@throughline.test");
+    await page.goto(`${app.url}/supervisor/metrics`);
+    await page.getByRole("heading", { name: "Kennzahlen", exact: true }).waitFor();
+    await page.getByTestId("metrics").waitFor();
+    await page.getByRole("group", { name: "Zeitraum" }).getByRole("button", { name: "12 Monate" }).waitFor();
+    await page.getByRole("link", { name: "CSV exportieren" }).waitFor();
+    // innerText follows CSS (uppercase table headers): compared case-insensitively.
+    const metrics = (await page.getByTestId("metrics").innerText()).replace(/\s+/g, " ").toLowerCase();
+    for (const german of ["Volumen nach Kanal", "Kundenstimmung", "Pro Team", "Jetzt offen", "gelöst"]) expect(metrics).toContain(german.toLowerCase());
+    for (const english of ["Volume by channel", "Customer feeling", "Per team", "Open now", "resolved", "answers"]) expect(metrics).not.toContain(english.toLowerCase());
+    expect(await seriousAxeViolations(page, "console-de-metrics")).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "console-de-metrics.png"), fullPage: true });
+
+    const customer = await t.prisma.customer.findFirstOrThrow({ where: { name: "Aaliyah Mensah" }, select: { id: true } });
+    await page.goto(`${app.url}/customers/${customer.id}`);
+    await page.getByRole("navigation", { name: "Kundenansichten" }).getByRole("link", { name: "Zeitleiste" }).waitFor();
+    await page.getByRole("button", { name: "Neue Konversation" }).click();
+    const dialog = page.getByRole("dialog", { name: "Neue Konversation mit Aaliyah Mensah" });
+    await dialog.getByLabel("Posteingang").waitFor();
+    await dialog.getByRole("button", { name: "Erstellen und senden" }).waitFor();
+    expect(await seriousAxeViolations(page, "console-de-new-conversation")).toEqual([]);
     await ctx.close();
   });
 });

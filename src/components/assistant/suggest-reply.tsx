@@ -32,7 +32,7 @@ export function SuggestReply({ conversationId, onDraft }: { conversationId: stri
           <span className={`rounded-full px-1.5 py-0.5 ${r.source === "llm" ? "bg-brand-100 text-brand-800" : "bg-slate-200 text-slate-700"}`}>
             {r.source === "llm" ? t("aiDraft", { model: r.model ?? t("provider") }) : t("templateDraft")}
           </span>
-          {r.fallback && r.fallback !== "no_provider" ? <span className="text-amber-800">{r.notice}</span> : null}
+          {r.fallback === "timeout" || r.fallback === "error" ? <span className="text-amber-800">{t(`fallback.${r.fallback}`)}</span> : null}
           {r.articles.length === 0 ? <span>{t("noArticle")}</span> : null}
           {r.articles.map((a) => (
             <a key={a.id} href={a.url} target="_blank" rel="noreferrer" className={`truncate rounded px-1 hover:underline ${r.cited.includes(a.ref) ? "font-medium text-brand-700" : "text-slate-600"}`} title={a.headline}>

@@ -65,7 +65,7 @@ export function SummaryCard({ customerId, conversationId }: { customerId: string
           )}
         </p>
       ) : (
-        <SummaryBody notice={summary.data.fallback && summary.data.fallback !== "no_provider" ? summary.data.notice : null} claims={summary.data.claims} />
+        <SummaryBody notice={summary.data.fallback === "timeout" || summary.data.fallback === "error" ? t(`fallback.${summary.data.fallback}`) : null} claims={summary.data.claims} />
       )}
     </section>
   );

@@ -4,7 +4,7 @@ export function Kpi({ label, value, note, tone = "default", onClick, testId }: {
   const valueColor = tone === "bad" ? "text-red-700" : tone === "warn" ? "text-amber-700" : tone === "good" ? "text-emerald-700" : "text-slate-900";
   const body = (
     <>
-      <span className="block text-xs font-medium uppercase tracking-wide text-slate-500">{label}</span>
+      <span className="block text-xs font-medium uppercase tracking-wide text-slate-500 [overflow-wrap:anywhere]">{label}</span>
       <span className={`mt-1 block text-2xl font-semibold tabular-nums ${valueColor}`} data-testid={testId}>{value}</span>
       {note ? <span className="mt-0.5 block truncate text-xs text-slate-500">{note}</span> : null}
     </>

@@ -2,8 +2,10 @@
 // readNotification, and rows of no known shape (written before the shapes
 // existed, or an unknown kind) get a generic line — never "Someone … #".
 import { describe, expect, it } from "vitest";
+import { createTranslator } from "next-intl";
 import { readNotification } from "@/server/notifications/kinds";
-import { describeNotification } from "@/components/notification-line";
+import { describeNotification, type NotificationLocale, type NotificationTranslator } from "@/components/notification-line";
+import german from "@/i18n/messages/de/components.json";
 
 const CONV = "0193a3b0-1111-7abc-8def-0123456789ab";
 const CUST = "0193a3b0-2222-7abc-8def-0123456789ab";
@@ -47,5 +49,31 @@ describe("describeNotification on stored rows", () => {
     expect(line("weird", null)).toMatchObject({ sentence: "Notification (weird)", href: "/inbox" });
     // An id that is not an id never becomes a link.
     expect(line("weird", { conversationId: "../../settings" }).href).toBe("/inbox");
+  });
+});
+
+describe("describeNotification in the agent's language", () => {
+  const de: NotificationLocale = {
+    t: createTranslator({ locale: "de", messages: { components: german } as never, namespace: "components.notifications" as never }) as unknown as NotificationTranslator,
+    locale: "de",
+  };
+  const inGerman = (kind: string, data: unknown) => describeNotification(readNotification(kind, data), de);
+
+  it("reads a mention in German, the verb after the conversation", () => {
+    const l = inGerman("mention", { conversationId: CONV, conversationNumber: 12, subject: "Webhooks failing", customerId: CUST, customerName: "Aaliyah Mensah", messageId: ID, eventId: ID, byUserId: ID, byName: "Sam Rivera", excerpt: "Can you look?" });
+    expect(l).toMatchObject({ actor: "Sam Rivera", action: "hat Sie in", object: "#12 „Webhooks failing“ (Aaliyah Mensah)", after: "erwähnt", href: `/conversations/${CONV}` });
+    expect(l.sentence).toBe("Sam Rivera hat Sie in #12 „Webhooks failing“ (Aaliyah Mensah) erwähnt");
+  });
+
+  it("writes an SLA breach and its due date in German", () => {
+    // Noon UTC: 9 March in any time zone the tests run in.
+    const l = inGerman("sla_breached", { conversationId: CONV, conversationNumber: 7, subject: "Help 7", customerId: CUST, customerName: "Grace Hopper", policyName: "Urgent", target: "first_response", dueAt: "2026-03-09T12:00:00.000Z", text: "SLA breached", eventId: ID });
+    expect(l.sentence).toBe("SLA „Urgent“ verletzt: Erste Antwort überfällig bei #7 „Help 7“ (Grace Hopper)");
+    expect(l.detail).toMatch(/^War fällig am 9\. März, \d{2}:\d{2}$/);
+    // The same row without a translator is still English, its date en-GB.
+    const en = describeNotification(readNotification("sla_breached", { conversationId: CONV, conversationNumber: 7, subject: "Help 7", customerId: CUST, customerName: "Grace Hopper", policyName: "Urgent", target: "first_response", dueAt: "2026-03-09T12:00:00.000Z", text: "SLA breached", eventId: ID }));
+    expect(en.sentence).toBe("SLA “Urgent” breached: first response overdue on #7 “Help 7” (Grace Hopper)");
+    expect(en.detail).toMatch(/^Was due 9 Mar, \d{2}:\d{2}$/);
+    expect(en.after).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { useTRPC } from "@/trpc/react";
 import { CustomerSidebar } from "@/components/customer-sidebar";
 import { Modal } from "@/components/dialog";
@@ -16,6 +17,7 @@ import { ErrorState, Skeleton } from "@/components/ui";
 
 export function CustomerSingleView({ customerId }: { customerId: string }) {
   const trpc = useTRPC();
+  const t = useTranslations("pages.customers.singleView");
   const me = useQuery(trpc.me.get.queryOptions());
   const profile = useQuery(trpc.customer.get.queryOptions({ id: customerId }));
   const presence = usePresence(profile.data ? { customerId } : null, me.data?.userId);
@@ -34,7 +36,7 @@ export function CustomerSingleView({ customerId }: { customerId: string }) {
       <div className="p-6">
         <ErrorState error={profile.error} retry={() => void profile.refetch()} />
         <Link href="/customers" className="mt-4 inline-block text-sm text-brand-700 underline">
-          Back to customers
+          {t("backToCustomers")}
         </Link>
       </div>
     );
@@ -42,27 +44,27 @@ export function CustomerSingleView({ customerId }: { customerId: string }) {
   const c = profile.data;
   return (
     <div className="grid min-h-screen lg:grid-cols-[20rem_1fr]">
-      <aside aria-label="Customer profile" className="border-b border-slate-200 bg-surface p-5 lg:border-b-0 lg:border-r">
+      <aside aria-label={t("profileLabel")} className="border-b border-slate-200 bg-surface p-5 lg:border-b-0 lg:border-e">
         <CustomerSidebar customerId={customerId} headingLevel={1} />
       </aside>
       <div className="min-w-0 p-5">
         <div className="mb-4 flex flex-wrap items-center gap-2 border-b border-slate-200">
-          <nav aria-label="Customer views" className="flex gap-1">
+          <nav aria-label={t("viewsLabel")} className="flex gap-1">
             <Link href={`/customers/${customerId}`} aria-current="page" className="-mb-px border-b-2 border-brand-600 px-3 py-2 text-sm font-medium text-brand-700">
-              Timeline
+              {t("timeline")}
             </Link>
             <Link href={`/customers/${customerId}/journey`} className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:text-slate-900">
-              Journey map
+              {t("journeyMap")}
             </Link>
           </nav>
-          <button type="button" onClick={() => setCreating(true)} className="mb-1.5 ml-auto rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700" disabled={Boolean(c.mergedIntoId)}>
-            New conversation
+          <button type="button" onClick={() => setCreating(true)} className="mb-1.5 ms-auto rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700" disabled={Boolean(c.mergedIntoId)}>
+            {t("newConversation")}
           </button>
         </div>
         <div className="mb-3">
           <CustomerCollisionNotice viewers={presence.customerViewers} />
         </div>
-        <section aria-label="Timeline">
+        <section aria-label={t("timeline")}>
           <Timeline customerId={customerId} channelsPresent={c.channels.map((x) => x.channel)} />
         </section>
       </div>
@@ -83,6 +85,7 @@ const REACH: Record<string, string[]> = {
 
 function NewConversationDialog({ open, onClose, customer }: { open: boolean; onClose: () => void; customer: { id: string; name: string | null; identityKinds: string[] } }) {
   const trpc = useTRPC();
+  const t = useTranslations("pages.customers.singleView.create");
   const router = useRouter();
   const ids = { inbox: useId(), subject: useId(), body: useId(), mode: useId() };
   const inboxes = useQuery({ ...trpc.conversation.inboxes.queryOptions(), enabled: open });
@@ -102,7 +105,7 @@ function NewConversationDialog({ open, onClose, customer }: { open: boolean; onC
   const reachable = inbox ? (REACH[inbox.channel] ?? []).some((k) => customer.identityKinds.includes(k)) : true;
 
   return (
-    <Modal open={open} onClose={onClose} title={`New conversation with ${customer.name ?? "this customer"}`} description="Open a ticket on one of your inboxes, with a first message or without.">
+    <Modal open={open} onClose={onClose} title={customer.name ? t("titleNamed", { name: customer.name }) : t("titleUnnamed")} description={t("description")}>
       <form
         className="mt-4 space-y-3"
         onSubmit={(e) => {
@@ -113,10 +116,10 @@ function NewConversationDialog({ open, onClose, customer }: { open: boolean; onC
       >
         <div>
           <label htmlFor={ids.inbox} className="block text-sm font-medium">
-            Inbox
+            {t("inbox")}
           </label>
           <select id={ids.inbox} required value={inboxId} onChange={(e) => setInboxId(e.target.value)} className="mt-1 w-full rounded-lg border border-slate-300 bg-surface px-2 py-1.5 text-sm">
-            <option value="">{inboxes.isPending ? "Loading inboxes…" : "Choose an inbox…"}</option>
+            <option value="">{inboxes.isPending ? t("loadingInboxes") : t("chooseInbox")}</option>
             {inboxes.data?.map((i) => (
               <option key={i.id} value={i.id}>
                 {i.name}
@@ -126,25 +129,25 @@ function NewConversationDialog({ open, onClose, customer }: { open: boolean; onC
         </div>
         <div>
           <label htmlFor={ids.subject} className="block text-sm font-medium">
-            Subject
+            {t("subject")}
           </label>
           <input id={ids.subject} value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={500} className="mt-1 w-full rounded-lg border border-slate-300 px-2 py-1.5 text-sm" />
         </div>
         <div className="flex items-center gap-2">
           <input id={ids.mode} type="checkbox" checked={withMessage} onChange={(e) => setWithMessage(e.target.checked)} className="h-4 w-4" />
           <label htmlFor={ids.mode} className="text-sm">
-            Send a first message now
+            {t("withMessage")}
           </label>
         </div>
         {withMessage ? (
           <div>
             <label htmlFor={ids.body} className="block text-sm font-medium">
-              Message
+              {t("message")}
             </label>
             <textarea id={ids.body} rows={5} value={body} onChange={(e) => setBody(e.target.value)} required className="mt-1 w-full rounded-lg border border-slate-300 px-2 py-1.5 text-sm" />
             {!reachable ? (
               <p className="mt-1 text-sm text-amber-900" role="status">
-                {customer.name ?? "This customer"} has no identity on this channel yet: open a ticket without a message, or pick another inbox.
+                {customer.name ? t("unreachableNamed", { name: customer.name }) : t("unreachableUnnamed")}
               </p>
             ) : null}
           </div>
@@ -156,10 +159,10 @@ function NewConversationDialog({ open, onClose, customer }: { open: boolean; onC
         ) : null}
         <div className="flex justify-end gap-2 pt-2">
           <button type="button" onClick={onClose} className="rounded-lg border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
-            Cancel
+            {t("cancel")}
           </button>
           <button type="submit" disabled={create.isPending || !inboxId || (withMessage && !reachable)} className="rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">
-            {create.isPending ? "Creating…" : withMessage ? "Create and send" : "Create ticket"}
+            {create.isPending ? t("creating") : withMessage ? t("createAndSend") : t("createTicket")}
           </button>
         </div>
       </form>
