@@ -64,6 +64,10 @@ describe("a German browser (Accept-Language de)", () => {
     await page.getByRole("button", { name: "Suchen", exact: true }).waitFor();
     expect(await page.getByLabel("Hilfe-Center durchsuchen").getAttribute("placeholder")).toMatch(/^Antworten suchen/);
     expect(await page.title()).toContain("Hilfe-Center");
+    // The header and footer every help page shares, too.
+    await page.getByRole("navigation", { name: "Hilfe-Center" }).getByRole("link", { name: "Alle Artikel" }).waitFor();
+    await page.getByText(/^Nicht gefunden, was Sie suchen\?/).waitFor();
+    expect(await page.locator("body").innerText()).not.toMatch(/All articles|Can’t find what you need/);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "help-de.png"), fullPage: true });
     await page.close();
   });

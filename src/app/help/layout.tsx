@@ -1,7 +1,9 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { ThemeSwitch } from "@/components/theme-switch";
 
-export default function HelpLayout({ children }: { children: React.ReactNode }) {
+export default async function HelpLayout({ children }: { children: React.ReactNode }) {
+  const t = await getTranslations("help.layout");
   return (
     <div className="min-h-screen bg-slate-50">
       <header className="border-b border-slate-200 bg-surface">
@@ -10,18 +12,18 @@ export default function HelpLayout({ children }: { children: React.ReactNode }) 
             <span className="flex h-7 w-7 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold text-white" aria-hidden>
               ?
             </span>
-            Help center
+            {t("home")}
           </Link>
           <div className="flex items-center gap-4">
-            <nav aria-label="Help center" className="text-sm text-slate-600">
-              <Link href="/help" className="hover:text-slate-900">All articles</Link>
+            <nav aria-label={t("navLabel")} className="text-sm text-slate-600">
+              <Link href="/help" className="hover:text-slate-900">{t("allArticles")}</Link>
             </nav>
             <ThemeSwitch />
           </div>
         </div>
       </header>
       {children}
-      <footer className="mx-auto max-w-5xl px-6 py-10 text-center text-xs text-slate-600">Can’t find what you need? Use the chat bubble or email us — a real person answers.</footer>
+      <footer className="mx-auto max-w-5xl px-6 py-10 text-center text-xs text-slate-600">{t("footer")}</footer>
     </div>
   );
 }

@@ -166,7 +166,8 @@ function QueueTable({ groups, grouping, now, onDrill, t, waitLabel }: { groups: 
   const scope = (g: Group): Pick<Drill, "inboxId" | "channel" | "teamId"> =>
     grouping === "inboxes" ? { inboxId: g.id ?? undefined } : grouping === "channels" ? { channel: g.id ?? undefined } : { teamId: g.id };
   const channelLabel = useChannelLabel();
-  const name = (g: Group) => (grouping === "channels" ? channelLabel(g.name) : g.name);
+  // The team-less group comes from the server as id null (its name is English).
+  const name = (g: Group) => (grouping === "channels" ? channelLabel(g.name) : grouping === "teams" && g.id === null ? t("noTeam") : g.name);
   const cell = (g: Group, filter: Filter, value: number, tone?: "warn" | "bad") => (
     <td className="px-3 py-2 text-end tabular-nums">
       <button

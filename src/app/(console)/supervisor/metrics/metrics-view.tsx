@@ -132,10 +132,10 @@ export function MetricsView() {
             </Panel>
           </div>
           <Panel title={t("panel.perTeam")}>
-            <GroupTable rows={m.teams} label={t("table.team")} f={f} />
+            <GroupTable rows={m.teams} dimension="team" label={t("table.team")} f={f} />
           </Panel>
           <Panel title={t("panel.perAgent")}>
-            <GroupTable rows={m.agents} label={t("table.agent")} f={f} />
+            <GroupTable rows={m.agents} dimension="agent" label={t("table.agent")} f={f} />
           </Panel>
         </div>
       )}
@@ -181,7 +181,7 @@ function Distribution({ data, f }: { data: Record<"csat" | "nps" | "ces", { scor
 
 type Row = { id: string | null; name: string; conversations: number; resolved: number; firstResponseMedian: number | null; resolutionMedian: number | null; reopenRate: number | null; csat: number | null; csatResponses: number; open: number };
 
-function GroupTable({ rows, label, f }: { rows: Row[]; label: string; f: ChartFormat }) {
+function GroupTable({ rows, dimension, label, f }: { rows: Row[]; dimension: "team" | "agent"; label: string; f: ChartFormat }) {
   const t = useTranslations("pages.supervisor.metrics.table");
   const max = Math.max(1, ...rows.map((r) => r.conversations));
   return (
@@ -202,7 +202,7 @@ function GroupTable({ rows, label, f }: { rows: Row[]; label: string; f: ChartFo
         <tbody className="divide-y divide-slate-100">
           {rows.map((r) => (
             <tr key={r.id ?? "none"} className={r.id === null ? "text-slate-500" : ""}>
-              <td className="px-4 py-2 font-medium text-slate-800">{r.name}</td>
+              <td className="px-4 py-2 font-medium text-slate-800">{r.id === null ? t(dimension === "agent" ? "unassigned" : "noTeam") : r.name}</td>
               <td className="px-3 py-2">
                 <span className="flex items-center gap-2">
                   <span className="h-1.5 w-24 overflow-hidden rounded-full bg-slate-100">
